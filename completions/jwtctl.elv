@@ -1,0 +1,150 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[jwtctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'jwtctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'jwtctl'= {
+            cand --color 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never'
+            cand --pretty 'Pretty-print JSON output (the default on a terminal)'
+            cand --compact 'Print JSON output on one line (the default when piped)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand sign 'Create a signed token (JWS) from claims'
+            cand verify 'Verify a token''s signature and claims; exit 0 only if it is valid'
+            cand inspect 'Decode a token WITHOUT verifying it, and point out what looks wrong'
+            cand completions 'Print a shell completion script'
+            cand generate-docs 'Write the committed completions/ and man/ folders (for maintainers)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jwtctl;sign'= {
+            cand --alg 'Signature algorithm. `none` is refused unless --allow-unsecured'
+            cand --key 'Key file: PEM (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1, SPKI, X.509), DER, JWK or JWKS; the format is read from the content'
+            cand --secret 'HMAC secret: env:NAME, file:PATH or @PATH (raw bytes), prompt, b64:VALUE, or a literal (which warns: it leaks through shell history and ps)'
+            cand --passphrase 'Passphrase of an encrypted private key (same sources as --secret); asked on the terminal when needed and not given'
+            cand --kid 'Key id to put in the header (default: the JWK''s kid, if any)'
+            cand --typ 'Header typ (default: JWT for claims, none for --payload)'
+            cand --cty 'Header cty (content type)'
+            cand --header 'Extra protected header member: NAME=VALUE (string) or NAME:=JSON'
+            cand --iss 'Issuer (iss)'
+            cand --sub 'Subject (sub)'
+            cand --aud 'Audience (aud); once gives a string, repeated gives an array'
+            cand --exp 'Expiry (exp): RFC 3339, Unix seconds, or a duration from now (15m, 1h)'
+            cand --nbf 'Not before (nbf): RFC 3339, Unix seconds, or a duration from now'
+            cand --iat 'Issued at (iat); default: now'
+            cand --jti 'Token id (jti)'
+            cand --claim 'Claim: NAME=VALUE gives a string, NAME:=JSON raw JSON (n:=5, roles:=''["a"]'')'
+            cand --now 'The time "now" for iat and relative times (for reproducible tokens)'
+            cand --serialization 'Output serialization'
+            cand --payload 'Sign the bytes of FILE (`-` for stdin) instead of a claims set: any payload, not only JWT claims'
+            cand --color 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never'
+            cand --allow-weak-key 'Accept HMAC secrets shorter than the hash output and RSA keys under 2048 bits (with a warning), for legacy tokens'
+            cand --no-iat 'Leave iat out'
+            cand --jti-random 'Set jti to 128 random bits (base64url)'
+            cand --detached 'Leave the payload out of the output (RFC 7515 appendix F); verify with --payload'
+            cand --unencoded 'Do not base64url-encode the payload (RFC 7797, header b64: false)'
+            cand --allow-unsecured 'Allow --alg none (an unsigned token; it still warns)'
+            cand --pretty 'Pretty-print JSON output (the default on a terminal)'
+            cand --compact 'Print JSON output on one line (the default when piped)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtctl;verify'= {
+            cand --key 'Key file: PEM (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1, SPKI, X.509), DER, JWK or JWKS; the format is read from the content'
+            cand --secret 'HMAC secret: env:NAME, file:PATH or @PATH (raw bytes), prompt, b64:VALUE, or a literal (which warns: it leaks through shell history and ps)'
+            cand --passphrase 'Passphrase of an encrypted private key (same sources as --secret); asked on the terminal when needed and not given'
+            cand --jwks 'JWK Set file; the key is chosen by the token''s kid, then by algorithm'
+            cand --alg 'Allowed algorithm (repeatable). Default: the algorithms that fit the key'
+            cand --iss 'Accepted issuer (repeatable: any one)'
+            cand --aud 'Accepted audience (repeatable: any one). A token with aud is rejected without it'
+            cand --sub 'Expected subject'
+            cand --typ 'Expected header typ (application/ prefix optional, case-insensitive)'
+            cand --require 'Claim that must be present (repeatable)'
+            cand --leeway 'Clock skew allowed on exp, nbf and iat'
+            cand --max-age 'Reject tokens whose iat is older than this'
+            cand --now 'Judge time claims as of this TIME instead of the clock'
+            cand --revoked 'File of revoked token ids (jti), one per line, # comments'
+            cand --output 'What to print on success'
+            cand --payload 'Detached payload (RFC 7515 appendix F, RFC 7797)'
+            cand --color 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never'
+            cand --allow-weak-key 'Accept HMAC secrets shorter than the hash output and RSA keys under 2048 bits (with a warning), for legacy tokens'
+            cand --any-aud 'Accept any audience (skip the aud check)'
+            cand --ignore-exp 'Do not check exp (for old test vectors)'
+            cand --batch 'Verify one token per line of standard input; print one JSON line per token'
+            cand --explain 'Print the check-by-check report to standard error'
+            cand --pretty 'Pretty-print JSON output (the default on a terminal)'
+            cand --compact 'Print JSON output on one line (the default when piped)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtctl;inspect'= {
+            cand --now 'Judge time claims as of this TIME instead of the clock'
+            cand --color 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never'
+            cand --json 'Print the decoded token and warnings as JSON'
+            cand --pretty 'Pretty-print JSON output (the default on a terminal)'
+            cand --compact 'Print JSON output on one line (the default when piped)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtctl;completions'= {
+            cand --color 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never'
+            cand --pretty 'Pretty-print JSON output (the default on a terminal)'
+            cand --compact 'Print JSON output on one line (the default when piped)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtctl;generate-docs'= {
+            cand --color 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never'
+            cand --pretty 'Pretty-print JSON output (the default on a terminal)'
+            cand --compact 'Print JSON output on one line (the default when piped)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtctl;help'= {
+            cand sign 'Create a signed token (JWS) from claims'
+            cand verify 'Verify a token''s signature and claims; exit 0 only if it is valid'
+            cand inspect 'Decode a token WITHOUT verifying it, and point out what looks wrong'
+            cand completions 'Print a shell completion script'
+            cand generate-docs 'Write the committed completions/ and man/ folders (for maintainers)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jwtctl;help;sign'= {
+        }
+        &'jwtctl;help;verify'= {
+        }
+        &'jwtctl;help;inspect'= {
+        }
+        &'jwtctl;help;completions'= {
+        }
+        &'jwtctl;help;generate-docs'= {
+        }
+        &'jwtctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

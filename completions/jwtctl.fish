@@ -1,0 +1,164 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_jwtctl_global_optspecs
+    string join \n color= pretty compact h/help V/version
+end
+
+function __fish_jwtctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_jwtctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_jwtctl_using_subcommand
+    set -l cmd (__fish_jwtctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
+always\t'Always colour (overrides NO_COLOR)'
+never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -l compact -d 'Print JSON output on one line (the default when piped)'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "sign" -d 'Create a signed token (JWS) from claims'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "verify" -d 'Verify a token\'s signature and claims; exit 0 only if it is valid'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "inspect" -d 'Decode a token WITHOUT verifying it, and point out what looks wrong'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "generate-docs" -d 'Write the committed completions/ and man/ folders (for maintainers)'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l alg -d 'Signature algorithm. `none` is refused unless --allow-unsecured' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+ES512\t''
+ES256K\t''
+EdDSA\t''
+Ed25519\t''
+Ed448\t''
+none\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l key -d 'Key file: PEM (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1, SPKI, X.509), DER, JWK or JWKS; the format is read from the content' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l secret -d 'HMAC secret: env:NAME, file:PATH or @PATH (raw bytes), prompt, b64:VALUE, or a literal (which warns: it leaks through shell history and ps)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l passphrase -d 'Passphrase of an encrypted private key (same sources as --secret); asked on the terminal when needed and not given' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l kid -d 'Key id to put in the header (default: the JWK\'s kid, if any)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l typ -d 'Header typ (default: JWT for claims, none for --payload)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l cty -d 'Header cty (content type)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l header -d 'Extra protected header member: NAME=VALUE (string) or NAME:=JSON' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l iss -d 'Issuer (iss)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l sub -d 'Subject (sub)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l aud -d 'Audience (aud); once gives a string, repeated gives an array' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l exp -d 'Expiry (exp): RFC 3339, Unix seconds, or a duration from now (15m, 1h)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l nbf -d 'Not before (nbf): RFC 3339, Unix seconds, or a duration from now' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l iat -d 'Issued at (iat); default: now' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l jti -d 'Token id (jti)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l claim -d 'Claim: NAME=VALUE gives a string, NAME:=JSON raw JSON (n:=5, roles:=\'["a"]\')' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l now -d 'The time "now" for iat and relative times (for reproducible tokens)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l serialization -d 'Output serialization' -r -f -a "compact\t'header.payload.signature'
+flattened\t'JSON with one signature'
+general\t'JSON with a "signatures" array'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l payload -d 'Sign the bytes of FILE (`-` for stdin) instead of a claims set: any payload, not only JWT claims' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
+always\t'Always colour (overrides NO_COLOR)'
+never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l allow-weak-key -d 'Accept HMAC secrets shorter than the hash output and RSA keys under 2048 bits (with a warning), for legacy tokens'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l no-iat -d 'Leave iat out'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l jti-random -d 'Set jti to 128 random bits (base64url)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l detached -d 'Leave the payload out of the output (RFC 7515 appendix F); verify with --payload'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l unencoded -d 'Do not base64url-encode the payload (RFC 7797, header b64: false)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l allow-unsecured -d 'Allow --alg none (an unsigned token; it still warns)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l compact -d 'Print JSON output on one line (the default when piped)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key -d 'Key file: PEM (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1, SPKI, X.509), DER, JWK or JWKS; the format is read from the content' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret -d 'HMAC secret: env:NAME, file:PATH or @PATH (raw bytes), prompt, b64:VALUE, or a literal (which warns: it leaks through shell history and ps)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l passphrase -d 'Passphrase of an encrypted private key (same sources as --secret); asked on the terminal when needed and not given' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l jwks -d 'JWK Set file; the key is chosen by the token\'s kid, then by algorithm' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l alg -d 'Allowed algorithm (repeatable). Default: the algorithms that fit the key' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+ES512\t''
+ES256K\t''
+EdDSA\t''
+Ed25519\t''
+Ed448\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l iss -d 'Accepted issuer (repeatable: any one)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l aud -d 'Accepted audience (repeatable: any one). A token with aud is rejected without it' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l sub -d 'Expected subject' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l typ -d 'Expected header typ (application/ prefix optional, case-insensitive)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l require -d 'Claim that must be present (repeatable)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l leeway -d 'Clock skew allowed on exp, nbf and iat' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l max-age -d 'Reject tokens whose iat is older than this' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l now -d 'Judge time claims as of this TIME instead of the clock' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l revoked -d 'File of revoked token ids (jti), one per line, # comments' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l output -d 'What to print on success' -r -f -a "claims\t'The claims as JSON'
+full\t'{"header":...,"claims":...}'
+payload\t'The payload bytes exactly as signed'
+none\t'Nothing; use the exit status'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l payload -d 'Detached payload (RFC 7515 appendix F, RFC 7797)' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
+always\t'Always colour (overrides NO_COLOR)'
+never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l allow-weak-key -d 'Accept HMAC secrets shorter than the hash output and RSA keys under 2048 bits (with a warning), for legacy tokens'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l any-aud -d 'Accept any audience (skip the aud check)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l ignore-exp -d 'Do not check exp (for old test vectors)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l batch -d 'Verify one token per line of standard input; print one JSON line per token'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l explain -d 'Print the check-by-check report to standard error'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l compact -d 'Print JSON output on one line (the default when piped)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l now -d 'Judge time claims as of this TIME instead of the clock' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
+always\t'Always colour (overrides NO_COLOR)'
+never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l json -d 'Print the decoded token and warnings as JSON'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l compact -d 'Print JSON output on one line (the default when piped)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
+always\t'Always colour (overrides NO_COLOR)'
+never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -l compact -d 'Print JSON output on one line (the default when piped)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
+always\t'Always colour (overrides NO_COLOR)'
+never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -l compact -d 'Print JSON output on one line (the default when piped)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect completions generate-docs help" -f -a "sign" -d 'Create a signed token (JWS) from claims'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect completions generate-docs help" -f -a "verify" -d 'Verify a token\'s signature and claims; exit 0 only if it is valid'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect completions generate-docs help" -f -a "inspect" -d 'Decode a token WITHOUT verifying it, and point out what looks wrong'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect completions generate-docs help" -f -a "completions" -d 'Print a shell completion script'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect completions generate-docs help" -f -a "generate-docs" -d 'Write the committed completions/ and man/ folders (for maintainers)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect completions generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

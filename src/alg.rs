@@ -1,0 +1,161 @@
+//! JWS algorithm names (RFC 7518 section 3, RFC 8037, RFC 8812, RFC 9864) and which keys fit
+//! each one.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::Error;
+use crate::keys::{EcCurve, KeyType, OkpCurve};
+
+/// A JWS algorithm jwtctl can sign and verify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(missing_docs)]
+pub enum JwsAlg {
+    HS256,
+    HS384,
+    HS512,
+    RS256,
+    RS384,
+    RS512,
+    PS256,
+    PS384,
+    PS512,
+    ES256,
+    ES384,
+    ES512,
+    ES256K,
+    /// EdDSA with whichever curve the key has (RFC 8037).
+    EdDSA,
+    /// EdDSA fixed to Ed25519 (RFC 9864).
+    Ed25519,
+    /// EdDSA fixed to Ed448 (RFC 9864).
+    Ed448,
+}
+
+impl JwsAlg {
+    /// Every algorithm, in the order help texts list them.
+    pub const ALL: [JwsAlg; 16] = [
+        JwsAlg::HS256,
+        JwsAlg::HS384,
+        JwsAlg::HS512,
+        JwsAlg::RS256,
+        JwsAlg::RS384,
+        JwsAlg::RS512,
+        JwsAlg::PS256,
+        JwsAlg::PS384,
+        JwsAlg::PS512,
+        JwsAlg::ES256,
+        JwsAlg::ES384,
+        JwsAlg::ES512,
+        JwsAlg::ES256K,
+        JwsAlg::EdDSA,
+        JwsAlg::Ed25519,
+        JwsAlg::Ed448,
+    ];
+
+    /// The registered name, exactly as it appears in a header.
+    pub fn name(self) -> &'static str {
+        match self {
+            JwsAlg::HS256 => "HS256",
+            JwsAlg::HS384 => "HS384",
+            JwsAlg::HS512 => "HS512",
+            JwsAlg::RS256 => "RS256",
+            JwsAlg::RS384 => "RS384",
+            JwsAlg::RS512 => "RS512",
+            JwsAlg::PS256 => "PS256",
+            JwsAlg::PS384 => "PS384",
+            JwsAlg::PS512 => "PS512",
+            JwsAlg::ES256 => "ES256",
+            JwsAlg::ES384 => "ES384",
+            JwsAlg::ES512 => "ES512",
+            JwsAlg::ES256K => "ES256K",
+            JwsAlg::EdDSA => "EdDSA",
+            JwsAlg::Ed25519 => "Ed25519",
+            JwsAlg::Ed448 => "Ed448",
+        }
+    }
+
+    /// Parses a header's `alg` exactly (names are case-sensitive, RFC 7515 section 4.1.1).
+    pub fn from_header(name: &str) -> Option<JwsAlg> {
+        JwsAlg::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    /// True for the HMAC algorithms.
+    pub fn is_hmac(self) -> bool {
+        matches!(self, JwsAlg::HS256 | JwsAlg::HS384 | JwsAlg::HS512)
+    }
+
+    /// The minimum HMAC key length in bytes (the hash output size, RFC 7518 section 3.2).
+    pub fn min_secret_len(self) -> usize {
+        match self {
+            JwsAlg::HS384 => 48,
+            JwsAlg::HS512 => 64,
+            _ => 32,
+        }
+    }
+
+    /// Whether a key of this type can be used with this algorithm.
+    pub fn fits(self, kty: KeyType) -> bool {
+        use JwsAlg::*;
+        matches!(
+            (self, kty),
+            (HS256 | HS384 | HS512, KeyType::Oct)
+                | (RS256 | RS384 | RS512 | PS256 | PS384 | PS512, KeyType::Rsa)
+                | (ES256, KeyType::Ec(EcCurve::P256))
+                | (ES384, KeyType::Ec(EcCurve::P384))
+                | (ES512, KeyType::Ec(EcCurve::P521))
+                | (ES256K, KeyType::Ec(EcCurve::Secp256k1))
+                | (EdDSA, KeyType::Okp(OkpCurve::Ed25519 | OkpCurve::Ed448))
+                | (Ed25519, KeyType::Okp(OkpCurve::Ed25519))
+                | (Ed448, KeyType::Okp(OkpCurve::Ed448))
+        )
+    }
+
+    /// What a fitting key looks like, for error messages.
+    pub fn wants(self) -> &'static str {
+        use JwsAlg::*;
+        match self {
+            HS256 | HS384 | HS512 => "a secret (--secret or an oct JWK)",
+            RS256 | RS384 | RS512 | PS256 | PS384 | PS512 => "an RSA key",
+            ES256 => "an EC P-256 key",
+            ES384 => "an EC P-384 key",
+            ES512 => "an EC P-521 key",
+            ES256K => "an EC secp256k1 key",
+            EdDSA => "an Ed25519 or Ed448 key",
+            Ed25519 => "an Ed25519 key",
+            Ed448 => "an Ed448 key",
+        }
+    }
+
+    /// The algorithms a key of this type can be used with.
+    pub fn fitting(kty: KeyType) -> Vec<JwsAlg> {
+        JwsAlg::ALL.into_iter().filter(|a| a.fits(kty)).collect()
+    }
+}
+
+impl fmt::Display for JwsAlg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for JwsAlg {
+    type Err = Error;
+
+    /// Parses a user-given name; case-insensitive for convenience on the command line.
+    fn from_str(s: &str) -> Result<Self, Error> {
+        if s.eq_ignore_ascii_case("none") {
+            return Err(Error::usage("algorithm 'none' is never a valid choice"));
+        }
+        JwsAlg::ALL
+            .into_iter()
+            .find(|a| a.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                let names: Vec<_> = JwsAlg::ALL.iter().map(|a| a.name()).collect();
+                Error::usage(format!(
+                    "unknown JWS algorithm {s:?} (expected one of {})",
+                    names.join(", ")
+                ))
+            })
+    }
+}

@@ -1,0 +1,394 @@
+//! The command-line definitions (clap derive). Doc comments here are the `--help` text, the
+//! man pages and the completions, so they are written for users.
+//!
+//! Conventions: long flags are kebab-case and keep the names of the contract; repeatable
+//! flags take one value per occurrence; values that name an algorithm or a mode complete from
+//! a fixed list; paths complete as files.
+
+use std::path::PathBuf;
+
+use clap::builder::PossibleValuesParser;
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
+
+use jwtctl::alg::JwsAlg;
+use jwtctl::secret::SecretSource;
+
+/// Algorithm names accepted by `sign --alg` (`none` only with `--allow-unsecured`).
+fn sign_alg_names() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = JwsAlg::ALL.iter().map(|a| a.name()).collect();
+    v.push("none");
+    v
+}
+
+/// A JWS algorithm as a command-line value (`none` is not one of them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlgArg(pub JwsAlg);
+
+static ALG_ARGS: std::sync::LazyLock<Vec<AlgArg>> =
+    std::sync::LazyLock::new(|| JwsAlg::ALL.iter().map(|a| AlgArg(*a)).collect());
+
+impl ValueEnum for AlgArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &ALG_ARGS
+    }
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.0.name()))
+    }
+}
+
+pub const EXIT_CODES_HELP: &str = "\
+Exit status:
+  0  success (for verify: the token is valid)
+  1  the token is not acceptable: malformed, bad signature, expired, not yet valid,
+     wrong iss/aud/sub/typ, missing claim, algorithm not allowed
+  2  usage error, unreadable or unusable key, unknown algorithm, I/O error";
+
+/// jwtctl — sign, verify and inspect JSON Web Tokens (JWS, JWK), safe by default.
+///
+/// Results go to standard output and nothing else does; warnings and errors go to standard
+/// error, one line each. RFC 8725 best practice is the default: `alg: none` is never
+/// accepted, the algorithm is never taken from the token alone, unknown `crit` extensions
+/// are rejected, and keys are never fetched from `jku`/`x5u` or taken from a `jwk` header.
+#[derive(Debug, Parser)]
+#[command(name = "jwtctl", version, propagate_version = true, after_help = EXIT_CODES_HELP, max_term_width = 100)]
+pub struct Cli {
+    /// When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+
+    /// Pretty-print JSON output (the default on a terminal).
+    #[arg(long, global = true, conflicts_with = "compact")]
+    pub pretty: bool,
+
+    /// Print JSON output on one line (the default when piped).
+    #[arg(long, global = true)]
+    pub compact: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Colour on a terminal only.
+    Auto,
+    /// Always colour (overrides NO_COLOR).
+    Always,
+    /// Never colour.
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a signed token (JWS) from claims.
+    #[command(after_help = SIGN_EXAMPLES)]
+    Sign(SignArgs),
+    /// Verify a token's signature and claims; exit 0 only if it is valid.
+    #[command(after_help = VERIFY_EXAMPLES)]
+    Verify(VerifyArgs),
+    /// Decode a token WITHOUT verifying it, and point out what looks wrong.
+    #[command(after_help = INSPECT_EXAMPLES)]
+    Inspect(InspectArgs),
+    /// Print a shell completion script.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Write the committed completions/ and man/ folders (for maintainers).
+    #[command(hide = true, name = "generate-docs")]
+    GenerateDocs(GenerateDocsArgs),
+}
+
+const SIGN_EXAMPLES: &str = "\
+Examples:
+  jwtctl sign --alg ES256 --key ec-private.pem --iss https://auth.example --aud api --exp 15m
+  jwtctl sign --alg HS256 --secret env:JWT_SECRET --sub alice --claim 'roles:=[\"admin\"]'
+  echo '{\"sub\":\"svc\"}' | jwtctl sign --alg EdDSA --key ed25519.jwk --kid k1 -";
+
+const VERIFY_EXAMPLES: &str = "\
+Examples:
+  jwtctl verify --key rsa-public.pem --iss https://auth.example --aud api \"$TOKEN\"
+  jwtctl verify --jwks jwks.json --alg RS256 --leeway 30s --output none < token.txt && echo valid
+  jwtctl verify --secret env:JWT_SECRET --explain --now 2026-11-23T10:00:00Z \"$TOKEN\"";
+
+const INSPECT_EXAMPLES: &str = "\
+Examples:
+  jwtctl inspect \"$TOKEN\"
+  pbpaste | jwtctl inspect --json | jq .claims";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  jwtctl completions bash > ~/.local/share/bash-completion/completions/jwtctl
+  jwtctl completions zsh > \"${fpath[1]}/_jwtctl\"
+  jwtctl completions fish > ~/.config/fish/completions/jwtctl.fish";
+
+/// Where the key comes from (one of these).
+#[derive(Debug, Args)]
+pub struct KeyArgs {
+    /// Key file: PEM (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1, SPKI, X.509), DER, JWK or JWKS;
+    /// the format is read from the content.
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
+    pub key: Option<PathBuf>,
+
+    /// HMAC secret: env:NAME, file:PATH or @PATH (raw bytes), prompt, b64:VALUE, or a literal
+    /// (which warns: it leaks through shell history and ps).
+    #[arg(long, value_name = "SOURCE", value_parser = clap::value_parser!(SecretSource))]
+    pub secret: Option<SecretSource>,
+
+    /// Passphrase of an encrypted private key (same sources as --secret); asked on the
+    /// terminal when needed and not given.
+    #[arg(long, value_name = "SOURCE", value_parser = clap::value_parser!(SecretSource))]
+    pub passphrase: Option<SecretSource>,
+
+    /// Accept HMAC secrets shorter than the hash output and RSA keys under 2048 bits (with a
+    /// warning), for legacy tokens.
+    #[arg(long)]
+    pub allow_weak_key: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SerializationArg {
+    /// header.payload.signature
+    Compact,
+    /// JSON with one signature
+    Flattened,
+    /// JSON with a "signatures" array
+    General,
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// Signature algorithm. `none` is refused unless --allow-unsecured.
+    #[arg(long, value_name = "ALG", value_parser = PossibleValuesParser::new(sign_alg_names()), ignore_case = true)]
+    pub alg: String,
+
+    #[command(flatten)]
+    pub key: KeyArgs,
+
+    /// Key id to put in the header (default: the JWK's kid, if any).
+    #[arg(long, value_name = "KID")]
+    pub kid: Option<String>,
+
+    /// Header typ (default: JWT for claims, none for --payload).
+    #[arg(long, value_name = "TYP")]
+    pub typ: Option<String>,
+
+    /// Header cty (content type).
+    #[arg(long, value_name = "CTY")]
+    pub cty: Option<String>,
+
+    /// Extra protected header member: NAME=VALUE (string) or NAME:=JSON.
+    #[arg(long = "header", value_name = "NAME=VALUE")]
+    pub headers: Vec<String>,
+
+    /// Issuer (iss).
+    #[arg(long, value_name = "ISS")]
+    pub iss: Option<String>,
+
+    /// Subject (sub).
+    #[arg(long, value_name = "SUB")]
+    pub sub: Option<String>,
+
+    /// Audience (aud); once gives a string, repeated gives an array.
+    #[arg(long, value_name = "AUD")]
+    pub aud: Vec<String>,
+
+    /// Expiry (exp): RFC 3339, Unix seconds, or a duration from now (15m, 1h).
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub exp: Option<String>,
+
+    /// Not before (nbf): RFC 3339, Unix seconds, or a duration from now.
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub nbf: Option<String>,
+
+    /// Issued at (iat); default: now.
+    #[arg(
+        long,
+        value_name = "TIME",
+        allow_hyphen_values = true,
+        conflicts_with = "no_iat"
+    )]
+    pub iat: Option<String>,
+
+    /// Leave iat out.
+    #[arg(long)]
+    pub no_iat: bool,
+
+    /// Token id (jti).
+    #[arg(long, value_name = "ID", conflicts_with = "jti_random")]
+    pub jti: Option<String>,
+
+    /// Set jti to 128 random bits (base64url).
+    #[arg(long)]
+    pub jti_random: bool,
+
+    /// Claim: NAME=VALUE gives a string, NAME:=JSON raw JSON (n:=5, roles:='["a"]').
+    #[arg(long = "claim", value_name = "NAME=VALUE")]
+    pub claims: Vec<String>,
+
+    /// The time "now" for iat and relative times (for reproducible tokens).
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub now: Option<String>,
+
+    /// Output serialization.
+    #[arg(long, value_enum, default_value_t = SerializationArg::Compact, value_name = "FORM")]
+    pub serialization: SerializationArg,
+
+    /// Leave the payload out of the output (RFC 7515 appendix F); verify with --payload.
+    #[arg(long)]
+    pub detached: bool,
+
+    /// Do not base64url-encode the payload (RFC 7797, header b64: false).
+    #[arg(long)]
+    pub unencoded: bool,
+
+    /// Allow --alg none (an unsigned token; it still warns).
+    #[arg(long)]
+    pub allow_unsecured: bool,
+
+    /// Sign the bytes of FILE (`-` for stdin) instead of a claims set: any payload, not only JWT claims.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, conflicts_with_all = ["claims_input", "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "jti_random", "claims"])]
+    pub payload: Option<PathBuf>,
+
+    /// Claims: a JSON object, @FILE, or - for standard input. Flags override its members.
+    #[arg(value_name = "CLAIMS")]
+    pub claims_input: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputMode {
+    /// The claims as JSON.
+    Claims,
+    /// {"header":...,"claims":...}
+    Full,
+    /// The payload bytes exactly as signed.
+    Payload,
+    /// Nothing; use the exit status.
+    None,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub key: KeyArgs,
+
+    /// JWK Set file; the key is chosen by the token's kid, then by algorithm.
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath, conflicts_with_all = ["key", "secret"])]
+    pub jwks: Option<PathBuf>,
+
+    /// Allowed algorithm (repeatable). Default: the algorithms that fit the key.
+    #[arg(long, value_name = "ALG", value_enum)]
+    pub alg: Vec<AlgArg>,
+
+    /// Accepted issuer (repeatable: any one).
+    #[arg(long, value_name = "ISS")]
+    pub iss: Vec<String>,
+
+    /// Accepted audience (repeatable: any one). A token with aud is rejected without it.
+    #[arg(long, value_name = "AUD")]
+    pub aud: Vec<String>,
+
+    /// Accept any audience (skip the aud check).
+    #[arg(long, conflicts_with = "aud")]
+    pub any_aud: bool,
+
+    /// Expected subject.
+    #[arg(long, value_name = "SUB")]
+    pub sub: Option<String>,
+
+    /// Expected header typ (application/ prefix optional, case-insensitive).
+    #[arg(long, value_name = "TYP")]
+    pub typ: Option<String>,
+
+    /// Claim that must be present (repeatable).
+    #[arg(long, value_name = "CLAIM")]
+    pub require: Vec<String>,
+
+    /// Clock skew allowed on exp, nbf and iat.
+    #[arg(long, value_name = "DURATION", default_value = "0s")]
+    pub leeway: String,
+
+    /// Reject tokens whose iat is older than this.
+    #[arg(long, value_name = "DURATION")]
+    pub max_age: Option<String>,
+
+    /// Judge time claims as of this TIME instead of the clock.
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub now: Option<String>,
+
+    /// Do not check exp (for old test vectors).
+    #[arg(long)]
+    pub ignore_exp: bool,
+
+    /// File of revoked token ids (jti), one per line, # comments.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub revoked: Option<PathBuf>,
+
+    /// What to print on success.
+    #[arg(long, value_enum, default_value_t = OutputMode::Claims, value_name = "MODE")]
+    pub output: OutputMode,
+
+    /// Detached payload (RFC 7515 appendix F, RFC 7797).
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub payload: Option<PathBuf>,
+
+    /// Verify one token per line of standard input; print one JSON line per token.
+    #[arg(long, conflicts_with_all = ["token", "explain", "payload"])]
+    pub batch: bool,
+
+    /// Print the check-by-check report to standard error.
+    #[arg(long)]
+    pub explain: bool,
+
+    /// The token (compact or JSON); absent or - reads standard input.
+    #[arg(value_name = "TOKEN")]
+    pub token: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Print the decoded token and warnings as JSON.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Judge time claims as of this TIME instead of the clock.
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub now: Option<String>,
+
+    /// The token (compact or JSON); absent or - reads standard input.
+    #[arg(value_name = "TOKEN")]
+    pub token: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateDocsArgs {
+    /// The folder that holds completions/ and man/ (the repository root).
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn verify_refuses_alg_none_at_parse_time() {
+        assert!(
+            Cli::try_parse_from(["jwtctl", "verify", "--secret", "x", "--alg", "none"]).is_err()
+        );
+        assert!(
+            Cli::try_parse_from(["jwtctl", "verify", "--secret", "x", "--alg", "RS256"]).is_ok()
+        );
+    }
+}

@@ -1,0 +1,188 @@
+//! Completions and man pages, generated from the clap definitions. The committed
+//! `completions/` and `man/` folders are written by `jwtctl generate-docs`; a test regenerates
+//! them and fails when they are stale.
+
+use std::path::Path;
+
+use clap::CommandFactory;
+use clap_complete::Shell;
+
+use jwtctl::error::{Error, RejectCode, Result};
+
+use super::args::Cli;
+
+/// Writes a completion script for `shell` to `w`.
+pub fn completions(shell: Shell, w: &mut dyn std::io::Write) {
+    let mut cmd = Cli::command();
+    clap_complete::generate(shell, &mut cmd, "jwtctl", w);
+}
+
+/// The file name a shell's completion script is committed under.
+fn completion_file(shell: Shell) -> &'static str {
+    match shell {
+        Shell::Bash => "jwtctl.bash",
+        Shell::Zsh => "_jwtctl",
+        Shell::Fish => "jwtctl.fish",
+        Shell::Elvish => "jwtctl.elv",
+        Shell::PowerShell => "_jwtctl.ps1",
+        _ => "jwtctl.unknown",
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('\\', "\\e")
+        .replace('-', "\\-")
+        .lines()
+        .map(|l| {
+            if l.starts_with(['.', '\'']) {
+                format!("\\&{l}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn section(title: &str, body: &str) -> String {
+    format!(".SH \"{title}\"\n{body}\n")
+}
+
+fn tagged(items: &[(&str, &str)]) -> String {
+    items
+        .iter()
+        .map(|(t, d)| format!(".TP\n\\fB{}\\fR\n{}\n", escape(t), escape(d)))
+        .collect()
+}
+
+fn extra_sections(page: &str) -> String {
+    let mut s = String::new();
+    s += &section(
+        "EXIT STATUS",
+        &tagged(&[
+            ("0", "Success; for verify, the token is valid."),
+            (
+                "1",
+                "The token is not acceptable: malformed, bad signature, expired, not yet valid, wrong iss/aud/sub/typ, missing claim, algorithm not allowed, revoked. With verify \\-\\-batch: at least one token is not valid.",
+            ),
+            (
+                "2",
+                "Usage error or unusable input other than the token: bad flags, unreadable or malformed key file, unknown algorithm, a key that does not fit the algorithm or is too weak.",
+            ),
+        ]),
+    );
+    if page == "jwtctl" || page == "verify" {
+        let codes: Vec<(&str, &str)> = RejectCode::ALL
+            .iter()
+            .map(|(c, d)| (c.as_str(), *d))
+            .collect();
+        s += &section(
+            "ERROR CODES",
+            &format!(
+                "Every rejection has a stable code, used in \\-\\-explain and \\-\\-batch output:\n{}",
+                tagged(&codes)
+            ),
+        );
+    }
+    s += &section(
+        "ENVIRONMENT",
+        &tagged(&[
+            (
+                "NO_COLOR",
+                "Any non-empty value turns colour off (unless \\-\\-color always).",
+            ),
+            ("TERM", "dumb turns colour off."),
+            ("CI", "When set, jwtctl never prompts for passphrases."),
+        ]),
+    );
+    s += &section(
+        "SECURITY",
+        &escape(
+            "jwtctl follows RFC 8725 by default. It never accepts alg none when verifying; never takes the algorithm from the token alone (it must be in --alg or fit the key); never accepts an HMAC algorithm with an RSA, EC or OKP key or a public key as an HMAC secret; rejects crit extensions it does not understand; never fetches or trusts jku, x5u or an embedded jwk; checks exp and nbf with an explicit leeway; refuses HMAC secrets shorter than the hash and RSA keys under 2048 bits unless --allow-weak-key; rejects duplicate JSON member names. Secrets given literally on the command line draw a warning.",
+        ),
+    );
+    let examples = match page {
+        "sign" => {
+            "jwtctl sign \\-\\-alg ES256 \\-\\-key ec.pem \\-\\-iss https://auth.example \\-\\-aud api \\-\\-exp 15m\n.br\njwtctl sign \\-\\-alg HS256 \\-\\-secret env:JWT_SECRET \\-\\-sub alice \\-\\-claim 'roles:=[\"admin\"]'"
+        }
+        "verify" => {
+            "jwtctl verify \\-\\-key rsa\\-public.pem \\-\\-iss https://auth.example \\-\\-aud api \"$TOKEN\"\n.br\njwtctl verify \\-\\-jwks jwks.json \\-\\-alg RS256 \\-\\-output none < token.txt && echo valid\n.br\ncat tokens.txt | jwtctl verify \\-\\-batch \\-\\-jwks jwks.json \\-\\-any\\-aud"
+        }
+        "inspect" => {
+            "jwtctl inspect \"$TOKEN\"\n.br\njwtctl inspect \\-\\-json \"$TOKEN\" | jq .warnings"
+        }
+        "completions" => {
+            "jwtctl completions bash > ~/.local/share/bash\\-completion/completions/jwtctl"
+        }
+        _ => {
+            "jwtctl sign \\-\\-alg HS256 \\-\\-secret @secret.bin \\-\\-sub alice \\-\\-exp 15m | jwtctl verify \\-\\-secret @secret.bin"
+        }
+    };
+    s += &section("EXAMPLES", examples);
+    s += &section(
+        "STANDARDS",
+        &escape(
+            "RFC 7515 (JWS), RFC 7517 (JWK), RFC 7518 (JWA), RFC 7519 (JWT), RFC 7638 (JWK thumbprint), RFC 7797 (unencoded payload), RFC 8037 (EdDSA, OKP keys), RFC 8725 (JWT best current practices), RFC 8812 (ES256K), RFC 9864 (fully-specified Ed25519/Ed448).",
+        ),
+    );
+    s
+}
+
+/// Renders the man page of `cmd` (named `page_name`), with jwtctl's extra sections.
+fn man_page(cmd: clap::Command, page: &str) -> Result<Vec<u8>> {
+    let man = clap_mangen::Man::new(cmd.version(env!("CARGO_PKG_VERSION")));
+    let mut buf = Vec::new();
+    let io = |e| Error::io("<man>", e);
+    man.render_title(&mut buf).map_err(io)?;
+    man.render_name_section(&mut buf).map_err(io)?;
+    man.render_synopsis_section(&mut buf).map_err(io)?;
+    man.render_description_section(&mut buf).map_err(io)?;
+    man.render_options_section(&mut buf).map_err(io)?;
+    man.render_subcommands_section(&mut buf).map_err(io)?;
+    buf.extend_from_slice(extra_sections(page).as_bytes());
+    man.render_version_section(&mut buf).map_err(io)?;
+    Ok(buf)
+}
+
+/// Every generated file: relative path and contents.
+pub fn generated_files() -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    for shell in [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::Elvish,
+        Shell::PowerShell,
+    ] {
+        let mut buf = Vec::new();
+        completions(shell, &mut buf);
+        files.push((format!("completions/{}", completion_file(shell)), buf));
+    }
+    let root = Cli::command();
+    files.push((
+        "man/jwtctl.1".to_string(),
+        man_page(root.clone(), "jwtctl")?,
+    ));
+    for sub in root.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let name = sub.get_name().to_string();
+        let cmd = sub
+            .clone()
+            .name(format!("jwtctl-{name}"))
+            .display_name(format!("jwtctl-{name}"))
+            .bin_name(format!("jwtctl {name}"));
+        files.push((format!("man/jwtctl-{name}.1"), man_page(cmd, &name)?));
+    }
+    Ok(files)
+}
+
+/// Writes every generated file under `dir`.
+pub fn write_all(dir: &Path) -> Result<()> {
+    for (rel, bytes) in generated_files()? {
+        let path = dir.join(&rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,101 @@
+//! Reading what the user gives: tokens (argument or stdin), keys and secrets (through the
+//! library's one loader, with prompting for passphrases here at the edge), claims.
+
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+
+use zeroize::Zeroizing;
+
+use jwtctl::error::{Error, Rejection, Result};
+use jwtctl::jws::MAX_TOKEN_BYTES;
+use jwtctl::keys::{Key, KeySet, load_key_file};
+use jwtctl::secret::SecretSource;
+
+use super::args::KeyArgs;
+use super::output::Output;
+
+/// Reads all of standard input, up to `limit` bytes; more is an error from `too_big`.
+pub fn read_stdin_limited(limit: usize, too_big: impl Fn() -> Error) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit as u64 + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::io("<stdin>", e))?;
+    if buf.len() > limit {
+        return Err(too_big());
+    }
+    Ok(buf)
+}
+
+/// The token text: the argument, or all of standard input when absent or `-`.
+pub fn read_token(arg: Option<&str>) -> Result<String> {
+    let bytes = match arg {
+        Some(t) if t != "-" => return Ok(t.to_string()),
+        _ => read_stdin_limited(MAX_TOKEN_BYTES + 4096, || {
+            Rejection::malformed(format!("input is larger than {MAX_TOKEN_BYTES} bytes")).into()
+        })?,
+    };
+    String::from_utf8(bytes)
+        .map_err(|_| Rejection::malformed("input is not text: a token is ASCII").into())
+}
+
+fn ask_hidden(prompt: &str) -> std::io::Result<Zeroizing<String>> {
+    rpassword::prompt_password(prompt).map(Zeroizing::new)
+}
+
+/// Whether we may ask the user something on the terminal.
+pub fn can_prompt() -> bool {
+    std::io::stderr().is_terminal()
+        && std::env::var_os("CI").is_none_or(|v| v.is_empty() || v == "false")
+}
+
+/// Reads a secret source, prompting on the terminal for `prompt`, and warns about literals.
+pub fn read_secret(src: &SecretSource, what: &str, out: &Output) -> Result<Zeroizing<Vec<u8>>> {
+    if src.is_literal() {
+        out.warn(&format!("{what} given literally on the command line can leak through shell history and ps; prefer env:NAME, @FILE or prompt"));
+    }
+    src.read(&mut || ask_hidden(&format!("{what}: ")))
+}
+
+/// Loads a key file, asking for the passphrase on a terminal when the key is encrypted and
+/// none was given.
+pub fn load_key(path: &Path, passphrase: Option<&SecretSource>, out: &Output) -> Result<KeySet> {
+    let pass = match passphrase {
+        Some(src) => Some(read_secret(src, "passphrase", out)?),
+        None => None,
+    };
+    match load_key_file(path, pass.as_ref().map(|p| p.as_slice())) {
+        Err(Error::PassphraseNeeded { what }) if pass.is_none() && can_prompt() => {
+            let p = ask_hidden(&format!("passphrase for {what}: "))
+                .map_err(|e| Error::usage(format!("cannot read the passphrase: {e}")))?;
+            load_key_file(path, Some(p.as_bytes()))
+        }
+        other => other,
+    }
+}
+
+/// The keys selected by `--key`/`--secret` (and `--jwks` for verify).
+pub fn load_keys(k: &KeyArgs, jwks: Option<&Path>, out: &Output) -> Result<KeySet> {
+    match (&k.key, &k.secret, jwks) {
+        (Some(path), None, None) => load_key(path, k.passphrase.as_ref(), out),
+        (None, Some(src), None) => {
+            let bytes = read_secret(src, "secret", out)?;
+            Ok(KeySet {
+                keys: vec![Key::from_secret(bytes.to_vec())],
+                is_set: false,
+            })
+        }
+        (None, None, Some(path)) => {
+            let set = load_key(path, k.passphrase.as_ref(), out)?;
+            Ok(KeySet {
+                keys: set.keys,
+                is_set: true,
+            })
+        }
+        (None, None, None) => Err(Error::usage(
+            "a key is needed: give --key PATH, --secret SOURCE or --jwks PATH",
+        )),
+        _ => Err(Error::usage("give only one of --key, --secret and --jwks")),
+    }
+}

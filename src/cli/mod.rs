@@ -1,0 +1,52 @@
+//! The binary's edge: argument parsing, dispatch, and the one place where errors become
+//! messages and exit codes.
+
+mod args;
+mod docs;
+mod input;
+mod inspect;
+mod output;
+mod sign;
+mod verify;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{Cli, Command};
+use output::Output;
+
+/// Parses arguments, runs the subcommand and maps the outcome to an exit code: 0 success,
+/// 1 token rejected, 2 anything else. A closed stdout (`| head`) ends the run quietly.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let out = Output::new(cli.color, cli.pretty, cli.compact);
+    let result = match &cli.command {
+        Command::Sign(a) => sign::run(a, &out),
+        Command::Verify(a) => verify::run(a, &out),
+        Command::Inspect(a) => inspect::run(a, &out),
+        Command::Completions(a) => {
+            docs::completions(a.shell, &mut std::io::stdout());
+            Ok(())
+        }
+        Command::GenerateDocs(a) => docs::write_all(&a.dir),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(jwtctl::Error::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            out.error_line(&e.to_string());
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! `jwtctl sign`.
+
+use serde_json::{Map, Value};
+
+use jwtctl::alg::JwsAlg;
+use jwtctl::claims::{ClaimsSpec, build, parse_assignment};
+use jwtctl::crypto::Signer;
+use jwtctl::encoding::{b64url, parse_object_strict};
+use jwtctl::error::{Error, Result};
+use jwtctl::jws::{self, Serialization, SignOptions};
+use jwtctl::keys::{Key, KeyOp, read_limited};
+use jwtctl::time::{parse_time, system_now};
+use jwtctl::verify::check_key_fits;
+
+use super::args::{SerializationArg, SignArgs};
+use super::input::{load_keys, read_stdin_limited};
+use super::output::Output;
+
+/// Payloads and claims files larger than this are refused.
+const MAX_PAYLOAD: u64 = 64 * 1024 * 1024;
+
+fn read_source(arg: &str) -> Result<Vec<u8>> {
+    if arg == "-" {
+        return read_stdin_limited(MAX_PAYLOAD as usize, || {
+            Error::usage("standard input is larger than 64 MiB")
+        });
+    }
+    match arg.strip_prefix('@') {
+        Some(path) => read_limited(std::path::Path::new(path), MAX_PAYLOAD),
+        None => Ok(arg.as_bytes().to_vec()),
+    }
+}
+
+fn pick_key(mut keys: Vec<Key>, is_set: bool, alg: JwsAlg, kid: Option<&str>) -> Result<Key> {
+    if !is_set {
+        return keys.pop().ok_or_else(|| Error::key("no key"));
+    }
+    let fits = |k: &Key| {
+        alg.fits(k.key_type()) && kid.is_none_or(|want| k.meta.kid.as_deref() == Some(want))
+    };
+    let n = keys.iter().filter(|k| fits(k)).count();
+    match n {
+        1 => keys
+            .into_iter()
+            .find(fits)
+            .ok_or_else(|| Error::key("no key")),
+        0 => Err(Error::key(format!(
+            "no key in the set fits {alg}{}",
+            kid.map(|k| format!(" with kid {k:?}")).unwrap_or_default()
+        ))),
+        _ => Err(Error::key(format!(
+            "{n} keys in the set fit {alg}: choose one with --kid"
+        ))),
+    }
+}
+
+pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
+    let now = match &a.now {
+        Some(t) => parse_time(t, system_now())?,
+        None => system_now(),
+    };
+    let unsecured = a.alg.eq_ignore_ascii_case("none");
+    let (alg_name, signer, key_kid) = if unsecured {
+        if !a.allow_unsecured {
+            return Err(Error::usage(
+                "--alg none makes an unsigned token that anyone can forge; add --allow-unsecured if you really mean it",
+            ));
+        }
+        if a.key.key.is_some() || a.key.secret.is_some() {
+            return Err(Error::usage("--alg none takes no key"));
+        }
+        out.warn("creating an unsecured token (alg none): it is not signed and every careful verifier rejects it");
+        ("none".to_string(), None, None)
+    } else {
+        let alg: JwsAlg = a.alg.parse()?;
+        let set = load_keys(&a.key, None, out)?;
+        let key = pick_key(set.keys, set.is_set, alg, a.kid.as_deref())?;
+        if let Some(w) = check_key_fits(alg, &key, KeyOp::Sign, a.key.allow_weak_key)? {
+            out.warn(&w);
+        }
+        if !key.is_private() {
+            return Err(Error::key(format!(
+                "{alg} signing needs a private key, but the key is a {}",
+                key.describe()
+            )));
+        }
+        let signer = Signer::new(alg, &key)?;
+        (alg.name().to_string(), Some(signer), key.meta.kid.clone())
+    };
+
+    if a.unencoded && a.payload.is_none() {
+        return Err(Error::usage(
+            "--unencoded needs --payload FILE: RFC 7797 forbids the unencoded option for JWT claims",
+        ));
+    }
+    let (payload, is_claims) = match &a.payload {
+        Some(p) if p.as_os_str() == "-" => (read_source("-")?, false),
+        Some(p) => (read_limited(p, MAX_PAYLOAD)?, false),
+        None => {
+            let base = match &a.claims_input {
+                None => Map::new(),
+                Some(src) => {
+                    let bytes = read_source(src)?;
+                    parse_object_strict(bytes.trim_ascii())
+                        .map_err(|e| Error::usage(format!("claims must be a JSON object: {e}")))?
+                }
+            };
+            let time = |t: &Option<String>| t.as_deref().map(|t| parse_time(t, now)).transpose();
+            let jti = if a.jti_random {
+                let mut b = [0u8; 16];
+                openssl::rand::rand_bytes(&mut b)
+                    .map_err(|_| Error::usage("no randomness available"))?;
+                Some(b64url(b))
+            } else {
+                a.jti.clone()
+            };
+            let spec = ClaimsSpec {
+                iss: a.iss.clone(),
+                sub: a.sub.clone(),
+                aud: a.aud.clone(),
+                exp: time(&a.exp)?,
+                nbf: time(&a.nbf)?,
+                iat: if a.no_iat {
+                    None
+                } else {
+                    Some(time(&a.iat)?.unwrap_or(now))
+                },
+                jti,
+                extra: a
+                    .claims
+                    .iter()
+                    .map(|c| parse_assignment(c))
+                    .collect::<Result<_>>()?,
+            };
+            let claims = build(base, spec);
+            if let (Some(Value::Number(e)), Some(Value::Number(i))) =
+                (claims.get("exp"), claims.get("iat"))
+            {
+                if e.as_i64() <= i.as_i64() {
+                    out.warn("exp is not after iat: the token is born expired");
+                }
+            }
+            (
+                serde_json::to_vec(&Value::Object(claims))
+                    .map_err(|e| Error::usage(e.to_string()))?,
+                true,
+            )
+        }
+    };
+
+    let mut header = Map::new();
+    header.insert("alg".into(), alg_name.into());
+    match (&a.typ, is_claims) {
+        (Some(t), _) => {
+            header.insert("typ".into(), t.clone().into());
+        }
+        (None, true) => {
+            header.insert("typ".into(), "JWT".into());
+        }
+        (None, false) => {}
+    }
+    if let Some(kid) = a.kid.clone().or(key_kid) {
+        header.insert("kid".into(), kid.into());
+    }
+    if let Some(cty) = &a.cty {
+        header.insert("cty".into(), cty.clone().into());
+    }
+    for h in &a.headers {
+        let (name, value) = parse_assignment(h)?;
+        if matches!(name.as_str(), "alg" | "b64") {
+            return Err(Error::usage(format!(
+                "--header cannot set {name:?}; use --alg / --unencoded"
+            )));
+        }
+        header.insert(name, value);
+    }
+    let serialization = match a.serialization {
+        SerializationArg::Compact => Serialization::Compact,
+        SerializationArg::Flattened => Serialization::Flattened,
+        SerializationArg::General => Serialization::General,
+    };
+    let opts = SignOptions {
+        serialization,
+        detached: a.detached,
+        unencoded: a.unencoded,
+    };
+    let token = jws::sign(&payload, header, signer.as_ref(), opts)?;
+    out.line(&token).map_err(|e| Error::io("<stdout>", e))
+}

@@ -1,0 +1,232 @@
+//! The crypto backend table: which library computes which JWS algorithm, and prepared
+//! signers/verifiers that are built once per key and reused.
+//!
+//! * jsonwebtoken (aws-lc-rs): HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, and
+//!   EdDSA/Ed25519 with an Ed25519 key. Its signers work on the raw signing input, so
+//!   unencoded (RFC 7797) payloads and the JSON serializations share one path.
+//! * josekit (OpenSSL): ES512, ES256K, and EdDSA/Ed448 with an Ed448 key — algorithms
+//!   jsonwebtoken 11 does not have.
+//! * OpenSSL directly: RSA keys under 2048 bits, accepted only with `--allow-weak-key`, since
+//!   both aws-lc and josekit refuse them.
+
+use jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER;
+use jsonwebtoken::crypto::{JwtSigner, JwtVerifier};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
+use openssl::hash::MessageDigest;
+use openssl::pkey::{PKey, Private, Public};
+use openssl::rsa::Padding;
+use openssl::sign::RsaPssSaltlen;
+
+use crate::alg::JwsAlg;
+use crate::error::{Error, Result};
+use crate::keys::{Key, KeyType, OkpCurve, ossl_reason};
+
+/// Which implementation computes an algorithm for a given key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// jsonwebtoken with aws-lc-rs.
+    JsonWebToken(Algorithm),
+    /// josekit with OpenSSL.
+    Josekit,
+    /// OpenSSL directly (legacy RSA keys under 2048 bits).
+    OpensslRsa,
+}
+
+/// The one table: `alg` (with the key, for EdDSA's curve and RSA's size) to a backend.
+pub fn backend(alg: JwsAlg, key: &Key) -> Backend {
+    use JwsAlg::*;
+    let jwt = |a| Backend::JsonWebToken(a);
+    match alg {
+        HS256 => jwt(Algorithm::HS256),
+        HS384 => jwt(Algorithm::HS384),
+        HS512 => jwt(Algorithm::HS512),
+        RS256 | RS384 | RS512 | PS256 | PS384 | PS512 if key.bits() < 2048 => Backend::OpensslRsa,
+        RS256 => jwt(Algorithm::RS256),
+        RS384 => jwt(Algorithm::RS384),
+        RS512 => jwt(Algorithm::RS512),
+        PS256 => jwt(Algorithm::PS256),
+        PS384 => jwt(Algorithm::PS384),
+        PS512 => jwt(Algorithm::PS512),
+        ES256 => jwt(Algorithm::ES256),
+        ES384 => jwt(Algorithm::ES384),
+        EdDSA | Ed25519 if key.key_type() == KeyType::Okp(OkpCurve::Ed25519) => {
+            jwt(Algorithm::EdDSA)
+        }
+        ES512 | ES256K | EdDSA | Ed25519 | Ed448 => Backend::Josekit,
+    }
+}
+
+/// A prepared signer for one key and algorithm.
+pub struct Signer(SignerImpl);
+
+enum SignerImpl {
+    Jwt(Box<dyn JwtSigner>),
+    Jose(Box<dyn josekit::jws::JwsSigner>),
+    Openssl(JwsAlg, PKey<Private>),
+}
+
+/// A prepared verifier for one key and algorithm, reusable across tokens.
+pub struct Verifier(VerifierImpl);
+
+enum VerifierImpl {
+    Jwt(Box<dyn JwtVerifier>),
+    Jose(Box<dyn josekit::jws::JwsVerifier>),
+    Openssl(JwsAlg, PKey<Public>),
+}
+
+fn jose_err(alg: JwsAlg, e: josekit::JoseError) -> Error {
+    Error::key(format!("{alg}: the key cannot be used: {e}"))
+}
+
+fn jwt_err(alg: JwsAlg, e: jsonwebtoken::errors::Error) -> Error {
+    Error::key(format!("{alg}: the key cannot be used: {e}"))
+}
+
+fn rsa_params(alg: JwsAlg) -> (MessageDigest, bool) {
+    match alg {
+        JwsAlg::RS384 => (MessageDigest::sha384(), false),
+        JwsAlg::RS512 => (MessageDigest::sha512(), false),
+        JwsAlg::PS256 => (MessageDigest::sha256(), true),
+        JwsAlg::PS384 => (MessageDigest::sha384(), true),
+        JwsAlg::PS512 => (MessageDigest::sha512(), true),
+        _ => (MessageDigest::sha256(), false),
+    }
+}
+
+impl Signer {
+    /// Prepares a signer. The key must already have been checked to fit `alg`.
+    pub fn new(alg: JwsAlg, key: &Key) -> Result<Signer> {
+        let imp = match backend(alg, key) {
+            Backend::JsonWebToken(a) => {
+                let ek = match key.key_type() {
+                    KeyType::Oct => EncodingKey::from_secret(key.secret().unwrap_or_default()),
+                    KeyType::Rsa => EncodingKey::from_rsa_der(&key.rsa_pkcs1_der()?),
+                    KeyType::Ec(_) => EncodingKey::from_ec_der(&key.pkcs8_der()?),
+                    KeyType::Okp(_) => EncodingKey::from_ed_der(&key.pkcs8_der()?),
+                };
+                SignerImpl::Jwt(
+                    (DEFAULT_PROVIDER.signer_factory)(&a, &ek).map_err(|e| jwt_err(alg, e))?,
+                )
+            }
+            Backend::Josekit => {
+                let der = key.pkcs8_der()?;
+                let s: Box<dyn josekit::jws::JwsSigner> = match alg {
+                    JwsAlg::ES512 => Box::new(
+                        josekit::jws::ES512
+                            .signer_from_der(&*der)
+                            .map_err(|e| jose_err(alg, e))?,
+                    ),
+                    JwsAlg::ES256K => Box::new(
+                        josekit::jws::ES256K
+                            .signer_from_der(&*der)
+                            .map_err(|e| jose_err(alg, e))?,
+                    ),
+                    _ => Box::new(
+                        josekit::jws::EdDSA
+                            .signer_from_der(&*der)
+                            .map_err(|e| jose_err(alg, e))?,
+                    ),
+                };
+                SignerImpl::Jose(s)
+            }
+            Backend::OpensslRsa => {
+                let p = key
+                    .private_pkey()
+                    .ok_or_else(|| Error::key(format!("a {} cannot sign", key.describe())))?;
+                SignerImpl::Openssl(alg, p.clone())
+            }
+        };
+        Ok(Signer(imp))
+    }
+
+    /// Signs the JWS signing input, returning the raw signature bytes.
+    pub fn sign(&self, input: &[u8]) -> Result<Vec<u8>> {
+        match &self.0 {
+            SignerImpl::Jwt(s) => s
+                .try_sign(input)
+                .map_err(|e| Error::key(format!("signing failed: {e}"))),
+            SignerImpl::Jose(s) => s
+                .sign(input)
+                .map_err(|e| Error::key(format!("signing failed: {e}"))),
+            SignerImpl::Openssl(alg, p) => {
+                let (md, pss) = rsa_params(*alg);
+                let run = || -> Result<Vec<u8>, openssl::error::ErrorStack> {
+                    let mut s = openssl::sign::Signer::new(md, p)?;
+                    if pss {
+                        s.set_rsa_padding(Padding::PKCS1_PSS)?;
+                        s.set_rsa_pss_saltlen(RsaPssSaltlen::DIGEST_LENGTH)?;
+                    }
+                    s.sign_oneshot_to_vec(input)
+                };
+                run().map_err(|e| Error::key(format!("signing failed: {}", ossl_reason(&e))))
+            }
+        }
+    }
+}
+
+impl Verifier {
+    /// Prepares a verifier from the public part of `key` (or the secret). The key must
+    /// already have been checked to fit `alg`.
+    pub fn new(alg: JwsAlg, key: &Key) -> Result<Verifier> {
+        let imp = match backend(alg, key) {
+            Backend::JsonWebToken(a) => {
+                let dk = match key.key_type() {
+                    KeyType::Oct => DecodingKey::from_secret(key.secret().unwrap_or_default()),
+                    KeyType::Rsa => {
+                        let (n, e) = key.rsa_components()?;
+                        DecodingKey::from_rsa_raw_components(&n, &e)
+                    }
+                    KeyType::Ec(_) => DecodingKey::from_ec_der(&key.ec_point()?),
+                    KeyType::Okp(_) => DecodingKey::from_ed_der(&key.okp_public()?),
+                };
+                VerifierImpl::Jwt(
+                    (DEFAULT_PROVIDER.verifier_factory)(&a, &dk).map_err(|e| jwt_err(alg, e))?,
+                )
+            }
+            Backend::Josekit => {
+                let der = key.spki_der()?;
+                let v: Box<dyn josekit::jws::JwsVerifier> = match alg {
+                    JwsAlg::ES512 => Box::new(
+                        josekit::jws::ES512
+                            .verifier_from_der(&der)
+                            .map_err(|e| jose_err(alg, e))?,
+                    ),
+                    JwsAlg::ES256K => Box::new(
+                        josekit::jws::ES256K
+                            .verifier_from_der(&der)
+                            .map_err(|e| jose_err(alg, e))?,
+                    ),
+                    _ => Box::new(
+                        josekit::jws::EdDSA
+                            .verifier_from_der(&der)
+                            .map_err(|e| jose_err(alg, e))?,
+                    ),
+                };
+                VerifierImpl::Jose(v)
+            }
+            Backend::OpensslRsa => VerifierImpl::Openssl(alg, key.public_pkey()?),
+        };
+        Ok(Verifier(imp))
+    }
+
+    /// True when `signature` is valid for `input`. Comparison (for HMAC) is constant-time in
+    /// the backends.
+    pub fn verify(&self, input: &[u8], signature: &[u8]) -> bool {
+        match &self.0 {
+            VerifierImpl::Jwt(v) => v.verify(input, &signature.to_vec()).is_ok(),
+            VerifierImpl::Jose(v) => v.verify(input, signature).is_ok(),
+            VerifierImpl::Openssl(alg, p) => {
+                let (md, pss) = rsa_params(*alg);
+                let run = || -> Result<bool, openssl::error::ErrorStack> {
+                    let mut v = openssl::sign::Verifier::new(md, p)?;
+                    if pss {
+                        v.set_rsa_padding(Padding::PKCS1_PSS)?;
+                        v.set_rsa_pss_saltlen(RsaPssSaltlen::DIGEST_LENGTH)?;
+                    }
+                    v.verify_oneshot(signature, input)
+                };
+                run().unwrap_or(false)
+            }
+        }
+    }
+}

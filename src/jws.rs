@@ -1,0 +1,583 @@
+//! JWS parsing and serialization (RFC 7515: compact, flattened and general JSON; RFC 7797
+//! unencoded payloads; detached payloads), header policy (`crit`, `b64`, `alg: none`) and
+//! the signing / signature-checking primitives on top of [`crate::crypto`].
+
+use serde_json::{Map, Value};
+
+use crate::alg::JwsAlg;
+use crate::crypto::{Signer, Verifier};
+use crate::encoding::{b64url, b64url_decode, json_type, parse_object_strict, parse_value_strict};
+use crate::error::{Error, RejectCode, Rejection, Result};
+
+/// Tokens (of any kind) larger than this are rejected before parsing.
+pub const MAX_TOKEN_BYTES: usize = 16 * 1024 * 1024;
+
+/// Header parameters registered by RFC 7515/7516/7518; `crit` may not list them.
+const REGISTERED: &[&str] = &[
+    "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc",
+    "zip", "epk", "apu", "apv", "iv", "tag", "p2s", "p2c",
+];
+
+/// Extensions jwtctl understands when they are listed in `crit`.
+const UNDERSTOOD_CRIT: &[&str] = &["b64"];
+
+/// A JOSE serialization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Serialization {
+    /// `header.payload.signature`.
+    Compact,
+    /// JSON with one signature at the top level.
+    Flattened,
+    /// JSON with a `signatures` array.
+    General,
+}
+
+impl Serialization {
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Serialization::Compact => "compact",
+            Serialization::Flattened => "flattened",
+            Serialization::General => "general",
+        }
+    }
+}
+
+/// One signature of a JWS with its headers.
+#[derive(Debug, Clone)]
+pub struct SignatureEntry {
+    /// The protected header exactly as encoded in the token.
+    pub protected_b64: String,
+    /// The decoded protected header.
+    pub protected: Map<String, Value>,
+    /// The unprotected header (JSON serializations only; empty otherwise).
+    pub unprotected: Map<String, Value>,
+    /// The raw signature.
+    pub signature: Vec<u8>,
+}
+
+impl SignatureEntry {
+    /// The protected and unprotected headers merged (they never share a name; see [`parse`]).
+    pub fn header(&self) -> Map<String, Value> {
+        let mut h = self.protected.clone();
+        h.extend(self.unprotected.iter().map(|(k, v)| (k.clone(), v.clone())));
+        h
+    }
+
+    /// `b64` from the protected header (RFC 7797); true when absent.
+    pub fn b64(&self) -> bool {
+        !matches!(self.protected.get("b64"), Some(Value::Bool(false)))
+    }
+
+    /// The header's `alg` member, if it is a string.
+    pub fn alg(&self) -> Option<&str> {
+        self.protected
+            .get("alg")
+            .or_else(|| self.unprotected.get("alg"))
+            .and_then(Value::as_str)
+    }
+
+    /// The header's `kid` member, if it is a string.
+    pub fn kid(&self) -> Option<&str> {
+        self.protected
+            .get("kid")
+            .or_else(|| self.unprotected.get("kid"))
+            .and_then(Value::as_str)
+    }
+}
+
+/// A parsed JWS.
+#[derive(Debug, Clone)]
+pub struct Jws {
+    /// How it was serialized.
+    pub serialization: Serialization,
+    /// The payload as it appears in the token (base64url, or the raw text when `b64` is
+    /// false); `None` when the payload is detached.
+    pub payload_segment: Option<String>,
+    /// The signatures (exactly one unless general JSON).
+    pub signatures: Vec<SignatureEntry>,
+}
+
+/// The parts of a compact or JSON JWE, enough to describe it without decrypting.
+#[derive(Debug, Clone)]
+pub struct JweParts {
+    /// How it was serialized.
+    pub serialization: Serialization,
+    /// The decoded protected header.
+    pub protected: Map<String, Value>,
+    /// Sizes in bytes of encrypted key, IV, ciphertext and tag (the first recipient's key).
+    pub sizes: [usize; 4],
+    /// Number of recipients.
+    pub recipients: usize,
+}
+
+/// A token of either kind.
+#[derive(Debug, Clone)]
+pub enum Token {
+    /// A signed token.
+    Jws(Jws),
+    /// An encrypted token.
+    Jwe(JweParts),
+}
+
+/// Trims whitespace and a leading `Bearer ` (any case) from token input.
+pub fn normalize_input(text: &str) -> &str {
+    let t = text.trim();
+    match (t.get(..6), t.get(6..)) {
+        (Some(p), Some(rest))
+            if p.eq_ignore_ascii_case("bearer") && rest.starts_with(char::is_whitespace) =>
+        {
+            rest.trim_start()
+        }
+        _ => t,
+    }
+}
+
+fn malformed(msg: impl Into<String>) -> Rejection {
+    Rejection::malformed(msg)
+}
+
+fn decode_part(part: &str, what: &str) -> Result<Vec<u8>, Rejection> {
+    b64url_decode(part).map_err(|e| malformed(format!("{what} is not valid base64url: {e}")))
+}
+
+fn decode_header(part: &str, what: &str) -> Result<Map<String, Value>, Rejection> {
+    let bytes = decode_part(part, what)?;
+    parse_object_strict(&bytes).map_err(|e| malformed(format!("{what} is not a JSON object: {e}")))
+}
+
+/// Parses a token from user input: compact JWS or JWE, or JSON serialization.
+pub fn parse(input: &str) -> Result<Token, Rejection> {
+    let text = normalize_input(input);
+    if text.is_empty() {
+        return Err(malformed("empty input: no token"));
+    }
+    if text.len() > MAX_TOKEN_BYTES {
+        return Err(malformed(format!(
+            "token is larger than {MAX_TOKEN_BYTES} bytes"
+        )));
+    }
+    if text.starts_with('{') {
+        return parse_json(text);
+    }
+    // RFC 7797 compact tokens may carry any payload text except '.', but control characters
+    // (line breaks inside a pasted token, binary junk) are never part of a token.
+    if let Some(c) = text.chars().find(|c| c.is_control()) {
+        return Err(malformed(format!(
+            "token contains the control character {c:?}; a compact token is base64url parts joined by '.'"
+        )));
+    }
+    let parts: Vec<&str> = text.split('.').collect();
+    match parts.as_slice() {
+        [h, p, s] => {
+            let protected = decode_header(h, "the header")?;
+            let signature = decode_part(s, "the signature")?;
+            let entry = SignatureEntry {
+                protected_b64: (*h).to_string(),
+                protected,
+                unprotected: Map::new(),
+                signature,
+            };
+            let payload_segment = if p.is_empty() {
+                None
+            } else {
+                Some((*p).to_string())
+            };
+            let jws = Jws {
+                serialization: Serialization::Compact,
+                payload_segment,
+                signatures: vec![entry],
+            };
+            jws.check_alg_present()?;
+            Ok(Token::Jws(jws))
+        }
+        [h, k, iv, c, t] => {
+            let protected = decode_header(h, "the JWE header")?;
+            let mut sizes = [0; 4];
+            for (slot, (part, what)) in sizes.iter_mut().zip([
+                (k, "encrypted key"),
+                (iv, "IV"),
+                (c, "ciphertext"),
+                (t, "tag"),
+            ]) {
+                *slot = decode_part(part, &format!("the JWE {what}"))?.len();
+            }
+            Ok(Token::Jwe(JweParts {
+                serialization: Serialization::Compact,
+                protected,
+                sizes,
+                recipients: 1,
+            }))
+        }
+        _ => Err(malformed(format!(
+            "expected 3 parts (JWS) or 5 parts (JWE) separated by '.', found {}",
+            parts.len()
+        ))),
+    }
+}
+
+fn str_member<'a>(
+    obj: &'a Map<String, Value>,
+    name: &str,
+    what: &str,
+) -> Result<Option<&'a str>, Rejection> {
+    match obj.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(v) => Err(malformed(format!(
+            "{what} member {name:?} must be a string, not {}",
+            json_type(v)
+        ))),
+    }
+}
+
+fn obj_member(
+    obj: &Map<String, Value>,
+    name: &str,
+    what: &str,
+) -> Result<Map<String, Value>, Rejection> {
+    match obj.get(name) {
+        None => Ok(Map::new()),
+        Some(Value::Object(m)) => Ok(m.clone()),
+        Some(v) => Err(malformed(format!(
+            "{what} member {name:?} must be an object, not {}",
+            json_type(v)
+        ))),
+    }
+}
+
+fn parse_json_signature(obj: &Map<String, Value>, what: &str) -> Result<SignatureEntry, Rejection> {
+    let protected_b64 = str_member(obj, "protected", what)?.unwrap_or("");
+    let protected = if protected_b64.is_empty() {
+        Map::new()
+    } else {
+        decode_header(protected_b64, "the protected header")?
+    };
+    let unprotected = obj_member(obj, "header", what)?;
+    if let Some(dup) = protected.keys().find(|k| unprotected.contains_key(*k)) {
+        return Err(malformed(format!(
+            "header parameter {dup:?} appears in both the protected and unprotected header"
+        )));
+    }
+    let sig = str_member(obj, "signature", what)?
+        .ok_or_else(|| malformed(format!("{what} has no \"signature\"")))?;
+    Ok(SignatureEntry {
+        protected_b64: protected_b64.to_string(),
+        protected,
+        unprotected,
+        signature: decode_part(sig, "the signature")?,
+    })
+}
+
+fn parse_json(text: &str) -> Result<Token, Rejection> {
+    let value = parse_value_strict(text.as_bytes())
+        .map_err(|e| malformed(format!("not valid JSON: {e}")))?;
+    let Value::Object(obj) = value else {
+        return Err(malformed("expected a JSON object"));
+    };
+    if obj.contains_key("ciphertext") {
+        return parse_json_jwe(&obj);
+    }
+    let payload_segment = str_member(&obj, "payload", "the JWS")?.map(str::to_string);
+    let (serialization, signatures) = match (obj.get("signatures"), obj.contains_key("signature")) {
+        (Some(_), true) => {
+            return Err(malformed(
+                "JWS JSON has both \"signatures\" and \"signature\"",
+            ));
+        }
+        (Some(Value::Array(list)), false) => {
+            if list.is_empty() {
+                return Err(malformed("JWS JSON \"signatures\" is empty"));
+            }
+            let mut sigs = Vec::with_capacity(list.len());
+            for (i, s) in list.iter().enumerate() {
+                let Value::Object(o) = s else {
+                    return Err(malformed(format!("signature #{i} is not an object")));
+                };
+                sigs.push(parse_json_signature(o, &format!("signature #{i}"))?);
+            }
+            (Serialization::General, sigs)
+        }
+        (Some(v), false) => {
+            return Err(malformed(format!(
+                "JWS JSON \"signatures\" must be an array, not {}",
+                json_type(v)
+            )));
+        }
+        (None, true) => (
+            Serialization::Flattened,
+            vec![parse_json_signature(&obj, "the JWS")?],
+        ),
+        (None, false) => {
+            return Err(malformed(
+                "JSON input is neither a JWS (no \"signature\"/\"signatures\") nor a JWE",
+            ));
+        }
+    };
+    let jws = Jws {
+        serialization,
+        payload_segment,
+        signatures,
+    };
+    jws.check_alg_present()?;
+    Ok(Token::Jws(jws))
+}
+
+fn parse_json_jwe(obj: &Map<String, Value>) -> Result<Token, Rejection> {
+    let protected = match str_member(obj, "protected", "the JWE")? {
+        Some(p) if !p.is_empty() => decode_header(p, "the JWE protected header")?,
+        _ => Map::new(),
+    };
+    let size = |o: &Map<String, Value>, name: &str| -> Result<usize, Rejection> {
+        Ok(match str_member(o, name, "the JWE")? {
+            Some(s) => decode_part(s, &format!("the JWE {name}"))?.len(),
+            None => 0,
+        })
+    };
+    let (serialization, recipients, key_size) = match obj.get("recipients") {
+        Some(Value::Array(list)) => {
+            let first = match list.first() {
+                Some(Value::Object(o)) => size(o, "encrypted_key")?,
+                _ => 0,
+            };
+            (Serialization::General, list.len(), first)
+        }
+        Some(_) => return Err(malformed("JWE \"recipients\" must be an array")),
+        None => (Serialization::Flattened, 1, size(obj, "encrypted_key")?),
+    };
+    let sizes = [
+        key_size,
+        size(obj, "iv")?,
+        size(obj, "ciphertext")?,
+        size(obj, "tag")?,
+    ];
+    Ok(Token::Jwe(JweParts {
+        serialization,
+        protected,
+        sizes,
+        recipients,
+    }))
+}
+
+impl Jws {
+    /// Every JOSE header must name its algorithm as a string (RFC 7515 section 4.1.1).
+    fn check_alg_present(&self) -> Result<(), Rejection> {
+        for s in &self.signatures {
+            match s.protected.get("alg").or_else(|| s.unprotected.get("alg")) {
+                Some(Value::String(_)) => {}
+                None => return Err(malformed("the header has no \"alg\"")),
+                Some(v) => {
+                    return Err(malformed(format!(
+                        "the header \"alg\" must be a string, not {}",
+                        json_type(v)
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The payload bytes: decoded from the token, or the detached payload supplied.
+    /// `b64` comes from the header of the signature being checked.
+    pub fn payload(&self, b64: bool, detached: Option<&[u8]>) -> Result<Vec<u8>, Rejection> {
+        match (&self.payload_segment, detached) {
+            (Some(_), Some(_)) => Err(malformed(
+                "the token carries a payload, and --payload gave another",
+            )),
+            (None, Some(d)) => Ok(d.to_vec()),
+            (None, None) => Err(malformed(
+                "the payload is detached: give it with --payload FILE",
+            )),
+            (Some(seg), None) if b64 => decode_part(seg, "the payload"),
+            (Some(seg), None) => Ok(seg.as_bytes().to_vec()),
+        }
+    }
+}
+
+/// Checks a signature's header against jwtctl's policy (RFC 7515 4.1.11 `crit`, RFC 7797
+/// `b64`). The algorithm allow-list is checked separately.
+pub fn check_header(entry: &SignatureEntry) -> Result<(), Rejection> {
+    let crit_err = |m: String| Rejection::new(RejectCode::CritUnsupported, m);
+    if entry.unprotected.contains_key("crit") {
+        return Err(crit_err("\"crit\" must be in the protected header".into()));
+    }
+    if let Some(crit) = entry.protected.get("crit") {
+        let Value::Array(list) = crit else {
+            return Err(crit_err(format!(
+                "\"crit\" must be an array, not {}",
+                json_type(crit)
+            )));
+        };
+        if list.is_empty() {
+            return Err(crit_err("\"crit\" must not be empty".into()));
+        }
+        for v in list {
+            let Some(name) = v.as_str() else {
+                return Err(crit_err("\"crit\" must list strings".into()));
+            };
+            if REGISTERED.contains(&name) {
+                return Err(crit_err(format!(
+                    "\"crit\" lists the registered parameter {name:?}"
+                )));
+            }
+            if !entry.protected.contains_key(name) {
+                return Err(crit_err(format!(
+                    "\"crit\" names {name:?}, which is not in the protected header"
+                )));
+            }
+            if !UNDERSTOOD_CRIT.contains(&name) {
+                return Err(crit_err(format!(
+                    "critical header extension {name:?} is not understood"
+                )));
+            }
+        }
+    }
+    if entry.unprotected.contains_key("b64") {
+        return Err(malformed(
+            "\"b64\" must be in the protected header (RFC 7797)",
+        ));
+    }
+    if let Some(b64) = entry.protected.get("b64") {
+        if !b64.is_boolean() {
+            return Err(malformed("\"b64\" must be a boolean"));
+        }
+        let listed = entry
+            .protected
+            .get("crit")
+            .and_then(Value::as_array)
+            .is_some_and(|l| l.iter().any(|v| v == "b64"));
+        if !listed {
+            return Err(Rejection::new(
+                RejectCode::CritUnsupported,
+                "\"b64\" is used without being listed in \"crit\" (RFC 7797)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The JWS signing input: `BASE64URL(protected) '.' payload-segment`.
+pub fn signing_input(protected_b64: &str, payload_segment: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(protected_b64.len() + 1 + payload_segment.len());
+    v.extend_from_slice(protected_b64.as_bytes());
+    v.push(b'.');
+    v.extend_from_slice(payload_segment);
+    v
+}
+
+/// Checks one signature with a prepared verifier. `payload` is the payload bytes.
+pub fn check_signature(entry: &SignatureEntry, payload: &[u8], verifier: &Verifier) -> bool {
+    let seg: std::borrow::Cow<'_, [u8]> = if entry.b64() {
+        std::borrow::Cow::Owned(b64url(payload).into_bytes())
+    } else {
+        std::borrow::Cow::Borrowed(payload)
+    };
+    verifier.verify(&signing_input(&entry.protected_b64, &seg), &entry.signature)
+}
+
+/// How to serialize a new JWS.
+#[derive(Debug, Clone, Copy)]
+pub struct SignOptions {
+    /// Output serialization.
+    pub serialization: Serialization,
+    /// Leave the payload out of the output (RFC 7515 appendix F).
+    pub detached: bool,
+    /// Do not base64url-encode the payload (RFC 7797 `b64: false`).
+    pub unencoded: bool,
+}
+
+/// Signs `payload` with `header` (which must already carry `alg`) and serializes the JWS.
+/// Without a signer the signature is empty: an unsecured JWS (`alg: none`, RFC 7515 A.5),
+/// which callers must only produce when the user insisted.
+pub fn sign(
+    payload: &[u8],
+    mut header: Map<String, Value>,
+    signer: Option<&Signer>,
+    opts: SignOptions,
+) -> Result<String> {
+    let payload_text: String = if opts.unencoded {
+        header.insert("b64".into(), Value::Bool(false));
+        let mut crit: Vec<Value> = match header.remove("crit") {
+            Some(Value::Array(a)) => a,
+            _ => Vec::new(),
+        };
+        if !crit.iter().any(|v| v == "b64") {
+            crit.push("b64".into());
+        }
+        header.insert("crit".into(), Value::Array(crit));
+        let text = std::str::from_utf8(payload).map_err(|_| {
+            Error::usage("--unencoded needs a UTF-8 payload (it is carried as text)")
+        })?;
+        if opts.serialization == Serialization::Compact && !opts.detached && text.contains('.') {
+            return Err(Error::usage(
+                "an unencoded compact payload must not contain '.': add --detached or use JSON serialization",
+            ));
+        }
+        text.to_string()
+    } else {
+        b64url(payload)
+    };
+    let header_json =
+        serde_json::to_string(&Value::Object(header)).map_err(|e| Error::usage(e.to_string()))?;
+    let protected_b64 = b64url(header_json);
+    let signature = match signer {
+        Some(s) => b64url(s.sign(&signing_input(&protected_b64, payload_text.as_bytes()))?),
+        None => String::new(),
+    };
+    let shown_payload = if opts.detached {
+        ""
+    } else {
+        payload_text.as_str()
+    };
+    Ok(match opts.serialization {
+        Serialization::Compact => format!("{protected_b64}.{shown_payload}.{signature}"),
+        Serialization::Flattened | Serialization::General => {
+            let mut sig = Map::new();
+            sig.insert("protected".into(), protected_b64.into());
+            sig.insert("signature".into(), signature.into());
+            let mut out = Map::new();
+            if !opts.detached {
+                out.insert("payload".into(), payload_text.into());
+            }
+            if opts.serialization == Serialization::General {
+                out.insert("signatures".into(), Value::Array(vec![Value::Object(sig)]));
+            } else {
+                out.extend(sig);
+            }
+            serde_json::to_string(&Value::Object(out)).map_err(|e| Error::usage(e.to_string()))?
+        }
+    })
+}
+
+/// Classifies a header `alg` string: a supported algorithm, or why it is not acceptable.
+pub fn header_alg(entry: &SignatureEntry) -> Result<JwsAlg, Rejection> {
+    let alg = match entry
+        .protected
+        .get("alg")
+        .or_else(|| entry.unprotected.get("alg"))
+    {
+        None => return Err(malformed("the header has no \"alg\"")),
+        Some(Value::String(s)) => s.as_str(),
+        Some(v) => {
+            return Err(malformed(format!(
+                "the header \"alg\" must be a string, not {}",
+                json_type(v)
+            )));
+        }
+    };
+    if alg.eq_ignore_ascii_case("none") {
+        return Err(Rejection::new(
+            RejectCode::AlgNotAllowed,
+            format!("unsecured token (alg {alg:?}) is never accepted"),
+        ));
+    }
+    JwsAlg::from_header(alg).ok_or_else(|| {
+        Rejection::new(
+            RejectCode::AlgNotAllowed,
+            format!(
+                "token algorithm {:?} is not a supported JWS algorithm",
+                crate::sanitize::sanitize(alg)
+            ),
+        )
+    })
+}

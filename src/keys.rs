@@ -1,0 +1,954 @@
+//! The one key loader. Every key jwtctl uses — PEM (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1,
+//! SPKI, X.509 certificates), DER, JWK, JWK Sets and raw secrets — becomes a [`Key`] here, its
+//! format sniffed from the content, never from the file name. OpenSSL parses and validates the
+//! ASN.1 and curve points; the rest of jwtctl sees only [`Key`].
+
+use std::fmt;
+use std::path::Path;
+
+use openssl::bn::{BigNum, BigNumContext};
+use openssl::ec::{EcGroup, EcKey, PointConversionForm};
+use openssl::nid::Nid;
+use openssl::pkey::{Id, PKey, Private, Public};
+use openssl::rsa::{Rsa, RsaPrivateKeyBuilder};
+use openssl::x509::X509;
+use serde_json::{Map, Value};
+use zeroize::Zeroizing;
+
+use crate::encoding::{b64url, b64url_decode, json_type, parse_value_strict};
+use crate::error::{Error, Result};
+
+/// Key files larger than this are refused before parsing (a JWKS of thousands of keys fits).
+pub const MAX_KEY_FILE: u64 = 4 * 1024 * 1024;
+
+/// Elliptic curves for ECDSA and ECDH.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EcCurve {
+    /// NIST P-256 (secp256r1).
+    P256,
+    /// NIST P-384.
+    P384,
+    /// NIST P-521.
+    P521,
+    /// secp256k1 (RFC 8812).
+    Secp256k1,
+}
+
+impl EcCurve {
+    /// The JWK `crv` name.
+    pub fn name(self) -> &'static str {
+        match self {
+            EcCurve::P256 => "P-256",
+            EcCurve::P384 => "P-384",
+            EcCurve::P521 => "P-521",
+            EcCurve::Secp256k1 => "secp256k1",
+        }
+    }
+    fn nid(self) -> Nid {
+        match self {
+            EcCurve::P256 => Nid::X9_62_PRIME256V1,
+            EcCurve::P384 => Nid::SECP384R1,
+            EcCurve::P521 => Nid::SECP521R1,
+            EcCurve::Secp256k1 => Nid::SECP256K1,
+        }
+    }
+    fn from_nid(nid: Nid) -> Option<EcCurve> {
+        [
+            EcCurve::P256,
+            EcCurve::P384,
+            EcCurve::P521,
+            EcCurve::Secp256k1,
+        ]
+        .into_iter()
+        .find(|c| c.nid() == nid)
+    }
+    fn from_name(name: &str) -> Option<EcCurve> {
+        [
+            EcCurve::P256,
+            EcCurve::P384,
+            EcCurve::P521,
+            EcCurve::Secp256k1,
+        ]
+        .into_iter()
+        .find(|c| c.name() == name)
+    }
+    /// Size in bytes of a coordinate or private scalar.
+    pub fn field_len(self) -> usize {
+        match self {
+            EcCurve::P256 | EcCurve::Secp256k1 => 32,
+            EcCurve::P384 => 48,
+            EcCurve::P521 => 66,
+        }
+    }
+}
+
+/// Curves of octet key pairs (RFC 8037).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OkpCurve {
+    /// Ed25519 signatures.
+    Ed25519,
+    /// Ed448 signatures.
+    Ed448,
+    /// X25519 key agreement.
+    X25519,
+    /// X448 key agreement.
+    X448,
+}
+
+impl OkpCurve {
+    /// The JWK `crv` name.
+    pub fn name(self) -> &'static str {
+        match self {
+            OkpCurve::Ed25519 => "Ed25519",
+            OkpCurve::Ed448 => "Ed448",
+            OkpCurve::X25519 => "X25519",
+            OkpCurve::X448 => "X448",
+        }
+    }
+    fn id(self) -> Id {
+        match self {
+            OkpCurve::Ed25519 => Id::ED25519,
+            OkpCurve::Ed448 => Id::ED448,
+            OkpCurve::X25519 => Id::X25519,
+            OkpCurve::X448 => Id::X448,
+        }
+    }
+    const ALL: [OkpCurve; 4] = [
+        OkpCurve::Ed25519,
+        OkpCurve::Ed448,
+        OkpCurve::X25519,
+        OkpCurve::X448,
+    ];
+    /// Length in bytes of the public (and private) key.
+    pub fn key_len(self) -> usize {
+        match self {
+            OkpCurve::Ed25519 | OkpCurve::X25519 => 32,
+            OkpCurve::Ed448 => 57,
+            OkpCurve::X448 => 56,
+        }
+    }
+}
+
+/// The type of a key, as far as algorithm selection cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyType {
+    /// RSA of any size.
+    Rsa,
+    /// An elliptic-curve key.
+    Ec(EcCurve),
+    /// An octet key pair.
+    Okp(OkpCurve),
+    /// A symmetric secret.
+    Oct,
+}
+
+impl fmt::Display for KeyType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyType::Rsa => f.write_str("RSA"),
+            KeyType::Ec(c) => write!(f, "EC {}", c.name()),
+            KeyType::Okp(c) => f.write_str(c.name()),
+            KeyType::Oct => f.write_str("secret"),
+        }
+    }
+}
+
+/// What a key is about to be used for; checked against a JWK's `use` and `key_ops`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyOp {
+    /// Creating a JWS.
+    Sign,
+    /// Checking a JWS.
+    Verify,
+}
+
+/// JWK metadata that travels with a key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyMeta {
+    /// `kid`.
+    pub kid: Option<String>,
+    /// `alg`.
+    pub alg: Option<String>,
+    /// `use` (`sig` or `enc`).
+    pub use_: Option<String>,
+    /// `key_ops`.
+    pub key_ops: Option<Vec<String>>,
+}
+
+enum Material {
+    Private(PKey<Private>),
+    Public(PKey<Public>),
+    Secret(Zeroizing<Vec<u8>>),
+}
+
+/// A loaded key: its material, its type and any JWK metadata.
+pub struct Key {
+    material: Material,
+    kty: KeyType,
+    /// Metadata from a JWK (empty for PEM/DER keys).
+    pub meta: KeyMeta,
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never print key material.
+        f.debug_struct("Key")
+            .field("kty", &self.kty)
+            .field("meta", &self.meta)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One or more keys read from a key file; `is_set` tells a JWKS from a single key.
+#[derive(Debug)]
+pub struct KeySet {
+    /// The keys, in file order.
+    pub keys: Vec<Key>,
+    /// True when the source was a JWK Set.
+    pub is_set: bool,
+}
+
+impl Key {
+    /// A symmetric key from raw secret bytes.
+    pub fn from_secret(bytes: Vec<u8>) -> Key {
+        Key {
+            material: Material::Secret(Zeroizing::new(bytes)),
+            kty: KeyType::Oct,
+            meta: KeyMeta::default(),
+        }
+    }
+
+    fn from_private(pkey: PKey<Private>) -> Result<Key> {
+        let kty = classify(pkey.id(), pkey.ec_key().ok().as_ref())?;
+        Ok(Key {
+            material: Material::Private(pkey),
+            kty,
+            meta: KeyMeta::default(),
+        })
+    }
+
+    fn from_public(pkey: PKey<Public>) -> Result<Key> {
+        let kty = classify(pkey.id(), pkey.ec_key().ok().as_ref())?;
+        Ok(Key {
+            material: Material::Public(pkey),
+            kty,
+            meta: KeyMeta::default(),
+        })
+    }
+
+    /// The key's type.
+    pub fn key_type(&self) -> KeyType {
+        self.kty
+    }
+
+    /// True when the key holds private (or secret) material.
+    pub fn is_private(&self) -> bool {
+        !matches!(self.material, Material::Public(_))
+    }
+
+    /// Size in bits: the RSA modulus, the curve order, or the secret length.
+    pub fn bits(&self) -> u32 {
+        match &self.material {
+            Material::Private(p) => p.bits(),
+            Material::Public(p) => p.bits(),
+            Material::Secret(s) => u32::try_from(s.len().saturating_mul(8)).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// A short human description: `RSA 2048-bit private key`, `EC P-256 public key`, `256-bit secret`.
+    pub fn describe(&self) -> String {
+        let part = if self.is_private() {
+            "private"
+        } else {
+            "public"
+        };
+        match self.kty {
+            KeyType::Rsa => format!("RSA {}-bit {part} key", self.bits()),
+            KeyType::Oct => format!("{}-bit secret", self.bits()),
+            other => format!("{other} {part} key"),
+        }
+    }
+
+    /// The secret bytes of an `oct` key.
+    pub fn secret(&self) -> Option<&[u8]> {
+        match &self.material {
+            Material::Secret(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The private key, when there is one.
+    pub fn private_pkey(&self) -> Option<&PKey<Private>> {
+        match &self.material {
+            Material::Private(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The public key as DER SubjectPublicKeyInfo (derived from a private key if need be).
+    pub fn spki_der(&self) -> Result<Vec<u8>> {
+        let der = match &self.material {
+            Material::Private(p) => p.public_key_to_der(),
+            Material::Public(p) => p.public_key_to_der(),
+            Material::Secret(_) => return Err(Error::key("a secret has no public key")),
+        };
+        der.map_err(|e| Error::key(format!("cannot encode public key: {}", ossl_reason(&e))))
+    }
+
+    /// The public half as an OpenSSL key.
+    pub fn public_pkey(&self) -> Result<PKey<Public>> {
+        match &self.material {
+            Material::Public(p) => Ok(p.clone()),
+            _ => PKey::public_key_from_der(&self.spki_der()?)
+                .map_err(|e| Error::key(format!("cannot derive public key: {}", ossl_reason(&e)))),
+        }
+    }
+
+    /// RSA modulus and public exponent (big-endian bytes).
+    pub fn rsa_components(&self) -> Result<(Vec<u8>, Vec<u8>)> {
+        let rsa = self
+            .public_pkey()?
+            .rsa()
+            .map_err(|_| Error::key("not an RSA key"))?;
+        Ok((rsa.n().to_vec(), rsa.e().to_vec()))
+    }
+
+    /// The EC public point, uncompressed (`04 || x || y`).
+    pub fn ec_point(&self) -> Result<Vec<u8>> {
+        let ec = self
+            .public_pkey()?
+            .ec_key()
+            .map_err(|_| Error::key("not an EC key"))?;
+        let mut ctx = BigNumContext::new().map_err(|e| Error::key(ossl_reason(&e)))?;
+        ec.public_key()
+            .to_bytes(ec.group(), PointConversionForm::UNCOMPRESSED, &mut ctx)
+            .map_err(|e| Error::key(format!("cannot encode EC point: {}", ossl_reason(&e))))
+    }
+
+    /// The raw public key of an OKP key.
+    pub fn okp_public(&self) -> Result<Vec<u8>> {
+        self.public_pkey()?
+            .raw_public_key()
+            .map_err(|e| Error::key(format!("not an OKP key: {}", ossl_reason(&e))))
+    }
+
+    /// The private key as unencrypted PKCS#8 DER.
+    pub fn pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>> {
+        let p = self
+            .private_pkey()
+            .ok_or_else(|| Error::key(format!("a {} cannot sign", self.describe())))?;
+        p.private_key_to_pkcs8()
+            .map(Zeroizing::new)
+            .map_err(|e| Error::key(format!("cannot encode private key: {}", ossl_reason(&e))))
+    }
+
+    /// The RSA private key as PKCS#1 DER (what aws-lc's `RsaKeyPair::from_der` reads).
+    pub fn rsa_pkcs1_der(&self) -> Result<Zeroizing<Vec<u8>>> {
+        let p = self
+            .private_pkey()
+            .ok_or_else(|| Error::key(format!("a {} cannot sign", self.describe())))?;
+        let rsa = p.rsa().map_err(|_| Error::key("not an RSA key"))?;
+        rsa.private_key_to_der()
+            .map(Zeroizing::new)
+            .map_err(|e| Error::key(format!("cannot encode RSA key: {}", ossl_reason(&e))))
+    }
+
+    /// Checks a JWK's `use` and `key_ops` against the intended operation (RFC 7517 4.2, 4.3).
+    pub fn permits(&self, op: KeyOp) -> Result<()> {
+        let (want_use, want_op) = match op {
+            KeyOp::Sign => ("sig", "sign"),
+            KeyOp::Verify => ("sig", "verify"),
+        };
+        if let Some(u) = &self.meta.use_ {
+            if u != want_use {
+                return Err(Error::key(format!(
+                    "the key's \"use\" is {u:?}, which does not permit {want_op}"
+                )));
+            }
+        }
+        if let Some(ops) = &self.meta.key_ops {
+            if !ops.iter().any(|o| o == want_op) {
+                return Err(Error::key(format!(
+                    "the key's \"key_ops\" {ops:?} do not include {want_op:?}"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The public JWK members (RFC 7517/7518/8037) in the order RFC 7638 lists them, without
+    /// metadata. Secrets give `{"kty":"oct","k":...}`.
+    pub fn public_jwk(&self) -> Result<Map<String, Value>> {
+        let mut m = Map::new();
+        match self.kty {
+            KeyType::Rsa => {
+                let (n, e) = self.rsa_components()?;
+                m.insert("e".into(), b64url(e).into());
+                m.insert("kty".into(), "RSA".into());
+                m.insert("n".into(), b64url(n).into());
+            }
+            KeyType::Ec(c) => {
+                let point = self.ec_point()?;
+                let l = c.field_len();
+                let (x, y) = (
+                    point.get(1..1 + l).unwrap_or_default(),
+                    point.get(1 + l..).unwrap_or_default(),
+                );
+                m.insert("crv".into(), c.name().into());
+                m.insert("kty".into(), "EC".into());
+                m.insert("x".into(), b64url(x).into());
+                m.insert("y".into(), b64url(y).into());
+            }
+            KeyType::Okp(c) => {
+                m.insert("crv".into(), c.name().into());
+                m.insert("kty".into(), "OKP".into());
+                m.insert("x".into(), b64url(self.okp_public()?).into());
+            }
+            KeyType::Oct => {
+                m.insert("k".into(), b64url(self.secret().unwrap_or_default()).into());
+                m.insert("kty".into(), "oct".into());
+            }
+        }
+        Ok(m)
+    }
+
+    /// The key as a JWK: the public members, the private ones when `private` is set and the
+    /// key has them, and the metadata (`kid`, `alg`, `use`, `key_ops`) it carries.
+    pub fn to_jwk(&self, private: bool) -> Result<Map<String, Value>> {
+        let mut m = self.public_jwk()?;
+        if self.kty == KeyType::Oct && !private {
+            return Err(Error::key("a secret key has no public part to export"));
+        }
+        if let (true, Some(p)) = (private, self.private_pkey()) {
+            let enc = |e: openssl::error::ErrorStack| {
+                Error::key(format!("cannot export private key: {}", ossl_reason(&e)))
+            };
+            match self.kty {
+                KeyType::Rsa => {
+                    let rsa = p.rsa().map_err(enc)?;
+                    m.insert("d".into(), b64url(rsa.d().to_vec()).into());
+                    let parts = [
+                        ("p", rsa.p()),
+                        ("q", rsa.q()),
+                        ("dp", rsa.dmp1()),
+                        ("dq", rsa.dmq1()),
+                        ("qi", rsa.iqmp()),
+                    ];
+                    for (name, v) in parts {
+                        if let Some(v) = v {
+                            m.insert(name.into(), b64url(v.to_vec()).into());
+                        }
+                    }
+                }
+                KeyType::Ec(c) => {
+                    let ec = p.ec_key().map_err(enc)?;
+                    let len = i32::try_from(c.field_len()).unwrap_or(66);
+                    let d = ec.private_key().to_vec_padded(len).map_err(enc)?;
+                    m.insert("d".into(), b64url(d).into());
+                }
+                KeyType::Okp(_) => {
+                    m.insert("d".into(), b64url(p.raw_private_key().map_err(enc)?).into());
+                }
+                KeyType::Oct => {}
+            }
+        }
+        if let Some(k) = &self.meta.kid {
+            m.insert("kid".into(), k.clone().into());
+        }
+        if let Some(a) = &self.meta.alg {
+            m.insert("alg".into(), a.clone().into());
+        }
+        if let Some(u) = &self.meta.use_ {
+            m.insert("use".into(), u.clone().into());
+        }
+        if let Some(ops) = &self.meta.key_ops {
+            m.insert(
+                "key_ops".into(),
+                ops.iter().cloned().map(Value::String).collect(),
+            );
+        }
+        Ok(m)
+    }
+
+    /// The RFC 7638 JWK thumbprint (SHA-256, base64url).
+    pub fn thumbprint(&self) -> Result<String> {
+        let text = serde_json::to_string(&Value::Object(self.public_jwk()?))
+            .map_err(|e| Error::key(e.to_string()))?;
+        let digest = openssl::sha::sha256(text.as_bytes());
+        Ok(b64url(digest))
+    }
+}
+
+fn classify(id: Id, ec: Option<&EcKey<impl openssl::pkey::HasParams>>) -> Result<KeyType> {
+    match id {
+        Id::RSA => Ok(KeyType::Rsa),
+        Id::EC => {
+            let nid = ec.and_then(|k| k.group().curve_name());
+            match nid.and_then(EcCurve::from_nid) {
+                Some(c) => Ok(KeyType::Ec(c)),
+                None => Err(Error::key(format!(
+                    "unsupported elliptic curve {} (jwtctl supports P-256, P-384, P-521, secp256k1)",
+                    nid.and_then(|n| n.short_name().ok()).unwrap_or("(unnamed)")
+                ))),
+            }
+        }
+        Id::ED25519 => Ok(KeyType::Okp(OkpCurve::Ed25519)),
+        Id::ED448 => Ok(KeyType::Okp(OkpCurve::Ed448)),
+        Id::X25519 => Ok(KeyType::Okp(OkpCurve::X25519)),
+        Id::X448 => Ok(KeyType::Okp(OkpCurve::X448)),
+        Id::RSA_PSS => Err(Error::key(
+            "RSA-PSS-restricted keys (OID id-RSASSA-PSS) are not supported: convert to a plain RSA key",
+        )),
+        Id::DSA => Err(Error::key("DSA keys are not used by JOSE")),
+        _ => Err(Error::key(
+            "unsupported key type (expected RSA, EC, Ed25519/Ed448, X25519/X448)",
+        )),
+    }
+}
+
+/// The most useful line of an OpenSSL error stack.
+pub(crate) fn ossl_reason(e: &openssl::error::ErrorStack) -> String {
+    e.errors()
+        .first()
+        .and_then(|x| x.reason().map(str::to_string))
+        .unwrap_or_else(|| "invalid key data".to_string())
+}
+
+/// Reads and parses a key file. `passphrase` decrypts encrypted private keys.
+pub fn load_key_file(path: &Path, passphrase: Option<&[u8]>) -> Result<KeySet> {
+    let bytes = read_limited(path, MAX_KEY_FILE)?;
+    load_key_bytes(&bytes, &path.display().to_string(), passphrase)
+}
+
+/// Reads a whole file, refusing files over `limit` bytes.
+pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::usage(format!(
+            "{}: file is larger than {limit} bytes",
+            path.display()
+        )));
+    }
+    Ok(bytes)
+}
+
+/// Parses key bytes, sniffing the format: JWK/JWKS (JSON), PEM, or DER. `what` names the
+/// source in messages.
+pub fn load_key_bytes(bytes: &[u8], what: &str, passphrase: Option<&[u8]>) -> Result<KeySet> {
+    let trimmed = bytes.trim_ascii();
+    if trimmed.is_empty() {
+        return Err(Error::key(format!("{what}: empty key file")));
+    }
+    let fail = |msg: String| Error::key(format!("{what}: {msg}"));
+    if trimmed.first() == Some(&b'{') {
+        let value = parse_value_strict(trimmed).map_err(|e| fail(format!("invalid JSON: {e}")))?;
+        let Value::Object(obj) = value else {
+            return Err(fail("expected a JSON object".into()));
+        };
+        if let Some(keys) = obj.get("keys") {
+            let Value::Array(list) = keys else {
+                return Err(fail("JWKS member \"keys\" must be an array".into()));
+            };
+            let mut out = Vec::with_capacity(list.len());
+            for (i, k) in list.iter().enumerate() {
+                let Value::Object(jwk) = k else {
+                    return Err(fail(format!(
+                        "key #{i} of the set is {}, not an object",
+                        json_type(k)
+                    )));
+                };
+                out.push(key_from_jwk(jwk).map_err(|e| fail(format!("key #{i} of the set: {e}")))?);
+            }
+            if out.is_empty() {
+                return Err(fail("the JWK Set has no keys".into()));
+            }
+            return Ok(KeySet {
+                keys: out,
+                is_set: true,
+            });
+        }
+        let key = key_from_jwk(&obj).map_err(|e| fail(e.to_string()))?;
+        return Ok(KeySet {
+            keys: vec![key],
+            is_set: false,
+        });
+    }
+    if let Some(text) = std::str::from_utf8(trimmed)
+        .ok()
+        .filter(|t| t.contains("-----BEGIN "))
+    {
+        return load_pem(text, what, passphrase).map(|k| KeySet {
+            keys: vec![k],
+            is_set: false,
+        });
+    }
+    load_der(trimmed, what, passphrase).map(|k| KeySet {
+        keys: vec![k],
+        is_set: false,
+    })
+}
+
+fn pem_labels(text: &str) -> Vec<&str> {
+    text.match_indices("-----BEGIN ")
+        .filter_map(|(i, m)| {
+            let rest = text.get(i + m.len()..)?;
+            rest.find("-----").and_then(|end| rest.get(..end))
+        })
+        .collect()
+}
+
+fn load_pem(text: &str, what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
+    let labels = pem_labels(text);
+    let has = |l: &str| labels.contains(&l);
+    let bad = |kind: &str, e: openssl::error::ErrorStack| {
+        Error::key(format!("{what}: invalid {kind}: {}", ossl_reason(&e)))
+    };
+    let pem = text.as_bytes();
+    let legacy_encrypted = text.contains("Proc-Type: 4,ENCRYPTED");
+    if has("ENCRYPTED PRIVATE KEY")
+        || (legacy_encrypted && labels.iter().any(|l| l.ends_with("PRIVATE KEY")))
+    {
+        let Some(pass) = passphrase else {
+            return Err(Error::PassphraseNeeded {
+                what: what.to_string(),
+            });
+        };
+        let pkey = PKey::private_key_from_pem_passphrase(pem, pass).map_err(|_| {
+            Error::key(format!(
+                "{what}: cannot decrypt the private key (wrong passphrase?)"
+            ))
+        })?;
+        return Key::from_private(pkey).map_err(|e| Error::key(format!("{what}: {e}")));
+    }
+    let loaded = if has("PRIVATE KEY") || has("RSA PRIVATE KEY") || has("EC PRIVATE KEY") {
+        PKey::private_key_from_pem(pem)
+            .map_err(|e| bad("PEM private key", e))
+            .and_then(Key::from_private)
+    } else if has("PUBLIC KEY") {
+        PKey::public_key_from_pem(pem)
+            .map_err(|e| bad("PEM public key", e))
+            .and_then(Key::from_public)
+    } else if has("RSA PUBLIC KEY") {
+        Rsa::public_key_from_pem_pkcs1(pem)
+            .and_then(PKey::from_rsa)
+            .map_err(|e| bad("PEM RSA public key", e))
+            .and_then(Key::from_public)
+    } else if has("CERTIFICATE") || has("TRUSTED CERTIFICATE") {
+        X509::from_pem(pem)
+            .and_then(|c| c.public_key())
+            .map_err(|e| bad("X.509 certificate", e))
+            .and_then(Key::from_public)
+    } else if has("OPENSSH PRIVATE KEY") {
+        Err(Error::key(format!(
+            "{what}: OpenSSH private keys are not supported; convert with: ssh-keygen -p -m PKCS8 -f FILE"
+        )))
+    } else {
+        Err(Error::key(format!(
+            "{what}: no key in PEM (found {}); expected PRIVATE KEY, PUBLIC KEY, RSA/EC PRIVATE KEY or CERTIFICATE",
+            if labels.is_empty() {
+                "no block".to_string()
+            } else {
+                labels.join(", ")
+            }
+        )))
+    };
+    loaded.map_err(|e| match e {
+        Error::Key(m) if !m.starts_with(what) => Error::key(format!("{what}: {m}")),
+        other => other,
+    })
+}
+
+/// DER object identifier of PBES2 (1.2.840.113549.1.5.13), the scheme of encrypted PKCS#8.
+const PBES2_OID: &[u8] = &[
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d,
+];
+
+fn load_der(der: &[u8], what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
+    if der.first() != Some(&0x30) {
+        return Err(Error::key(format!(
+            "{what}: not a key (expected PEM, DER, a JWK or a JWK Set)"
+        )));
+    }
+    let head = der.get(..der.len().min(32)).unwrap_or(der);
+    if head.windows(PBES2_OID.len()).any(|w| w == PBES2_OID) {
+        let Some(pass) = passphrase else {
+            return Err(Error::PassphraseNeeded {
+                what: what.to_string(),
+            });
+        };
+        let pkey = PKey::private_key_from_pkcs8_passphrase(der, pass).map_err(|_| {
+            Error::key(format!(
+                "{what}: cannot decrypt the private key (wrong passphrase?)"
+            ))
+        })?;
+        return Key::from_private(pkey);
+    }
+    if let Ok(p) = PKey::private_key_from_der(der) {
+        return Key::from_private(p).map_err(|e| Error::key(format!("{what}: {e}")));
+    }
+    if let Ok(p) = PKey::public_key_from_der(der) {
+        return Key::from_public(p).map_err(|e| Error::key(format!("{what}: {e}")));
+    }
+    if let Ok(p) = Rsa::public_key_from_der_pkcs1(der).and_then(PKey::from_rsa) {
+        return Key::from_public(p);
+    }
+    if let Ok(p) = X509::from_der(der).and_then(|c| c.public_key()) {
+        return Key::from_public(p).map_err(|e| Error::key(format!("{what}: {e}")));
+    }
+    Err(Error::key(format!(
+        "{what}: not a key (DER that is neither a private key, a public key nor a certificate)"
+    )))
+}
+
+/// A base64url JWK member, decoded, with messages that name the member.
+fn member(jwk: &Map<String, Value>, name: &str) -> Result<Option<Zeroizing<Vec<u8>>>> {
+    match jwk.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => b64url_decode(s)
+            .map(|b| Some(Zeroizing::new(b)))
+            .map_err(|e| Error::key(format!("JWK member {name:?} is not valid base64url: {e}"))),
+        Some(other) => Err(Error::key(format!(
+            "JWK member {name:?} must be a string, not {}",
+            json_type(other)
+        ))),
+    }
+}
+
+fn required(jwk: &Map<String, Value>, name: &str, kty: &str) -> Result<Zeroizing<Vec<u8>>> {
+    member(jwk, name)?.ok_or_else(|| {
+        Error::key(format!(
+            "JWK member {name:?} is missing (required for kty {kty:?})"
+        ))
+    })
+}
+
+fn string_member(jwk: &Map<String, Value>, name: &str) -> Result<Option<String>> {
+    match jwk.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(Error::key(format!(
+            "JWK member {name:?} must be a string, not {}",
+            json_type(other)
+        ))),
+    }
+}
+
+fn bn(bytes: &[u8]) -> Result<BigNum> {
+    BigNum::from_slice(bytes).map_err(|e| Error::key(ossl_reason(&e)))
+}
+
+fn exact_len(bytes: &[u8], name: &str, want: usize, crv: &str) -> Result<()> {
+    if bytes.len() == want {
+        Ok(())
+    } else {
+        Err(Error::key(format!(
+            "JWK member {name:?} has {} bytes; {crv} needs {want}",
+            bytes.len()
+        )))
+    }
+}
+
+/// Builds a key from a JWK object (RFC 7517, 7518 section 6, RFC 8037).
+pub fn key_from_jwk(jwk: &Map<String, Value>) -> Result<Key> {
+    let kty =
+        string_member(jwk, "kty")?.ok_or_else(|| Error::key("JWK member \"kty\" is missing"))?;
+    let meta = KeyMeta {
+        kid: string_member(jwk, "kid")?,
+        alg: string_member(jwk, "alg")?,
+        use_: string_member(jwk, "use")?,
+        key_ops: match jwk.get("key_ops") {
+            None => None,
+            Some(Value::Array(a)) => Some(
+                a.iter()
+                    .map(|v| v.as_str().map(str::to_string))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| {
+                        Error::key("JWK member \"key_ops\" must be an array of strings")
+                    })?,
+            ),
+            Some(_) => {
+                return Err(Error::key(
+                    "JWK member \"key_ops\" must be an array of strings",
+                ));
+            }
+        },
+    };
+    let mut key = match kty.as_str() {
+        "oct" => {
+            let k = required(jwk, "k", "oct")?;
+            if k.is_empty() {
+                return Err(Error::key("JWK member \"k\" is empty"));
+            }
+            Key::from_secret(k.to_vec())
+        }
+        "RSA" => rsa_from_jwk(jwk)?,
+        "EC" => ec_from_jwk(jwk)?,
+        "OKP" => okp_from_jwk(jwk)?,
+        other => {
+            return Err(Error::key(format!(
+                "unknown JWK \"kty\" {other:?} (expected RSA, EC, OKP or oct)"
+            )));
+        }
+    };
+    key.meta = meta;
+    Ok(key)
+}
+
+fn rsa_from_jwk(jwk: &Map<String, Value>) -> Result<Key> {
+    let n = required(jwk, "n", "RSA")?;
+    let e = required(jwk, "e", "RSA")?;
+    if n.first() == Some(&0) || e.first() == Some(&0) {
+        return Err(Error::key(
+            "JWK members \"n\"/\"e\" must not have leading zero bytes",
+        ));
+    }
+    let Some(d) = member(jwk, "d")? else {
+        let rsa = Rsa::from_public_components(bn(&n)?, bn(&e)?)
+            .map_err(|e| Error::key(ossl_reason(&e)))?;
+        return Key::from_public(PKey::from_rsa(rsa).map_err(|e| Error::key(ossl_reason(&e)))?);
+    };
+    let crt = ["p", "q", "dp", "dq", "qi"];
+    let present: Vec<_> = crt.iter().filter(|m| jwk.contains_key(**m)).collect();
+    let rsa = if present.is_empty() {
+        RsaPrivateKeyBuilder::new(bn(&n)?, bn(&e)?, bn(&d)?).map(|b| b.build())
+    } else {
+        let mut v = Vec::with_capacity(5);
+        for name in crt {
+            v.push(bn(&required(jwk, name, "RSA")?)?);
+        }
+        let mut it = v.into_iter();
+        match (it.next(), it.next(), it.next(), it.next(), it.next()) {
+            (Some(p), Some(q), Some(dp), Some(dq), Some(qi)) => {
+                Rsa::from_private_components(bn(&n)?, bn(&e)?, bn(&d)?, p, q, dp, dq, qi)
+            }
+            _ => return Err(Error::key("incomplete RSA private key")),
+        }
+    }
+    .map_err(|e| Error::key(format!("invalid RSA private key: {}", ossl_reason(&e))))?;
+    if !present.is_empty() && !rsa.check_key().unwrap_or(false) {
+        return Err(Error::key(
+            "invalid RSA private key: members do not form a consistent key",
+        ));
+    }
+    Key::from_private(PKey::from_rsa(rsa).map_err(|e| Error::key(ossl_reason(&e)))?)
+}
+
+fn ec_from_jwk(jwk: &Map<String, Value>) -> Result<Key> {
+    let crv_name = string_member(jwk, "crv")?
+        .ok_or_else(|| Error::key("JWK member \"crv\" is missing (required for kty \"EC\")"))?;
+    let crv = EcCurve::from_name(&crv_name).ok_or_else(|| {
+        Error::key(format!(
+            "unsupported EC \"crv\" {crv_name:?} (expected P-256, P-384, P-521 or secp256k1)"
+        ))
+    })?;
+    let x = required(jwk, "x", "EC")?;
+    let y = required(jwk, "y", "EC")?;
+    exact_len(&x, "x", crv.field_len(), crv.name())?;
+    exact_len(&y, "y", crv.field_len(), crv.name())?;
+    let group = EcGroup::from_curve_name(crv.nid()).map_err(|e| Error::key(ossl_reason(&e)))?;
+    let public =
+        EcKey::from_public_key_affine_coordinates(&group, &*bn(&x)?, &*bn(&y)?).map_err(|_| {
+            Error::key(format!(
+                "JWK members \"x\"/\"y\" are not a point on {}",
+                crv.name()
+            ))
+        })?;
+    let Some(d) = member(jwk, "d")? else {
+        return Key::from_public(
+            PKey::from_ec_key(public).map_err(|e| Error::key(ossl_reason(&e)))?,
+        );
+    };
+    exact_len(&d, "d", crv.field_len(), crv.name())?;
+    let private = EcKey::from_private_components(&group, &*bn(&d)?, public.public_key())
+        .map_err(|e| Error::key(format!("invalid EC private key: {}", ossl_reason(&e))))?;
+    private
+        .check_key()
+        .map_err(|_| Error::key("JWK member \"d\" does not match the public point \"x\"/\"y\""))?;
+    Key::from_private(PKey::from_ec_key(private).map_err(|e| Error::key(ossl_reason(&e)))?)
+}
+
+fn okp_from_jwk(jwk: &Map<String, Value>) -> Result<Key> {
+    let crv_name = string_member(jwk, "crv")?
+        .ok_or_else(|| Error::key("JWK member \"crv\" is missing (required for kty \"OKP\")"))?;
+    let crv = OkpCurve::ALL
+        .into_iter()
+        .find(|c| c.name() == crv_name)
+        .ok_or_else(|| {
+            Error::key(format!(
+                "unsupported OKP \"crv\" {crv_name:?} (expected Ed25519, Ed448, X25519 or X448)"
+            ))
+        })?;
+    let x = required(jwk, "x", "OKP")?;
+    exact_len(&x, "x", crv.key_len(), crv.name())?;
+    let Some(d) = member(jwk, "d")? else {
+        let p = PKey::public_key_from_raw_bytes(&x, crv.id())
+            .map_err(|e| Error::key(format!("invalid \"x\": {}", ossl_reason(&e))))?;
+        return Key::from_public(p);
+    };
+    exact_len(&d, "d", crv.key_len(), crv.name())?;
+    let p = PKey::private_key_from_raw_bytes(&d, crv.id())
+        .map_err(|e| Error::key(format!("invalid \"d\": {}", ossl_reason(&e))))?;
+    let derived = p
+        .raw_public_key()
+        .map_err(|e| Error::key(ossl_reason(&e)))?;
+    if derived != *x {
+        return Err(Error::key(
+            "JWK member \"d\" does not match the public key \"x\"",
+        ));
+    }
+    Key::from_private(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc7638_thumbprint() {
+        let jwk = serde_json::json!({
+            "kty": "RSA",
+            "n": "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw",
+            "e": "AQAB",
+            "alg": "RS256",
+            "kid": "2011-04-29"
+        });
+        let Value::Object(m) = jwk else {
+            unreachable!()
+        };
+        let key = key_from_jwk(&m).ok();
+        assert_eq!(
+            key.and_then(|k| k.thumbprint().ok()).as_deref(),
+            Some("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs")
+        );
+    }
+
+    #[test]
+    fn jwk_errors_name_the_member() {
+        let cases = [
+            (serde_json::json!({"kty": "RSA", "e": "AQAB"}), "\"n\""),
+            (
+                serde_json::json!({"kty": "EC", "crv": "P-256", "x": "AAAA", "y": "AAAA"}),
+                "\"x\"",
+            ),
+            (serde_json::json!({"kty": "foo"}), "\"kty\""),
+            (serde_json::json!({"kty": "OKP", "crv": "Ed25519"}), "\"x\""),
+            (serde_json::json!({"k": "AAAA"}), "\"kty\""),
+        ];
+        for (jwk, name) in cases {
+            let Value::Object(m) = jwk else {
+                unreachable!()
+            };
+            let err = key_from_jwk(&m)
+                .map(|_| ())
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(err.contains(name), "{err} should name {name}");
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! jwtctl's library: JOSE keys, JWS signing and verification, JWT claims, and token
+//! inspection. It never prints and never exits; the `jwtctl` binary turns its errors into
+//! messages and exit codes (see [`Error::exit_code`]).
+
+#![deny(missing_docs)]
+#![deny(unsafe_code)]
+
+pub mod alg;
+pub mod claims;
+pub mod crypto;
+pub mod encoding;
+pub mod error;
+pub mod inspect;
+pub mod jws;
+pub mod keys;
+pub mod sanitize;
+pub mod secret;
+pub mod time;
+pub mod verify;
+
+pub use error::{Error, RejectCode, Rejection, Result};

@@ -1,0 +1,406 @@
+//! JWS verification: key selection (by `kid`, then algorithm), the RFC 8725 algorithm rules,
+//! signature checks with prepared verifiers, and claim validation.
+
+use std::sync::OnceLock;
+
+use serde_json::{Map, Value};
+
+use crate::alg::JwsAlg;
+use crate::claims::{ClaimRules, Outcome, Report, validate};
+use crate::crypto::Verifier;
+use crate::encoding::parse_object_strict;
+use crate::error::{Error, RejectCode, Rejection, Result};
+use crate::jws::{Jws, SignatureEntry, Token, check_header, check_signature, header_alg};
+use crate::keys::{Key, KeyOp, KeySet, KeyType};
+
+/// Checks that a key may be used with `alg` for `op`: type, JWK `alg`/`use`/`key_ops`, and
+/// strength (RFC 7518 3.2 for HMAC, 2048-bit RSA). Returns the warning to print when a weak
+/// key is allowed.
+pub fn check_key_fits(
+    alg: JwsAlg,
+    key: &Key,
+    op: KeyOp,
+    allow_weak: bool,
+) -> Result<Option<String>> {
+    if !alg.fits(key.key_type()) {
+        return Err(Error::key(format!(
+            "{alg} needs {}, but the key is {} {}",
+            alg.wants(),
+            article(&key.describe()),
+            key.describe()
+        )));
+    }
+    if let Some(a) = &key.meta.alg {
+        if a != alg.name() {
+            return Err(Error::key(format!(
+                "the key is for algorithm {a:?} (its JWK \"alg\"), not {alg}"
+            )));
+        }
+    }
+    key.permits(op)?;
+    if let Some(secret) = key.secret() {
+        let need = alg.min_secret_len();
+        if secret.len() < need {
+            let msg = format!(
+                "{alg} needs a secret of at least {need} bytes ({} bits, RFC 7518 3.2); this one has {}",
+                need * 8,
+                secret.len()
+            );
+            return if allow_weak {
+                Ok(Some(format!("{msg} (accepted: --allow-weak-key)")))
+            } else {
+                Err(Error::key(format!(
+                    "{msg}; use a longer random secret or --allow-weak-key"
+                )))
+            };
+        }
+        if looks_like_public_key(secret) {
+            return Err(Error::key(
+                "the HMAC secret is a PEM public key or certificate: that is the algorithm-confusion attack, refused",
+            ));
+        }
+    }
+    if key.key_type() == KeyType::Rsa && key.bits() < 2048 {
+        let msg = format!(
+            "RSA key of {} bits is below the 2048-bit minimum",
+            key.bits()
+        );
+        return if allow_weak {
+            Ok(Some(format!("{msg} (accepted: --allow-weak-key)")))
+        } else {
+            Err(Error::key(format!(
+                "{msg}; use --allow-weak-key for legacy tokens"
+            )))
+        };
+    }
+    Ok(None)
+}
+
+/// "a 256-bit secret" but "an RSA ...", "an EC ...", "an Ed25519 ...".
+fn article(s: &str) -> &'static str {
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        "a"
+    } else {
+        "an"
+    }
+}
+
+fn looks_like_public_key(secret: &[u8]) -> bool {
+    let s =
+        String::from_utf8_lossy(secret.get(..secret.len().min(64)).unwrap_or_default()).to_string();
+    s.contains("-----BEGIN") && (s.contains("PUBLIC KEY") || s.contains("CERTIFICATE"))
+}
+
+struct Slot {
+    key_index: usize,
+    alg: JwsAlg,
+    verifier: OnceLock<Result<Verifier, String>>,
+}
+
+/// Keys prepared for verification: which (key, algorithm) pairs are allowed, with verifiers
+/// built on first use and then reused for every token.
+pub struct KeyRing {
+    keys: Vec<Key>,
+    is_set: bool,
+    slots: Vec<Slot>,
+    allowed: Vec<JwsAlg>,
+    /// Warnings about weak keys accepted with `--allow-weak-key`.
+    pub warnings: Vec<String>,
+}
+
+impl KeyRing {
+    /// Prepares `set` for the algorithms in `algs` (empty: every algorithm that fits each
+    /// key). Fails (exit 2) when no key can verify any allowed algorithm.
+    pub fn new(set: KeySet, algs: &[JwsAlg], allow_weak: bool) -> Result<KeyRing> {
+        let mut slots = Vec::new();
+        let mut warnings = Vec::new();
+        let mut first_err = None;
+        for (i, key) in set.keys.iter().enumerate() {
+            let candidates = if algs.is_empty() {
+                JwsAlg::fitting(key.key_type())
+            } else {
+                algs.to_vec()
+            };
+            for alg in candidates {
+                match check_key_fits(alg, key, KeyOp::Verify, allow_weak) {
+                    Ok(w) => {
+                        warnings.extend(w);
+                        slots.push(Slot {
+                            key_index: i,
+                            alg,
+                            verifier: OnceLock::new(),
+                        });
+                    }
+                    Err(e) => {
+                        first_err.get_or_insert(e);
+                    }
+                }
+            }
+        }
+        warnings.dedup();
+        if slots.is_empty() {
+            return Err(
+                first_err.unwrap_or_else(|| Error::key("no key can verify any allowed algorithm"))
+            );
+        }
+        let mut allowed: Vec<JwsAlg> = Vec::new();
+        for s in &slots {
+            if !allowed.contains(&s.alg) {
+                allowed.push(s.alg);
+            }
+        }
+        Ok(KeyRing {
+            keys: set.keys,
+            is_set: set.is_set,
+            slots,
+            allowed,
+            warnings,
+        })
+    }
+
+    fn allowed_names(&self) -> String {
+        self.allowed
+            .iter()
+            .map(|a| a.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn verifier<'a>(&'a self, slot: &'a Slot) -> Result<&'a Verifier, Rejection> {
+        let key = self.keys.get(slot.key_index);
+        let v = slot.verifier.get_or_init(|| match key {
+            Some(k) => Verifier::new(slot.alg, k).map_err(|e| e.to_string()),
+            None => Err("no such key".to_string()),
+        });
+        v.as_ref()
+            .map_err(|e| Rejection::new(RejectCode::AlgNotAllowed, e.clone()))
+    }
+
+    /// Verifies one signature entry; returns the key's description on success.
+    fn verify_entry(
+        &self,
+        jws: &Jws,
+        entry: &SignatureEntry,
+        detached: Option<&[u8]>,
+        report: &mut Report,
+    ) -> Result<(JwsAlg, Vec<u8>), Rejection> {
+        check_header(entry).map_err(|r| report.fail("header", r))?;
+        let alg = header_alg(entry).map_err(|r| report.fail("algorithm", r))?;
+        if !self.allowed.contains(&alg) {
+            return Err(report.fail(
+                "algorithm",
+                Rejection::new(
+                    RejectCode::AlgNotAllowed,
+                    format!(
+                        "token algorithm {alg} is not allowed (allowed: {})",
+                        self.allowed_names()
+                    ),
+                ),
+            ));
+        }
+        report.add(
+            "algorithm",
+            Outcome::Pass,
+            format!("{alg} is allowed ({})", self.allowed_names()),
+        );
+        for h in ["jku", "x5u", "jwk", "x5c"] {
+            if entry.header().contains_key(h) {
+                report.add(
+                    "header",
+                    Outcome::Skip,
+                    format!("\"{h}\" header ignored: keys come only from --key/--secret/--jwks"),
+                );
+            }
+        }
+
+        let kid = entry.kid();
+        let by_kid: Vec<&Slot> = match (self.is_set, kid) {
+            (true, Some(kid)) => {
+                let matching: Vec<&Slot> = self
+                    .slots
+                    .iter()
+                    .filter(|s| {
+                        self.keys
+                            .get(s.key_index)
+                            .and_then(|k| k.meta.kid.as_deref())
+                            == Some(kid)
+                    })
+                    .collect();
+                let known = self.keys.iter().any(|k| k.meta.kid.as_deref() == Some(kid));
+                if !known {
+                    return Err(report.fail(
+                        "key",
+                        Rejection::new(
+                            RejectCode::KidNotFound,
+                            format!(
+                                "no key in the set has kid {:?}",
+                                crate::sanitize::sanitize(kid)
+                            ),
+                        ),
+                    ));
+                }
+                matching
+            }
+            _ => self.slots.iter().collect(),
+        };
+        let fitting: Vec<&Slot> = by_kid.into_iter().filter(|s| s.alg == alg).collect();
+        if fitting.is_empty() {
+            let what = match (self.is_set, kid) {
+                (true, Some(k)) => format!("the key with kid {:?}", crate::sanitize::sanitize(k)),
+                _ => self
+                    .keys
+                    .first()
+                    .map(|k| format!("the key ({})", k.describe()))
+                    .unwrap_or_default(),
+            };
+            return Err(report.fail(
+                "key",
+                Rejection::new(
+                    RejectCode::AlgNotAllowed,
+                    format!("token algorithm {alg} does not fit {what}"),
+                ),
+            ));
+        }
+        let payload = jws
+            .payload(entry.b64(), detached)
+            .map_err(|r| report.fail("payload", r))?;
+        for slot in &fitting {
+            let verifier = self.verifier(slot).map_err(|r| report.fail("key", r))?;
+            if check_signature(entry, &payload, verifier) {
+                let desc = self.keys.get(slot.key_index).map(|k| {
+                    let kid = k
+                        .meta
+                        .kid
+                        .as_deref()
+                        .map(|k| format!(" (kid {:?})", crate::sanitize::sanitize(k)))
+                        .unwrap_or_default();
+                    format!("{}{kid}", k.describe())
+                });
+                report.add(
+                    "signature",
+                    Outcome::Pass,
+                    format!("{alg} signature valid with {}", desc.unwrap_or_default()),
+                );
+                return Ok((alg, payload));
+            }
+        }
+        let tried = if fitting.len() == 1 {
+            "the key".to_string()
+        } else {
+            format!("any of {} keys", fitting.len())
+        };
+        Err(report.fail(
+            "signature",
+            Rejection::new(
+                RejectCode::BadSignature,
+                format!("{alg} signature does not verify with {tried}"),
+            ),
+        ))
+    }
+}
+
+/// What a successful verification yields.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    /// The (merged) header of the signature that verified.
+    pub header: Map<String, Value>,
+    /// The payload bytes exactly as signed.
+    pub payload: Vec<u8>,
+    /// The claims, when the payload is a JSON object.
+    pub claims: Option<Map<String, Value>>,
+}
+
+/// Verifies a token: signature first (any signature of a general JWS may match), then claims.
+/// `need_claims` makes a payload that is not a JSON object a rejection (`not_a_jwt`).
+pub fn verify_token(
+    input: &str,
+    ring: &KeyRing,
+    rules: &ClaimRules,
+    detached: Option<&[u8]>,
+    need_claims: bool,
+    report: &mut Report,
+) -> Result<Verified, Rejection> {
+    let token = crate::jws::parse(input).map_err(|r| report.fail("format", r))?;
+    let jws = match token {
+        Token::Jws(j) => j,
+        Token::Jwe(_) => {
+            return Err(report.fail(
+                "format",
+                Rejection::new(
+                    RejectCode::WrongTokenType,
+                    "this is a JWE (encrypted token): use `jwtctl decrypt`",
+                ),
+            ));
+        }
+    };
+    report.add(
+        "format",
+        Outcome::Pass,
+        format!(
+            "JWS, {} serialization, {} signature(s)",
+            jws.serialization.name(),
+            jws.signatures.len()
+        ),
+    );
+    let mut first_err = None;
+    let mut verified = None;
+    for entry in &jws.signatures {
+        match ring.verify_entry(&jws, entry, detached, report) {
+            Ok((_, payload)) => {
+                verified = Some((entry.header(), payload));
+                break;
+            }
+            Err(r) => {
+                first_err.get_or_insert(r);
+            }
+        }
+    }
+    let Some((header, payload)) = verified else {
+        return Err(first_err.unwrap_or_else(|| Rejection::malformed("no signature")));
+    };
+    let unencoded = jws.signatures.iter().any(|s| !s.b64());
+    if unencoded && need_claims {
+        return Err(report.fail(
+            "claims",
+            Rejection::new(RejectCode::NotAJwt, "a JWT must not use the unencoded payload option (RFC 7797 b64: false); use --output payload"),
+        ));
+    }
+    let claims = match payload.first() {
+        Some(b'{') => Some(parse_object_strict(&payload).map_err(|e| {
+            report.fail(
+                "claims",
+                Rejection::malformed(format!("claims are not a valid JSON object: {e}")),
+            )
+        })?),
+        _ => None,
+    };
+    match &claims {
+        Some(c) => validate(&header, c, rules, report)?,
+        None if need_claims || rules.needs_claims() => {
+            return Err(report.fail(
+                "claims",
+                Rejection::new(RejectCode::NotAJwt, "the payload is not a JSON object, so it has no claims (use --output payload for other payloads)"),
+            ));
+        }
+        None => {
+            report.skip("claims", "payload is not a JSON object; no claims to check");
+            if rules.typ.is_some() {
+                validate(
+                    &header,
+                    &Map::new(),
+                    &ClaimRules {
+                        typ: rules.typ.clone(),
+                        now: rules.now,
+                        ..Default::default()
+                    },
+                    report,
+                )?;
+            }
+        }
+    }
+    Ok(Verified {
+        header,
+        payload,
+        claims,
+    })
+}

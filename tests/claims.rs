@@ -1,0 +1,279 @@
+//! Building claims in `sign` and the output modes of `verify`.
+
+use serde_json::{Value, json};
+
+use crate::util::*;
+
+fn claims(token: &str) -> Value {
+    serde_json::from_slice(&b64url_decode(token.split('.').nth(1).unwrap())).unwrap()
+}
+
+#[test]
+fn flags_build_and_override_claims() {
+    let s = hmac_secret();
+    let t = sign(&[
+        "--alg",
+        "HS256",
+        "--secret",
+        &s,
+        "--now",
+        "1795000000",
+        "--aud",
+        "api",
+        "--claim",
+        "x=1",
+        "--claim",
+        "y:=1",
+        "--claim",
+        "r:=[\"a\",\"b\"]",
+        "--exp",
+        "15m",
+        "--nbf",
+        "-1m",
+        r#"{"sub":"file","x":"old","keep":true}"#,
+    ]);
+    let c = claims(&t);
+    assert_eq!(
+        c,
+        json!({"sub":"file","x":"1","keep":true,"aud":"api","iat":1795000000,"nbf":1794999940,"exp":1795000900,"y":1,"r":["a","b"]})
+    );
+    let t = sign(&[
+        "--alg",
+        "HS256",
+        "--secret",
+        &s,
+        "--aud",
+        "a",
+        "--aud",
+        "b",
+        "--no-iat",
+        "--exp",
+        "2026-11-23T10:00:00Z",
+        "--jti",
+        "id-1",
+    ]);
+    assert_eq!(
+        claims(&t),
+        json!({"aud":["a","b"],"exp":1795428000,"jti":"id-1"})
+    );
+    let t1 = sign(&["--alg", "HS256", "--secret", &s, "--jti-random"]);
+    let t2 = sign(&["--alg", "HS256", "--secret", &s, "--jti-random"]);
+    let (j1, j2) = (
+        claims(&t1)["jti"].as_str().unwrap().to_string(),
+        claims(&t2)["jti"].as_str().unwrap().to_string(),
+    );
+    assert_eq!(b64url_decode(&j1).len(), 16);
+    assert_ne!(j1, j2);
+}
+
+#[test]
+fn claims_from_file_and_stdin() {
+    let dir = tempdir();
+    let f = write(dir.path(), "claims.json", r#"{"sub":"from-file","n":1}"#);
+    let t = sign(&[
+        "--alg",
+        "HS256",
+        "--secret",
+        &hmac_secret(),
+        "--no-iat",
+        &format!("@{f}"),
+    ]);
+    assert_eq!(claims(&t), json!({"sub":"from-file","n":1}));
+    let o = run(jwtctl()
+        .args([
+            "sign",
+            "--alg",
+            "HS256",
+            "--secret",
+            &hmac_secret(),
+            "--no-iat",
+            "--sub",
+            "flag",
+            "-",
+        ])
+        .write_stdin(r#"{"sub":"stdin","m":2}"#));
+    assert_eq!(claims(assert_ok(&o).trim()), json!({"sub":"flag","m":2}));
+    for bad in ["[1]", "not json", "\"s\""] {
+        let o = run(jwtctl().args(["sign", "--alg", "HS256", "--secret", &hmac_secret(), bad]));
+        assert_fails(&o, 2);
+    }
+}
+
+#[test]
+fn headers_kid_typ_cty() {
+    let t = sign(&[
+        "--alg",
+        "HS256",
+        "--secret",
+        &hmac_secret(),
+        "--kid",
+        "k1",
+        "--typ",
+        "at+jwt",
+        "--cty",
+        "x",
+        "--header",
+        "n:=3",
+        "--header",
+        "s=v",
+    ]);
+    let h: Value = serde_json::from_slice(&b64url_decode(t.split('.').next().unwrap())).unwrap();
+    assert_eq!(
+        h,
+        json!({"alg":"HS256","typ":"at+jwt","kid":"k1","cty":"x","n":3,"s":"v"})
+    );
+    let o = run(jwtctl().args([
+        "sign",
+        "--alg",
+        "HS256",
+        "--secret",
+        &hmac_secret(),
+        "--header",
+        "alg=none",
+    ]));
+    assert_fails(&o, 2);
+}
+
+#[test]
+fn verify_output_modes() {
+    let s = hmac_secret();
+    let t = sign(&["--alg", "HS256", "--secret", &s, "--sub", "a", "--no-iat"]);
+    let o = run(jwtctl().args(["verify", "--secret", &s, "--output", "full", &t]));
+    let v: Value = serde_json::from_str(&assert_ok(&o)).unwrap();
+    assert_eq!(
+        v,
+        json!({"header":{"alg":"HS256","typ":"JWT"},"claims":{"sub":"a"}})
+    );
+    let o = run(jwtctl().args(["verify", "--secret", &s, "--output", "none", &t]));
+    assert!(assert_ok(&o).is_empty());
+    let o = run(jwtctl().args(["verify", "--secret", &s, "--output", "payload", &t]));
+    assert_eq!(assert_ok(&o), r#"{"sub":"a"}"#);
+    // Piped JSON is one line; --pretty makes it pretty.
+    let o = run(jwtctl().args(["verify", "--secret", &s, &t]));
+    assert_eq!(assert_ok(&o), "{\"sub\":\"a\"}\n");
+    let o = run(jwtctl().args(["--pretty", "verify", "--secret", &s, &t]));
+    assert_eq!(assert_ok(&o), "{\n  \"sub\": \"a\"\n}\n");
+}
+
+#[test]
+fn non_json_payloads() {
+    let dir = tempdir();
+    let s = hmac_secret();
+    let p = write(dir.path(), "p.bin", [0u8, 1, 2, 255]);
+    let t = sign(&["--alg", "HS256", "--secret", &s, "--payload", &p]);
+    let o = run(jwtctl().args(["verify", "--secret", &s, "--output", "payload", &t]));
+    assert_eq!(o.stdout, vec![0u8, 1, 2, 255]);
+    let o = run(jwtctl().args(["verify", "--secret", &s, &t]));
+    let msg = assert_fails(&o, 1);
+    assert!(msg.contains("--output payload"), "{msg}");
+    let o = run(jwtctl().args([
+        "verify", "--secret", &s, "--output", "payload", "--iss", "x", &t,
+    ]));
+    assert_fails(&o, 1);
+}
+
+#[test]
+fn explain_reports_every_check() {
+    let s = hmac_secret();
+    let t = sign(&[
+        "--alg", "HS256", "--secret", &s, "--iss", "i", "--exp", "5m",
+    ]);
+    let o = run(jwtctl().args(["verify", "--secret", &s, "--iss", "i", "--explain", &t]));
+    assert_ok(&o);
+    let err = stderr(&o);
+    for check in [
+        "format",
+        "algorithm",
+        "signature",
+        "exp",
+        "nbf",
+        "iss",
+        "aud",
+    ] {
+        assert!(
+            err.lines().any(|l| l.contains(check)),
+            "{check} missing from {err}"
+        );
+    }
+}
+
+#[test]
+fn revoked_and_max_age() {
+    let dir = tempdir();
+    let s = hmac_secret();
+    let list = write(dir.path(), "revoked.txt", "# revoked ids\nabc\n\n  def  \n");
+    let t = sign(&["--alg", "HS256", "--secret", &s, "--jti", "def"]);
+    let o = run(jwtctl().args(["verify", "--secret", &s, "--revoked", &list, &t]));
+    assert!(assert_fails(&o, 1).contains("revoked"));
+    let t = sign(&["--alg", "HS256", "--secret", &s, "--jti", "ghi"]);
+    assert_ok(&run(jwtctl().args([
+        "verify",
+        "--secret",
+        &s,
+        "--revoked",
+        &list,
+        &t,
+    ])));
+    let t = sign(&["--alg", "HS256", "--secret", &s, "--iat", "-10m"]);
+    let o = run(jwtctl().args(["verify", "--secret", &s, "--max-age", "5m", &t]));
+    assert!(assert_fails(&o, 1).contains("older"));
+    assert_ok(&run(jwtctl().args([
+        "verify",
+        "--secret",
+        &s,
+        "--max-age",
+        "15m",
+        &t,
+    ])));
+}
+
+#[test]
+fn batch_verification_keeps_order_and_reports_codes() {
+    let s = hmac_secret();
+    let good = sign(&["--alg", "HS256", "--secret", &s, "--sub", "ok"]);
+    let expired = sign(&["--alg", "HS256", "--secret", &s, "--exp", "-1h"]);
+    let mut input = String::new();
+    let mut expect = Vec::new();
+    for i in 0..1000 {
+        match i % 4 {
+            0 => {
+                input += &format!("{good}\n");
+                expect.push((true, ""));
+            }
+            1 => {
+                input += &format!("{expired}\n");
+                expect.push((false, "expired"));
+            }
+            2 => {
+                input += "garbage\n";
+                expect.push((false, "malformed"));
+            }
+            _ => {
+                input += &format!("{good}.x\n");
+                expect.push((false, "malformed"));
+            }
+        }
+    }
+    let o = run(jwtctl()
+        .args(["verify", "--batch", "--secret", &s])
+        .write_stdin(input));
+    assert_eq!(o.status.code(), Some(1));
+    let lines: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1000);
+    for (i, (line, (valid, code))) in lines.iter().zip(expect).enumerate() {
+        assert_eq!(line["line"], i + 1);
+        assert_eq!(line["valid"], valid, "{line}");
+        if valid {
+            assert_eq!(line["claims"]["sub"], "ok");
+        } else {
+            assert_eq!(line["error"], code, "{line}");
+        }
+    }
+    let o = run(jwtctl()
+        .args(["verify", "--batch", "--secret", &s])
+        .write_stdin(format!("{good}\n{good}\n")));
+    assert_eq!(o.status.code(), Some(0));
+}

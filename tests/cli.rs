@@ -1,0 +1,19 @@
+//! Integration tests: every test runs the built `jwtctl` binary through real pipes and files.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod util;
+
+mod attacks;
+mod bad_input;
+mod claims;
+mod docs;
+mod inspect;
+mod keys;
+mod roundtrip;
+mod vectors;

@@ -1,0 +1,68 @@
+//! Generated documentation stays in sync with the clap definitions; help is complete.
+
+use crate::util::*;
+
+#[test]
+fn completions_and_man_pages_are_fresh() {
+    let dir = tempdir();
+    let o = run(jwtctl().args(["generate-docs", &dir.path().display().to_string()]));
+    assert_ok(&o);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut stale = Vec::new();
+    let mut count = 0;
+    for sub in ["completions", "man"] {
+        for entry in std::fs::read_dir(dir.path().join(sub)).unwrap() {
+            let entry = entry.unwrap();
+            let rel = format!("{sub}/{}", entry.file_name().to_string_lossy());
+            let fresh = std::fs::read_to_string(entry.path()).unwrap();
+            let committed = std::fs::read_to_string(root.join(&rel)).unwrap_or_default();
+            count += 1;
+            if fresh != committed {
+                let line = fresh
+                    .lines()
+                    .zip(committed.lines())
+                    .position(|(a, b)| a != b)
+                    .unwrap_or(0);
+                stale.push(format!(
+                    "{rel}: differs from line {}\n  committed: {:?}\n  generated: {:?}",
+                    line + 1,
+                    committed.lines().nth(line).unwrap_or("<missing>"),
+                    fresh.lines().nth(line).unwrap_or("<missing>")
+                ));
+            }
+        }
+    }
+    assert!(count >= 9);
+    assert!(
+        stale.is_empty(),
+        "stale generated files; run `cargo run -- generate-docs .`:\n{}",
+        stale.join("\n")
+    );
+}
+
+#[test]
+fn completions_command_prints_scripts() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = run(jwtctl().args(["completions", shell]));
+        let out = assert_ok(&o);
+        assert!(out.contains("jwtctl"), "{shell}");
+    }
+    let bash = stdout(&run(jwtctl().args(["completions", "bash"])));
+    assert!(
+        bash.contains("ES256K") && bash.contains("never"),
+        "algorithm names and colour values complete"
+    );
+}
+
+#[test]
+fn help_lists_exit_codes_and_examples() {
+    let o = run(jwtctl().arg("--help"));
+    let out = assert_ok(&o);
+    assert!(out.contains("Exit status") && out.contains("  2  usage error"));
+    for sub in ["sign", "verify", "inspect", "completions"] {
+        let o = run(jwtctl().args([sub, "--help"]));
+        assert!(assert_ok(&o).contains("Examples:"), "{sub}");
+    }
+    let o = run(jwtctl().arg("--version"));
+    assert!(assert_ok(&o).starts_with("jwtctl "));
+}
