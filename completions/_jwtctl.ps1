@@ -31,6 +31,8 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Create a signed token (JWS) from claims')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a token''s signature and claims; exit 0 only if it is valid')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Decode a token WITHOUT verifying it, and point out what looks wrong')
+            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate a key for an algorithm (or of a given type), as PEM or JWK')
+            [CompletionResult]::new('jwks', 'jwks', [CompletionResultType]::ParameterValue, 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Write the committed completions/ and man/ folders (for maintainers)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -103,9 +105,52 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;inspect' {
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Describe a key file instead (twice: do they form a pair?); with a token, whether the key fits its alg and kid')
+            [CompletionResult]::new('--passphrase', '--passphrase', [CompletionResultType]::ParameterName, 'Passphrase for encrypted keys given with --key')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Judge time claims as of this TIME instead of the clock')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the decoded token and warnings as JSON')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (the default on a terminal)')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON output on one line (the default when piped)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'jwtctl;keygen' {
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'Make a key that fits this JWS or JWE algorithm')
+            [CompletionResult]::new('--enc', '--enc', [CompletionResultType]::ParameterName, 'Content encryption, to size a key for --alg dir')
+            [CompletionResult]::new('--kty', '--kty', [CompletionResultType]::ParameterName, 'Key type, instead of --alg')
+            [CompletionResult]::new('--bits', '--bits', [CompletionResultType]::ParameterName, 'Key size: RSA 2048-8192 (default 2048), oct any multiple of 8 (default 256)')
+            [CompletionResult]::new('--crv', '--crv', [CompletionResultType]::ParameterName, 'Curve: P-256, P-384, P-521, secp256k1, Ed25519, Ed448, X25519, X448')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (default: pem; jwk for symmetric keys)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the private key here (mode 0600) instead of standard output')
+            [CompletionResult]::new('--pub-out', '--pub-out', [CompletionResultType]::ParameterName, 'Write the public key here (mode 0644)')
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'Key id for JWK output (default: the RFC 7638 thumbprint)')
+            [CompletionResult]::new('--use', '--use', [CompletionResultType]::ParameterName, 'JWK "use" (default: from --alg)')
+            [CompletionResult]::new('--passphrase', '--passphrase', [CompletionResultType]::ParameterName, 'Encrypt the PEM private key (PKCS#8, AES-256-CBC) with this passphrase; prompt asks twice')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite existing files (atomically)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (the default on a terminal)')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON output on one line (the default when piped)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'jwtctl;jwks' {
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'kid for each KEY, in order (default: the key''s own kid, else its RFC 7638 thumbprint); with --to-pem, the member to convert')
+            [CompletionResult]::new('--use', '--use', [CompletionResultType]::ParameterName, 'Set "use" on the keys added')
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'Set "alg" on the keys added')
+            [CompletionResult]::new('--merge', '--merge', [CompletionResultType]::ParameterName, 'Add to this existing set (key rotation); its order is kept')
+            [CompletionResult]::new('--remove', '--remove', [CompletionResultType]::ParameterName, 'Remove the key with this kid (repeatable)')
+            [CompletionResult]::new('--passphrase', '--passphrase', [CompletionResultType]::ParameterName, 'Passphrase for encrypted private keys')
+            [CompletionResult]::new('--to-pem', '--to-pem', [CompletionResultType]::ParameterName, 'Convert a JWK, or the set member chosen by --kid, to PEM')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never')
+            [CompletionResult]::new('--private', '--private', [CompletionResultType]::ParameterName, 'Include private members (a private set; needed for oct keys)')
+            [CompletionResult]::new('--thumbprint', '--thumbprint', [CompletionResultType]::ParameterName, 'Print each key''s RFC 7638 SHA-256 thumbprint, one per line')
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (the default on a terminal)')
             [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON output on one line (the default when piped)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -138,6 +183,8 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Create a signed token (JWS) from claims')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a token''s signature and claims; exit 0 only if it is valid')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Decode a token WITHOUT verifying it, and point out what looks wrong')
+            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate a key for an algorithm (or of a given type), as PEM or JWK')
+            [CompletionResult]::new('jwks', 'jwks', [CompletionResultType]::ParameterValue, 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Write the committed completions/ and man/ folders (for maintainers)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -150,6 +197,12 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;help;inspect' {
+            break
+        }
+        'jwtctl;help;keygen' {
+            break
+        }
+        'jwtctl;help;jwks' {
             break
         }
         'jwtctl;help;completions' {

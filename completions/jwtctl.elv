@@ -28,6 +28,8 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand sign 'Create a signed token (JWS) from claims'
             cand verify 'Verify a token''s signature and claims; exit 0 only if it is valid'
             cand inspect 'Decode a token WITHOUT verifying it, and point out what looks wrong'
+            cand keygen 'Generate a key for an algorithm (or of a given type), as PEM or JWK'
+            cand jwks 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints'
             cand completions 'Print a shell completion script'
             cand generate-docs 'Write the committed completions/ and man/ folders (for maintainers)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -97,9 +99,50 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --version 'Print version'
         }
         &'jwtctl;inspect'= {
+            cand --key 'Describe a key file instead (twice: do they form a pair?); with a token, whether the key fits its alg and kid'
+            cand --passphrase 'Passphrase for encrypted keys given with --key'
             cand --now 'Judge time claims as of this TIME instead of the clock'
             cand --color 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never'
             cand --json 'Print the decoded token and warnings as JSON'
+            cand --pretty 'Pretty-print JSON output (the default on a terminal)'
+            cand --compact 'Print JSON output on one line (the default when piped)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtctl;keygen'= {
+            cand --alg 'Make a key that fits this JWS or JWE algorithm'
+            cand --enc 'Content encryption, to size a key for --alg dir'
+            cand --kty 'Key type, instead of --alg'
+            cand --bits 'Key size: RSA 2048-8192 (default 2048), oct any multiple of 8 (default 256)'
+            cand --crv 'Curve: P-256, P-384, P-521, secp256k1, Ed25519, Ed448, X25519, X448'
+            cand --format 'Output format (default: pem; jwk for symmetric keys)'
+            cand --out 'Write the private key here (mode 0600) instead of standard output'
+            cand --pub-out 'Write the public key here (mode 0644)'
+            cand --kid 'Key id for JWK output (default: the RFC 7638 thumbprint)'
+            cand --use 'JWK "use" (default: from --alg)'
+            cand --passphrase 'Encrypt the PEM private key (PKCS#8, AES-256-CBC) with this passphrase; prompt asks twice'
+            cand --color 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never'
+            cand --force 'Overwrite existing files (atomically)'
+            cand --pretty 'Pretty-print JSON output (the default on a terminal)'
+            cand --compact 'Print JSON output on one line (the default when piped)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtctl;jwks'= {
+            cand --kid 'kid for each KEY, in order (default: the key''s own kid, else its RFC 7638 thumbprint); with --to-pem, the member to convert'
+            cand --use 'Set "use" on the keys added'
+            cand --alg 'Set "alg" on the keys added'
+            cand --merge 'Add to this existing set (key rotation); its order is kept'
+            cand --remove 'Remove the key with this kid (repeatable)'
+            cand --passphrase 'Passphrase for encrypted private keys'
+            cand --to-pem 'Convert a JWK, or the set member chosen by --kid, to PEM'
+            cand --color 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never'
+            cand --private 'Include private members (a private set; needed for oct keys)'
+            cand --thumbprint 'Print each key''s RFC 7638 SHA-256 thumbprint, one per line'
             cand --pretty 'Pretty-print JSON output (the default on a terminal)'
             cand --compact 'Print JSON output on one line (the default when piped)'
             cand -h 'Print help (see more with ''--help'')'
@@ -129,6 +172,8 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand sign 'Create a signed token (JWS) from claims'
             cand verify 'Verify a token''s signature and claims; exit 0 only if it is valid'
             cand inspect 'Decode a token WITHOUT verifying it, and point out what looks wrong'
+            cand keygen 'Generate a key for an algorithm (or of a given type), as PEM or JWK'
+            cand jwks 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints'
             cand completions 'Print a shell completion script'
             cand generate-docs 'Write the committed completions/ and man/ folders (for maintainers)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -138,6 +183,10 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         &'jwtctl;help;verify'= {
         }
         &'jwtctl;help;inspect'= {
+        }
+        &'jwtctl;help;keygen'= {
+        }
+        &'jwtctl;help;jwks'= {
         }
         &'jwtctl;help;completions'= {
         }

@@ -329,3 +329,72 @@ impl Inspection {
         Value::Object(m)
     }
 }
+
+/// JWE key-management algorithms a key type can serve (for key descriptions).
+fn jwe_algs_for(kty: crate::keys::KeyType, bits: u32) -> Vec<&'static str> {
+    use crate::keys::{EcCurve, KeyType, OkpCurve};
+    match kty {
+        KeyType::Rsa => vec!["RSA-OAEP", "RSA-OAEP-256", "RSA-OAEP-384", "RSA-OAEP-512"],
+        KeyType::Ec(EcCurve::Secp256k1) => vec![],
+        KeyType::Ec(_) | KeyType::Okp(OkpCurve::X25519 | OkpCurve::X448) => {
+            vec![
+                "ECDH-ES",
+                "ECDH-ES+A128KW",
+                "ECDH-ES+A192KW",
+                "ECDH-ES+A256KW",
+            ]
+        }
+        KeyType::Okp(_) => vec![],
+        KeyType::Oct => match bits {
+            128 => vec!["A128KW", "A128GCMKW", "dir (A128GCM)"],
+            192 => vec!["A192KW", "A192GCMKW", "dir (A192GCM)"],
+            256 => vec!["A256KW", "A256GCMKW", "dir (A256GCM, A128CBC-HS256)"],
+            384 => vec!["dir (A192CBC-HS384)"],
+            512 => vec!["dir (A256CBC-HS512)"],
+            _ => vec![],
+        },
+    }
+}
+
+/// A description of a key for `inspect --key`.
+pub fn describe_key(key: &crate::keys::Key) -> Value {
+    use crate::alg::JwsAlg;
+    use crate::keys::KeyType;
+    let kty = key.key_type();
+    let mut warnings = Vec::new();
+    if kty == KeyType::Rsa && key.bits() < 2048 {
+        warnings.push(json!({"code": "weak_rsa", "message": format!("RSA key of {} bits is below the 2048-bit minimum", key.bits())}));
+    }
+    if kty == KeyType::Oct && key.bits() < 256 {
+        warnings.push(json!({"code": "short_secret", "message": format!("{}-bit secret is shorter than 256 bits, the minimum for HS256", key.bits())}));
+    }
+    let jws: Vec<&str> = JwsAlg::fitting(kty)
+        .into_iter()
+        .filter(|a| key.secret().is_none_or(|s| s.len() >= a.min_secret_len()))
+        .map(JwsAlg::name)
+        .collect();
+    let (kind, size) = match kty {
+        KeyType::Rsa => ("RSA", json!({"bits": key.bits()})),
+        KeyType::Ec(c) => ("EC", json!({"crv": c.name()})),
+        KeyType::Okp(c) => ("OKP", json!({"crv": c.name()})),
+        KeyType::Oct => ("oct", json!({"bits": key.bits()})),
+    };
+    let mut m = Map::new();
+    m.insert("kty".into(), kind.into());
+    if let Value::Object(s) = size {
+        m.extend(s);
+    }
+    m.insert("private".into(), key.is_private().into());
+    m.insert("format".into(), key.origin.format.into());
+    m.insert("encrypted".into(), key.origin.encrypted.into());
+    if let Some(kid) = &key.meta.kid {
+        m.insert("kid".into(), kid.clone().into());
+    }
+    if let Ok(tp) = key.thumbprint() {
+        m.insert("thumbprint".into(), tp.into());
+    }
+    m.insert("jws_algs".into(), jws.into());
+    m.insert("jwe_algs".into(), jwe_algs_for(kty, key.bits()).into());
+    m.insert("warnings".into(), Value::Array(warnings));
+    Value::Object(m)
+}

@@ -187,6 +187,19 @@ pub struct Key {
     kty: KeyType,
     /// Metadata from a JWK (empty for PEM/DER keys).
     pub meta: KeyMeta,
+    /// Where the key came from.
+    pub origin: KeyOrigin,
+}
+
+/// How a key was stored, for descriptions and for carrying certificates into a JWK Set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyOrigin {
+    /// `PEM PKCS#8`, `DER SPKI`, `JWK`, `X.509 certificate`, ...
+    pub format: &'static str,
+    /// The private key was encrypted (with a passphrase).
+    pub encrypted: bool,
+    /// The DER certificate, when the key came from one.
+    pub cert_der: Option<Vec<u8>>,
 }
 
 impl fmt::Debug for Key {
@@ -215,24 +228,32 @@ impl Key {
             material: Material::Secret(Zeroizing::new(bytes)),
             kty: KeyType::Oct,
             meta: KeyMeta::default(),
+            origin: KeyOrigin {
+                format: "secret",
+                ..KeyOrigin::default()
+            },
         }
     }
 
-    fn from_private(pkey: PKey<Private>) -> Result<Key> {
+    /// A key from an OpenSSL private key (for example a freshly generated one).
+    pub fn from_private(pkey: PKey<Private>) -> Result<Key> {
         let kty = classify(pkey.id(), pkey.ec_key().ok().as_ref())?;
         Ok(Key {
             material: Material::Private(pkey),
             kty,
             meta: KeyMeta::default(),
+            origin: KeyOrigin::default(),
         })
     }
 
-    fn from_public(pkey: PKey<Public>) -> Result<Key> {
+    /// A key from an OpenSSL public key.
+    pub fn from_public(pkey: PKey<Public>) -> Result<Key> {
         let kty = classify(pkey.id(), pkey.ec_key().ok().as_ref())?;
         Ok(Key {
             material: Material::Public(pkey),
             kty,
             meta: KeyMeta::default(),
+            origin: KeyOrigin::default(),
         })
     }
 
@@ -610,6 +631,21 @@ fn load_pem(text: &str, what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
     };
     let pem = text.as_bytes();
     let legacy_encrypted = text.contains("Proc-Type: 4,ENCRYPTED");
+    let with_origin =
+        |key: Result<Key>, format: &'static str, encrypted: bool, cert_der: Option<Vec<u8>>| {
+            key.map(|mut k| {
+                k.origin = KeyOrigin {
+                    format,
+                    encrypted,
+                    cert_der,
+                };
+                k
+            })
+            .map_err(|e| match e {
+                Error::Key(m) if !m.starts_with(what) => Error::key(format!("{what}: {m}")),
+                other => other,
+            })
+        };
     if has("ENCRYPTED PRIVATE KEY")
         || (legacy_encrypted && labels.iter().any(|l| l.ends_with("PRIVATE KEY")))
     {
@@ -623,26 +659,44 @@ fn load_pem(text: &str, what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
                 "{what}: cannot decrypt the private key (wrong passphrase?)"
             ))
         })?;
-        return Key::from_private(pkey).map_err(|e| Error::key(format!("{what}: {e}")));
+        let format = if has("ENCRYPTED PRIVATE KEY") {
+            "PEM encrypted PKCS#8"
+        } else {
+            "PEM encrypted (legacy)"
+        };
+        return with_origin(Key::from_private(pkey), format, true, None);
     }
-    let loaded = if has("PRIVATE KEY") || has("RSA PRIVATE KEY") || has("EC PRIVATE KEY") {
-        PKey::private_key_from_pem(pem)
+    if has("PRIVATE KEY") || has("RSA PRIVATE KEY") || has("EC PRIVATE KEY") {
+        let format = if has("PRIVATE KEY") {
+            "PEM PKCS#8"
+        } else if has("RSA PRIVATE KEY") {
+            "PEM PKCS#1"
+        } else {
+            "PEM SEC1"
+        };
+        let key = PKey::private_key_from_pem(pem)
             .map_err(|e| bad("PEM private key", e))
-            .and_then(Key::from_private)
+            .and_then(Key::from_private);
+        with_origin(key, format, false, None)
     } else if has("PUBLIC KEY") {
-        PKey::public_key_from_pem(pem)
+        let key = PKey::public_key_from_pem(pem)
             .map_err(|e| bad("PEM public key", e))
-            .and_then(Key::from_public)
+            .and_then(Key::from_public);
+        with_origin(key, "PEM SPKI", false, None)
     } else if has("RSA PUBLIC KEY") {
-        Rsa::public_key_from_pem_pkcs1(pem)
+        let key = Rsa::public_key_from_pem_pkcs1(pem)
             .and_then(PKey::from_rsa)
             .map_err(|e| bad("PEM RSA public key", e))
-            .and_then(Key::from_public)
+            .and_then(Key::from_public);
+        with_origin(key, "PEM PKCS#1 public", false, None)
     } else if has("CERTIFICATE") || has("TRUSTED CERTIFICATE") {
-        X509::from_pem(pem)
-            .and_then(|c| c.public_key())
+        let cert = X509::from_pem(pem).map_err(|e| bad("X.509 certificate", e))?;
+        let der = cert.to_der().map_err(|e| bad("X.509 certificate", e))?;
+        let key = cert
+            .public_key()
             .map_err(|e| bad("X.509 certificate", e))
-            .and_then(Key::from_public)
+            .and_then(Key::from_public);
+        with_origin(key, "PEM X.509 certificate", false, Some(der))
     } else if has("OPENSSH PRIVATE KEY") {
         Err(Error::key(format!(
             "{what}: OpenSSH private keys are not supported; convert with: ssh-keygen -p -m PKCS8 -f FILE"
@@ -656,11 +710,7 @@ fn load_pem(text: &str, what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
                 labels.join(", ")
             }
         )))
-    };
-    loaded.map_err(|e| match e {
-        Error::Key(m) if !m.starts_with(what) => Error::key(format!("{what}: {m}")),
-        other => other,
-    })
+    }
 }
 
 /// DER object identifier of PBES2 (1.2.840.113549.1.5.13), the scheme of encrypted PKCS#8.
@@ -674,6 +724,18 @@ fn load_der(der: &[u8], what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
             "{what}: not a key (expected PEM, DER, a JWK or a JWK Set)"
         )));
     }
+    let named =
+        |r: Result<Key>, format: &'static str, encrypted: bool, cert_der: Option<Vec<u8>>| {
+            r.map(|mut k| {
+                k.origin = KeyOrigin {
+                    format,
+                    encrypted,
+                    cert_der,
+                };
+                k
+            })
+            .map_err(|e| Error::key(format!("{what}: {e}")))
+        };
     let head = der.get(..der.len().min(32)).unwrap_or(der);
     if head.windows(PBES2_OID.len()).any(|w| w == PBES2_OID) {
         let Some(pass) = passphrase else {
@@ -686,19 +748,23 @@ fn load_der(der: &[u8], what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
                 "{what}: cannot decrypt the private key (wrong passphrase?)"
             ))
         })?;
-        return Key::from_private(pkey);
+        return named(Key::from_private(pkey), "DER encrypted PKCS#8", true, None);
     }
     if let Ok(p) = PKey::private_key_from_der(der) {
-        return Key::from_private(p).map_err(|e| Error::key(format!("{what}: {e}")));
+        return named(Key::from_private(p), "DER private key", false, None);
     }
     if let Ok(p) = PKey::public_key_from_der(der) {
-        return Key::from_public(p).map_err(|e| Error::key(format!("{what}: {e}")));
+        return named(Key::from_public(p), "DER SPKI", false, None);
     }
     if let Ok(p) = Rsa::public_key_from_der_pkcs1(der).and_then(PKey::from_rsa) {
-        return Key::from_public(p);
+        return named(Key::from_public(p), "DER PKCS#1 public", false, None);
     }
-    if let Ok(p) = X509::from_der(der).and_then(|c| c.public_key()) {
-        return Key::from_public(p).map_err(|e| Error::key(format!("{what}: {e}")));
+    if let Ok(cert) = X509::from_der(der) {
+        let key = cert
+            .public_key()
+            .map_err(|e| Error::key(ossl_reason(&e)))
+            .and_then(Key::from_public);
+        return named(key, "DER X.509 certificate", false, Some(der.to_vec()));
     }
     Err(Error::key(format!(
         "{what}: not a key (DER that is neither a private key, a public key nor a certificate)"
@@ -796,6 +862,10 @@ pub fn key_from_jwk(jwk: &Map<String, Value>) -> Result<Key> {
         }
     };
     key.meta = meta;
+    key.origin = KeyOrigin {
+        format: "JWK",
+        ..KeyOrigin::default()
+    };
     Ok(key)
 }
 

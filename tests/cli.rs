@@ -14,6 +14,8 @@ mod bad_input;
 mod claims;
 mod docs;
 mod inspect;
+mod jwks;
+mod keygen;
 mod keys;
 mod roundtrip;
 mod vectors;

@@ -89,6 +89,12 @@ pub enum Command {
     /// Decode a token WITHOUT verifying it, and point out what looks wrong.
     #[command(after_help = INSPECT_EXAMPLES)]
     Inspect(InspectArgs),
+    /// Generate a key for an algorithm (or of a given type), as PEM or JWK.
+    #[command(after_help = KEYGEN_EXAMPLES)]
+    Keygen(KeygenArgs),
+    /// Build, merge and convert JWK Sets; print RFC 7638 thumbprints.
+    #[command(after_help = JWKS_EXAMPLES)]
+    Jwks(JwksArgs),
     /// Print a shell completion script.
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
@@ -113,6 +119,18 @@ const INSPECT_EXAMPLES: &str = "\
 Examples:
   jwtctl inspect \"$TOKEN\"
   pbpaste | jwtctl inspect --json | jq .claims";
+
+const KEYGEN_EXAMPLES: &str = "\
+Examples:
+  jwtctl keygen --alg ES256 --out ec.pem --pub-out ec.pub.pem
+  jwtctl keygen --alg RS256 --bits 3072 --format jwk --kid 2026-11 --out rsa.jwk --pub-out rsa.pub.jwk
+  jwtctl keygen --alg HS256 --out hmac.jwk";
+
+const JWKS_EXAMPLES: &str = "\
+Examples:
+  jwtctl jwks ec.pub.pem rsa.cert.pem > jwks.json
+  jwtctl jwks --merge jwks.json --remove old-kid new.pub.pem > jwks.next.json
+  jwtctl jwks --to-pem jwks.json --kid 2026-11 > key.pem && jwtctl jwks --thumbprint key.pem";
 
 const COMPLETIONS_EXAMPLES: &str = "\
 Examples:
@@ -349,6 +367,15 @@ pub struct InspectArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// Describe a key file instead (twice: do they form a pair?); with a token, whether the
+    /// key fits its alg and kid.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, num_args = 1, action = clap::ArgAction::Append)]
+    pub key: Vec<PathBuf>,
+
+    /// Passphrase for encrypted keys given with --key.
+    #[arg(long, value_name = "SOURCE", value_parser = clap::value_parser!(SecretSource), requires = "key")]
+    pub passphrase: Option<SecretSource>,
+
     /// Judge time claims as of this TIME instead of the clock.
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub now: Option<String>,
@@ -356,6 +383,166 @@ pub struct InspectArgs {
     /// The token (compact or JSON); absent or - reads standard input.
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeyFormat {
+    /// PKCS#8 private key and SubjectPublicKeyInfo public key.
+    Pem,
+    /// JSON Web Key (RFC 7517).
+    Jwk,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KtyArg {
+    #[value(name = "RSA")]
+    Rsa,
+    #[value(name = "EC")]
+    Ec,
+    #[value(name = "OKP")]
+    Okp,
+    #[value(name = "oct")]
+    Oct,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UseArg {
+    /// Signatures.
+    Sig,
+    /// Encryption.
+    Enc,
+}
+
+impl UseArg {
+    pub fn name(self) -> &'static str {
+        match self {
+            UseArg::Sig => "sig",
+            UseArg::Enc => "enc",
+        }
+    }
+}
+
+/// JWS and JWE algorithm names keygen accepts.
+fn keygen_alg_names() -> Vec<&'static str> {
+    let mut v = verify_alg_names();
+    v.extend([
+        "RSA-OAEP",
+        "RSA-OAEP-256",
+        "RSA-OAEP-384",
+        "RSA-OAEP-512",
+        "ECDH-ES",
+        "ECDH-ES+A128KW",
+        "ECDH-ES+A192KW",
+        "ECDH-ES+A256KW",
+        "A128KW",
+        "A192KW",
+        "A256KW",
+        "A128GCMKW",
+        "A192GCMKW",
+        "A256GCMKW",
+        "dir",
+    ]);
+    v
+}
+
+fn verify_alg_names() -> Vec<&'static str> {
+    JwsAlg::ALL.iter().map(|a| a.name()).collect()
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["alg", "kty"])))]
+pub struct KeygenArgs {
+    /// Make a key that fits this JWS or JWE algorithm.
+    #[arg(long, value_name = "ALG", value_parser = PossibleValuesParser::new(keygen_alg_names()))]
+    pub alg: Option<String>,
+
+    /// Content encryption, to size a key for --alg dir.
+    #[arg(long, value_name = "ENC", value_parser = PossibleValuesParser::new(["A128CBC-HS256", "A192CBC-HS384", "A256CBC-HS512", "A128GCM", "A192GCM", "A256GCM"]))]
+    pub enc: Option<String>,
+
+    /// Key type, instead of --alg.
+    #[arg(long, value_enum, value_name = "KTY")]
+    pub kty: Option<KtyArg>,
+
+    /// Key size: RSA 2048-8192 (default 2048), oct any multiple of 8 (default 256).
+    #[arg(long, value_name = "N")]
+    pub bits: Option<u32>,
+
+    /// Curve: P-256, P-384, P-521, secp256k1, Ed25519, Ed448, X25519, X448.
+    #[arg(long, value_name = "CURVE", value_parser = PossibleValuesParser::new(["P-256", "P-384", "P-521", "secp256k1", "Ed25519", "Ed448", "X25519", "X448"]))]
+    pub crv: Option<String>,
+
+    /// Output format (default: pem; jwk for symmetric keys).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<KeyFormat>,
+
+    /// Write the private key here (mode 0600) instead of standard output.
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
+    pub out: Option<PathBuf>,
+
+    /// Write the public key here (mode 0644).
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
+    pub pub_out: Option<PathBuf>,
+
+    /// Key id for JWK output (default: the RFC 7638 thumbprint).
+    #[arg(long, value_name = "KID")]
+    pub kid: Option<String>,
+
+    /// JWK "use" (default: from --alg).
+    #[arg(long = "use", value_enum, value_name = "USE")]
+    pub use_: Option<UseArg>,
+
+    /// Encrypt the PEM private key (PKCS#8, AES-256-CBC) with this passphrase; prompt asks twice.
+    #[arg(long, value_name = "SOURCE", value_parser = clap::value_parser!(SecretSource))]
+    pub passphrase: Option<SecretSource>,
+
+    /// Overwrite existing files (atomically).
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct JwksArgs {
+    /// Key files (PEM, DER, certificates, JWK, JWKS).
+    #[arg(value_name = "KEY", value_hint = ValueHint::FilePath)]
+    pub keys: Vec<PathBuf>,
+
+    /// kid for each KEY, in order (default: the key's own kid, else its RFC 7638 thumbprint);
+    /// with --to-pem, the member to convert.
+    #[arg(long, value_name = "KID")]
+    pub kid: Vec<String>,
+
+    /// Set "use" on the keys added.
+    #[arg(long = "use", value_enum, value_name = "USE")]
+    pub use_: Option<UseArg>,
+
+    /// Set "alg" on the keys added.
+    #[arg(long, value_name = "ALG", value_parser = PossibleValuesParser::new(keygen_alg_names()))]
+    pub alg: Option<String>,
+
+    /// Add to this existing set (key rotation); its order is kept.
+    #[arg(long, value_name = "JWKS_FILE", value_hint = ValueHint::FilePath)]
+    pub merge: Option<PathBuf>,
+
+    /// Remove the key with this kid (repeatable).
+    #[arg(long, value_name = "KID", requires = "merge")]
+    pub remove: Vec<String>,
+
+    /// Include private members (a private set; needed for oct keys).
+    #[arg(long)]
+    pub private: bool,
+
+    /// Passphrase for encrypted private keys.
+    #[arg(long, value_name = "SOURCE", value_parser = clap::value_parser!(SecretSource))]
+    pub passphrase: Option<SecretSource>,
+
+    /// Convert a JWK, or the set member chosen by --kid, to PEM.
+    #[arg(long, value_name = "JWKS_OR_JWK_FILE", value_hint = ValueHint::FilePath, conflicts_with_all = ["keys", "merge", "thumbprint", "private", "use_", "alg"])]
+    pub to_pem: Option<PathBuf>,
+
+    /// Print each key's RFC 7638 SHA-256 thumbprint, one per line.
+    #[arg(long, conflicts_with_all = ["merge", "private", "use_", "alg", "kid"])]
+    pub thumbprint: bool,
 }
 
 #[derive(Debug, Args)]

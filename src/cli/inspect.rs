@@ -17,9 +17,12 @@ pub fn run(a: &InspectArgs, out: &Output) -> Result<()> {
         Some(t) => parse_time(t, system_now())?,
         None => system_now(),
     };
+    let io = |e| Error::io("<stdout>", e);
+    if !a.key.is_empty() {
+        return inspect_keys(a, out);
+    }
     let token = read_token(a.token.as_deref())?;
     let ins = inspect(&token, now)?;
-    let io = |e| Error::io("<stdout>", e);
     if a.json {
         return out.json(&ins.to_json()).map_err(io);
     }
@@ -134,4 +137,156 @@ fn lifetime_bar(ins: &Inspection, out: &Output) -> Option<String> {
         out.paint(&used, |t| t.green()),
         left
     ))
+}
+
+/// `inspect --key FILE [--key FILE2] [TOKEN]`: describe keys, pairs, and fit to a token.
+fn inspect_keys(a: &InspectArgs, out: &Output) -> Result<()> {
+    use jwtctl::inspect::describe_key;
+    use serde_json::{Map, json};
+    if a.key.len() > 2 {
+        return Err(Error::usage("inspect takes at most two --key files"));
+    }
+    let mut keys = Vec::new();
+    let mut described = Vec::new();
+    for path in &a.key {
+        let set = super::input::load_key(path, a.passphrase.as_ref(), out)?;
+        for k in set.keys {
+            let mut d = describe_key(&k);
+            if let Value::Object(m) = &mut d {
+                m.insert("file".into(), path.display().to_string().into());
+            }
+            described.push(d);
+            keys.push(k);
+        }
+    }
+    let mut report = Map::new();
+    report.insert("keys".into(), Value::Array(described.clone()));
+    if a.key.len() == 2 {
+        let pair = match (keys.first(), keys.get(1)) {
+            (Some(x), Some(y)) => {
+                x.key_type() == y.key_type()
+                    && x.thumbprint().ok().is_some()
+                    && x.thumbprint().ok() == y.thumbprint().ok()
+            }
+            _ => false,
+        };
+        report.insert("pair".into(), pair.into());
+    }
+    if let Some(t) = &a.token {
+        let text = read_token(Some(t))?;
+        let ins = inspect(&text, system_now())?;
+        let alg = ins
+            .header
+            .get("alg")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let kid = ins
+            .header
+            .get("kid")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let fits: Vec<Value> = keys
+            .iter()
+            .map(|k| {
+                let alg_fits =
+                    jwtctl::alg::JwsAlg::from_header(&alg).is_some_and(|x| x.fits(k.key_type()));
+                let kid_fits = match (&kid, &k.meta.kid) {
+                    (Some(t), Some(m)) => Some(t == m),
+                    _ => None,
+                };
+                json!({"alg": alg, "alg_fits": alg_fits, "kid": kid, "kid_matches": kid_fits})
+            })
+            .collect();
+        report.insert("token".into(), Value::Array(fits));
+    }
+    if a.json {
+        return out
+            .json(&Value::Object(report))
+            .map_err(|e| Error::io("<stdout>", e));
+    }
+    let io = |e| Error::io("<stdout>", e);
+    for d in &described {
+        let g = |k: &str| d.get(k).cloned().unwrap_or(Value::Null);
+        let size = match (g("bits"), g("crv")) {
+            (Value::Number(b), _) => format!("{b} bits"),
+            (_, Value::String(c)) => c,
+            _ => String::new(),
+        };
+        let visibility = if g("private") == Value::Bool(true) {
+            "private"
+        } else {
+            "public"
+        };
+        let enc = if g("encrypted") == Value::Bool(true) {
+            ", encrypted"
+        } else {
+            ""
+        };
+        out.line(&format!(
+            "{}: {} {size} {visibility} key ({}{enc})",
+            sanitize(g("file").as_str().unwrap_or("")),
+            g("kty").as_str().unwrap_or(""),
+            g("format").as_str().unwrap_or("")
+        ))
+        .map_err(io)?;
+        if let Some(kid) = g("kid").as_str() {
+            out.line(&format!("  kid         {}", sanitize(kid)))
+                .map_err(io)?;
+        }
+        out.line(&format!(
+            "  thumbprint  {}",
+            g("thumbprint").as_str().unwrap_or("-")
+        ))
+        .map_err(io)?;
+        let list = |v: Value| {
+            v.as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default()
+        };
+        out.line(&format!("  JWS         {}", list(g("jws_algs"))))
+            .map_err(io)?;
+        out.line(&format!("  JWE         {}", list(g("jwe_algs"))))
+            .map_err(io)?;
+        for w in g("warnings").as_array().into_iter().flatten() {
+            out.warn(&format!(
+                "{} [{}]",
+                w["message"].as_str().unwrap_or(""),
+                w["code"].as_str().unwrap_or("")
+            ));
+        }
+    }
+    if let Some(Value::Bool(p)) = report.get("pair") {
+        out.line(if *p {
+            "the two keys form a pair (same public key)"
+        } else {
+            "the two keys do NOT form a pair"
+        })
+        .map_err(io)?;
+    }
+    if let Some(Value::Array(fits)) = report.get("token") {
+        for f in fits {
+            out.line(&format!(
+                "token: alg {} {} the key; kid {}",
+                sanitize(f["alg"].as_str().unwrap_or("")),
+                if f["alg_fits"] == Value::Bool(true) {
+                    "fits"
+                } else {
+                    "does NOT fit"
+                },
+                match f["kid_matches"].as_bool() {
+                    Some(true) => "matches",
+                    Some(false) => "does NOT match",
+                    None => "not compared (missing on the token or the key)",
+                }
+            ))
+            .map_err(io)?;
+        }
+    }
+    Ok(())
 }

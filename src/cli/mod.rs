@@ -5,6 +5,8 @@ mod args;
 mod docs;
 mod input;
 mod inspect;
+mod jwks;
+mod keygen;
 mod output;
 mod sign;
 mod verify;
@@ -31,6 +33,8 @@ pub fn main() -> ExitCode {
         Command::Sign(a) => sign::run(a, &out),
         Command::Verify(a) => verify::run(a, &out),
         Command::Inspect(a) => inspect::run(a, &out),
+        Command::Keygen(a) => keygen::run(a, &out),
+        Command::Jwks(a) => jwks::run(a, &out),
         Command::Completions(a) => {
             docs::completions(a.shell, &mut std::io::stdout());
             Ok(())
