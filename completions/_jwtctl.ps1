@@ -31,6 +31,8 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Create a signed token (JWS) from claims')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a token''s signature and claims; exit 0 only if it is valid')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Decode a token WITHOUT verifying it, and point out what looks wrong')
+            [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Encrypt a payload to a key or password (JWE)')
+            [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt a JWE; with --verify-key, verify the nested JWT inside')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate a key for an algorithm (or of a given type), as PEM or JWK')
             [CompletionResult]::new('jwks', 'jwks', [CompletionResultType]::ParameterValue, 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -118,6 +120,61 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'jwtctl;encrypt' {
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'Key management algorithm. Default: from the key (RSA: RSA-OAEP-256; EC, X25519/X448: ECDH-ES+A256KW; secret: the matching A*KW, dir when sized for --enc, else PBES2-HS512+A256KW)')
+            [CompletionResult]::new('--enc', '--enc', [CompletionResultType]::ParameterName, 'Content encryption')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Recipient key file (public key, or a secret as an oct JWK)')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Secret or password (dir, A*KW, A*GCMKW, PBES2): env:NAME, @FILE, prompt (asked twice), b64:VALUE, literal')
+            [CompletionResult]::new('--passphrase', '--passphrase', [CompletionResultType]::ParameterName, 'Passphrase of an encrypted key file')
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'Key id for the header (default: the JWK''s kid, if any)')
+            [CompletionResult]::new('--cty', '--cty', [CompletionResultType]::ParameterName, 'Header cty; use JWT for a nested (signed, then encrypted) token')
+            [CompletionResult]::new('--typ', '--typ', [CompletionResultType]::ParameterName, 'Header typ')
+            [CompletionResult]::new('--zip', '--zip', [CompletionResultType]::ParameterName, 'Compress the plaintext before encrypting')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra protected header member: NAME=VALUE or NAME:=JSON')
+            [CompletionResult]::new('--p2c', '--p2c', [CompletionResultType]::ParameterName, 'PBES2 iteration count (at least 1000)')
+            [CompletionResult]::new('--serialization', '--serialization', [CompletionResultType]::ParameterName, 'Output serialization')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (the default on a terminal)')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON output on one line (the default when piped)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'jwtctl;decrypt' {
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key file (PEM, DER, JWK or JWKS; an oct JWK for symmetric algorithms)')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Secret or password (dir, A*KW, A*GCMKW, PBES2)')
+            [CompletionResult]::new('--jwks', '--jwks', [CompletionResultType]::ParameterName, 'JWK Set; the key is chosen by the token''s kid, then by algorithm')
+            [CompletionResult]::new('--passphrase', '--passphrase', [CompletionResultType]::ParameterName, 'Passphrase of an encrypted key file')
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'Allowed key management algorithm (repeatable). Default: those that fit the key')
+            [CompletionResult]::new('--enc', '--enc', [CompletionResultType]::ParameterName, 'Allowed content encryption (repeatable). Default: all')
+            [CompletionResult]::new('--max-p2c', '--max-p2c', [CompletionResultType]::ParameterName, 'Highest PBES2 iteration count accepted (checked before any key derivation)')
+            [CompletionResult]::new('--max-plaintext', '--max-plaintext', [CompletionResultType]::ParameterName, 'Largest plaintext accepted, in bytes (K, M, G suffixes); inflating stops there')
+            [CompletionResult]::new('--verify-key', '--verify-key', [CompletionResultType]::ParameterName, 'Nested JWT: verify the decrypted JWS with this key and print its claims')
+            [CompletionResult]::new('--verify-alg', '--verify-alg', [CompletionResultType]::ParameterName, 'Allowed algorithm of the inner JWS (repeatable; with --verify-key)')
+            [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'Accepted issuer (repeatable: any one)')
+            [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'Accepted audience (repeatable: any one). A token with aud is rejected without it')
+            [CompletionResult]::new('--sub', '--sub', [CompletionResultType]::ParameterName, 'Expected subject')
+            [CompletionResult]::new('--typ', '--typ', [CompletionResultType]::ParameterName, 'Expected header typ (application/ prefix optional, case-insensitive)')
+            [CompletionResult]::new('--require', '--require', [CompletionResultType]::ParameterName, 'Claim that must be present (repeatable)')
+            [CompletionResult]::new('--leeway', '--leeway', [CompletionResultType]::ParameterName, 'Clock skew allowed on exp, nbf and iat')
+            [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Reject tokens whose iat is older than this')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Judge time claims as of this TIME instead of the clock')
+            [CompletionResult]::new('--revoked', '--revoked', [CompletionResultType]::ParameterName, 'File of revoked token ids (jti), one per line, # comments')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'With --verify-key: what to print on success (as verify --output)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never')
+            [CompletionResult]::new('--allow-rsa1_5', '--allow-rsa1_5', [CompletionResultType]::ParameterName, 'Accept the deprecated RSA1_5 key encryption (RFC 8725 3.2)')
+            [CompletionResult]::new('--any-aud', '--any-aud', [CompletionResultType]::ParameterName, 'Accept any audience (skip the aud check)')
+            [CompletionResult]::new('--ignore-exp', '--ignore-exp', [CompletionResultType]::ParameterName, 'Do not check exp (for old test vectors)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (the default on a terminal)')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON output on one line (the default when piped)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'jwtctl;keygen' {
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'Make a key that fits this JWS or JWE algorithm')
             [CompletionResult]::new('--enc', '--enc', [CompletionResultType]::ParameterName, 'Content encryption, to size a key for --alg dir')
@@ -183,6 +240,8 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Create a signed token (JWS) from claims')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a token''s signature and claims; exit 0 only if it is valid')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Decode a token WITHOUT verifying it, and point out what looks wrong')
+            [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Encrypt a payload to a key or password (JWE)')
+            [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt a JWE; with --verify-key, verify the nested JWT inside')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate a key for an algorithm (or of a given type), as PEM or JWK')
             [CompletionResult]::new('jwks', 'jwks', [CompletionResultType]::ParameterValue, 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -197,6 +256,12 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;help;inspect' {
+            break
+        }
+        'jwtctl;help;encrypt' {
+            break
+        }
+        'jwtctl;help;decrypt' {
             break
         }
         'jwtctl;help;keygen' {

@@ -28,6 +28,8 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand sign 'Create a signed token (JWS) from claims'
             cand verify 'Verify a token''s signature and claims; exit 0 only if it is valid'
             cand inspect 'Decode a token WITHOUT verifying it, and point out what looks wrong'
+            cand encrypt 'Encrypt a payload to a key or password (JWE)'
+            cand decrypt 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
             cand keygen 'Generate a key for an algorithm (or of a given type), as PEM or JWK'
             cand jwks 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints'
             cand completions 'Print a shell completion script'
@@ -111,6 +113,59 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'jwtctl;encrypt'= {
+            cand --alg 'Key management algorithm. Default: from the key (RSA: RSA-OAEP-256; EC, X25519/X448: ECDH-ES+A256KW; secret: the matching A*KW, dir when sized for --enc, else PBES2-HS512+A256KW)'
+            cand --enc 'Content encryption'
+            cand --key 'Recipient key file (public key, or a secret as an oct JWK)'
+            cand --secret 'Secret or password (dir, A*KW, A*GCMKW, PBES2): env:NAME, @FILE, prompt (asked twice), b64:VALUE, literal'
+            cand --passphrase 'Passphrase of an encrypted key file'
+            cand --kid 'Key id for the header (default: the JWK''s kid, if any)'
+            cand --cty 'Header cty; use JWT for a nested (signed, then encrypted) token'
+            cand --typ 'Header typ'
+            cand --zip 'Compress the plaintext before encrypting'
+            cand --header 'Extra protected header member: NAME=VALUE or NAME:=JSON'
+            cand --p2c 'PBES2 iteration count (at least 1000)'
+            cand --serialization 'Output serialization'
+            cand --color 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never'
+            cand --pretty 'Pretty-print JSON output (the default on a terminal)'
+            cand --compact 'Print JSON output on one line (the default when piped)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtctl;decrypt'= {
+            cand --key 'Private key file (PEM, DER, JWK or JWKS; an oct JWK for symmetric algorithms)'
+            cand --secret 'Secret or password (dir, A*KW, A*GCMKW, PBES2)'
+            cand --jwks 'JWK Set; the key is chosen by the token''s kid, then by algorithm'
+            cand --passphrase 'Passphrase of an encrypted key file'
+            cand --alg 'Allowed key management algorithm (repeatable). Default: those that fit the key'
+            cand --enc 'Allowed content encryption (repeatable). Default: all'
+            cand --max-p2c 'Highest PBES2 iteration count accepted (checked before any key derivation)'
+            cand --max-plaintext 'Largest plaintext accepted, in bytes (K, M, G suffixes); inflating stops there'
+            cand --verify-key 'Nested JWT: verify the decrypted JWS with this key and print its claims'
+            cand --verify-alg 'Allowed algorithm of the inner JWS (repeatable; with --verify-key)'
+            cand --iss 'Accepted issuer (repeatable: any one)'
+            cand --aud 'Accepted audience (repeatable: any one). A token with aud is rejected without it'
+            cand --sub 'Expected subject'
+            cand --typ 'Expected header typ (application/ prefix optional, case-insensitive)'
+            cand --require 'Claim that must be present (repeatable)'
+            cand --leeway 'Clock skew allowed on exp, nbf and iat'
+            cand --max-age 'Reject tokens whose iat is older than this'
+            cand --now 'Judge time claims as of this TIME instead of the clock'
+            cand --revoked 'File of revoked token ids (jti), one per line, # comments'
+            cand --output 'With --verify-key: what to print on success (as verify --output)'
+            cand --color 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never'
+            cand --allow-rsa1_5 'Accept the deprecated RSA1_5 key encryption (RFC 8725 3.2)'
+            cand --any-aud 'Accept any audience (skip the aud check)'
+            cand --ignore-exp 'Do not check exp (for old test vectors)'
+            cand --pretty 'Pretty-print JSON output (the default on a terminal)'
+            cand --compact 'Print JSON output on one line (the default when piped)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'jwtctl;keygen'= {
             cand --alg 'Make a key that fits this JWS or JWE algorithm'
             cand --enc 'Content encryption, to size a key for --alg dir'
@@ -172,6 +227,8 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand sign 'Create a signed token (JWS) from claims'
             cand verify 'Verify a token''s signature and claims; exit 0 only if it is valid'
             cand inspect 'Decode a token WITHOUT verifying it, and point out what looks wrong'
+            cand encrypt 'Encrypt a payload to a key or password (JWE)'
+            cand decrypt 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
             cand keygen 'Generate a key for an algorithm (or of a given type), as PEM or JWK'
             cand jwks 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints'
             cand completions 'Print a shell completion script'
@@ -183,6 +240,10 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         &'jwtctl;help;verify'= {
         }
         &'jwtctl;help;inspect'= {
+        }
+        &'jwtctl;help;encrypt'= {
+        }
+        &'jwtctl;help;decrypt'= {
         }
         &'jwtctl;help;keygen'= {
         }

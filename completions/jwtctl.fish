@@ -34,6 +34,8 @@ complete -c jwtctl -n "__fish_jwtctl_needs_command" -s V -l version -d 'Print ve
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "sign" -d 'Create a signed token (JWS) from claims'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "verify" -d 'Verify a token\'s signature and claims; exit 0 only if it is valid'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "inspect" -d 'Decode a token WITHOUT verifying it, and point out what looks wrong'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "encrypt" -d 'Encrypt a payload to a key or password (JWE)'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "decrypt" -d 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "keygen" -d 'Generate a key for an algorithm (or of a given type), as PEM or JWK'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "jwks" -d 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -146,6 +148,120 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l pretty -d 'Pre
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l compact -d 'Print JSON output on one line (the default when piped)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l alg -d 'Key management algorithm. Default: from the key (RSA: RSA-OAEP-256; EC, X25519/X448: ECDH-ES+A256KW; secret: the matching A*KW, dir when sized for --enc, else PBES2-HS512+A256KW)' -r -f -a "dir\t''
+A128KW\t''
+A192KW\t''
+A256KW\t''
+A128GCMKW\t''
+A192GCMKW\t''
+A256GCMKW\t''
+RSA-OAEP\t''
+RSA-OAEP-256\t''
+RSA-OAEP-384\t''
+RSA-OAEP-512\t''
+ECDH-ES\t''
+ECDH-ES+A128KW\t''
+ECDH-ES+A192KW\t''
+ECDH-ES+A256KW\t''
+PBES2-HS256+A128KW\t''
+PBES2-HS384+A192KW\t''
+PBES2-HS512+A256KW\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l enc -d 'Content encryption' -r -f -a "A128CBC-HS256\t''
+A192CBC-HS384\t''
+A256CBC-HS512\t''
+A128GCM\t''
+A192GCM\t''
+A256GCM\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l key -d 'Recipient key file (public key, or a secret as an oct JWK)' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l secret -d 'Secret or password (dir, A*KW, A*GCMKW, PBES2): env:NAME, @FILE, prompt (asked twice), b64:VALUE, literal' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l passphrase -d 'Passphrase of an encrypted key file' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l kid -d 'Key id for the header (default: the JWK\'s kid, if any)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l cty -d 'Header cty; use JWT for a nested (signed, then encrypted) token' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l typ -d 'Header typ' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l zip -d 'Compress the plaintext before encrypting' -r -f -a "DEF\t'DEFLATE (RFC 1951)'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l header -d 'Extra protected header member: NAME=VALUE or NAME:=JSON' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l p2c -d 'PBES2 iteration count (at least 1000)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l serialization -d 'Output serialization' -r -f -a "compact\t'header.payload.signature'
+flattened\t'JSON with one signature'
+general\t'JSON with a "signatures" array'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
+always\t'Always colour (overrides NO_COLOR)'
+never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l compact -d 'Print JSON output on one line (the default when piped)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l key -d 'Private key file (PEM, DER, JWK or JWKS; an oct JWK for symmetric algorithms)' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l secret -d 'Secret or password (dir, A*KW, A*GCMKW, PBES2)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l jwks -d 'JWK Set; the key is chosen by the token\'s kid, then by algorithm' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l passphrase -d 'Passphrase of an encrypted key file' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l alg -d 'Allowed key management algorithm (repeatable). Default: those that fit the key' -r -f -a "dir\t''
+A128KW\t''
+A192KW\t''
+A256KW\t''
+A128GCMKW\t''
+A192GCMKW\t''
+A256GCMKW\t''
+RSA-OAEP\t''
+RSA-OAEP-256\t''
+RSA-OAEP-384\t''
+RSA-OAEP-512\t''
+RSA1_5\t''
+ECDH-ES\t''
+ECDH-ES+A128KW\t''
+ECDH-ES+A192KW\t''
+ECDH-ES+A256KW\t''
+PBES2-HS256+A128KW\t''
+PBES2-HS384+A192KW\t''
+PBES2-HS512+A256KW\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l enc -d 'Allowed content encryption (repeatable). Default: all' -r -f -a "A128CBC-HS256\t''
+A192CBC-HS384\t''
+A256CBC-HS512\t''
+A128GCM\t''
+A192GCM\t''
+A256GCM\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l max-p2c -d 'Highest PBES2 iteration count accepted (checked before any key derivation)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l max-plaintext -d 'Largest plaintext accepted, in bytes (K, M, G suffixes); inflating stops there' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l verify-key -d 'Nested JWT: verify the decrypted JWS with this key and print its claims' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l verify-alg -d 'Allowed algorithm of the inner JWS (repeatable; with --verify-key)' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+ES512\t''
+ES256K\t''
+EdDSA\t''
+Ed25519\t''
+Ed448\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l iss -d 'Accepted issuer (repeatable: any one)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l aud -d 'Accepted audience (repeatable: any one). A token with aud is rejected without it' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l sub -d 'Expected subject' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l typ -d 'Expected header typ (application/ prefix optional, case-insensitive)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l require -d 'Claim that must be present (repeatable)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l leeway -d 'Clock skew allowed on exp, nbf and iat' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l max-age -d 'Reject tokens whose iat is older than this' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l now -d 'Judge time claims as of this TIME instead of the clock' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l revoked -d 'File of revoked token ids (jti), one per line, # comments' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l output -d 'With --verify-key: what to print on success (as verify --output)' -r -f -a "claims\t'The claims as JSON'
+full\t'{"header":...,"claims":...}'
+payload\t'The payload bytes exactly as signed'
+none\t'Nothing; use the exit status'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
+always\t'Always colour (overrides NO_COLOR)'
+never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l allow-rsa1_5 -d 'Accept the deprecated RSA1_5 key encryption (RFC 8725 3.2)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l any-aud -d 'Accept any audience (skip the aud check)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l ignore-exp -d 'Do not check exp (for old test vectors)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l compact -d 'Print JSON output on one line (the default when piped)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l alg -d 'Make a key that fits this JWS or JWE algorithm' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -273,11 +389,13 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -l pretty -
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -l compact -d 'Print JSON output on one line (the default when piped)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -s V -l version -d 'Print version'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect keygen jwks completions generate-docs help" -f -a "sign" -d 'Create a signed token (JWS) from claims'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect keygen jwks completions generate-docs help" -f -a "verify" -d 'Verify a token\'s signature and claims; exit 0 only if it is valid'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect keygen jwks completions generate-docs help" -f -a "inspect" -d 'Decode a token WITHOUT verifying it, and point out what looks wrong'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect keygen jwks completions generate-docs help" -f -a "keygen" -d 'Generate a key for an algorithm (or of a given type), as PEM or JWK'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect keygen jwks completions generate-docs help" -f -a "jwks" -d 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect keygen jwks completions generate-docs help" -f -a "completions" -d 'Print a shell completion script'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect keygen jwks completions generate-docs help" -f -a "generate-docs" -d 'Write the committed completions/ and man/ folders (for maintainers)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect keygen jwks completions generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks completions generate-docs help" -f -a "sign" -d 'Create a signed token (JWS) from claims'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks completions generate-docs help" -f -a "verify" -d 'Verify a token\'s signature and claims; exit 0 only if it is valid'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks completions generate-docs help" -f -a "inspect" -d 'Decode a token WITHOUT verifying it, and point out what looks wrong'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks completions generate-docs help" -f -a "encrypt" -d 'Encrypt a payload to a key or password (JWE)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks completions generate-docs help" -f -a "decrypt" -d 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks completions generate-docs help" -f -a "keygen" -d 'Generate a key for an algorithm (or of a given type), as PEM or JWK'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks completions generate-docs help" -f -a "jwks" -d 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks completions generate-docs help" -f -a "completions" -d 'Print a shell completion script'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks completions generate-docs help" -f -a "generate-docs" -d 'Write the committed completions/ and man/ folders (for maintainers)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks completions generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -129,6 +129,10 @@ pub enum RejectCode {
     Revoked,
     /// The input is a JWE where a JWS was expected, or the reverse.
     WrongTokenType,
+    /// A JWE could not be decrypted (wrong key, altered token: deliberately not told apart).
+    DecryptionFailed,
+    /// A limit was exceeded: PBES2 iterations, plaintext or token size.
+    LimitExceeded,
 }
 
 impl RejectCode {
@@ -154,6 +158,8 @@ impl RejectCode {
             RejectCode::NotAJwt => "not_a_jwt",
             RejectCode::Revoked => "revoked",
             RejectCode::WrongTokenType => "wrong_token_type",
+            RejectCode::DecryptionFailed => "decryption_failed",
+            RejectCode::LimitExceeded => "limit_exceeded",
         }
     }
 
@@ -222,6 +228,14 @@ impl RejectCode {
         (
             RejectCode::WrongTokenType,
             "a JWE was given where a JWS is expected, or the reverse",
+        ),
+        (
+            RejectCode::DecryptionFailed,
+            "the JWE does not decrypt: wrong key or altered token (deliberately not told apart)",
+        ),
+        (
+            RejectCode::LimitExceeded,
+            "PBES2 p2c above --max-p2c, plaintext above --max-plaintext, or a token over 16 MiB",
         ),
     ];
 }

@@ -11,6 +11,7 @@ pub mod crypto;
 pub mod encoding;
 pub mod error;
 pub mod inspect;
+pub mod jwe;
 pub mod jwks;
 pub mod jws;
 pub mod keygen;

@@ -14,6 +14,7 @@ mod bad_input;
 mod claims;
 mod docs;
 mod inspect;
+mod jwe;
 mod jwks;
 mod keygen;
 mod keys;

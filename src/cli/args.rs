@@ -89,6 +89,12 @@ pub enum Command {
     /// Decode a token WITHOUT verifying it, and point out what looks wrong.
     #[command(after_help = INSPECT_EXAMPLES)]
     Inspect(InspectArgs),
+    /// Encrypt a payload to a key or password (JWE).
+    #[command(after_help = ENCRYPT_EXAMPLES)]
+    Encrypt(EncryptArgs),
+    /// Decrypt a JWE; with --verify-key, verify the nested JWT inside.
+    #[command(after_help = DECRYPT_EXAMPLES)]
+    Decrypt(DecryptArgs),
     /// Generate a key for an algorithm (or of a given type), as PEM or JWK.
     #[command(after_help = KEYGEN_EXAMPLES)]
     Keygen(KeygenArgs),
@@ -119,6 +125,18 @@ const INSPECT_EXAMPLES: &str = "\
 Examples:
   jwtctl inspect \"$TOKEN\"
   pbpaste | jwtctl inspect --json | jq .claims";
+
+const ENCRYPT_EXAMPLES: &str = "\
+Examples:
+  jwtctl encrypt --key rsa-public.pem 'secret message' > msg.jwe
+  jwtctl sign --alg ES256 --key ec.pem --sub alice | jwtctl encrypt --key rsa-public.pem --cty JWT
+  jwtctl encrypt --secret prompt --zip DEF @report.json";
+
+const DECRYPT_EXAMPLES: &str = "\
+Examples:
+  jwtctl decrypt --key rsa-private.pem < msg.jwe
+  jwtctl decrypt --key rsa-private.pem --verify-key ec-public.pem --aud api < nested.jwe
+  jwtctl decrypt --secret env:JWE_PASSWORD --max-p2c 2000000 \"$TOKEN\"";
 
 const KEYGEN_EXAMPLES: &str = "\
 Examples:
@@ -296,6 +314,33 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "ALG", value_enum)]
     pub alg: Vec<AlgArg>,
 
+    #[command(flatten)]
+    pub claims: ClaimArgs,
+
+    /// What to print on success.
+    #[arg(long, value_enum, default_value_t = OutputMode::Claims, value_name = "MODE")]
+    pub output: OutputMode,
+
+    /// Detached payload (RFC 7515 appendix F, RFC 7797).
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub payload: Option<PathBuf>,
+
+    /// Verify one token per line of standard input; print one JSON line per token.
+    #[arg(long, conflicts_with_all = ["token", "explain", "payload"])]
+    pub batch: bool,
+
+    /// Print the check-by-check report to standard error.
+    #[arg(long)]
+    pub explain: bool,
+
+    /// The token (compact or JSON); absent or - reads standard input.
+    #[arg(value_name = "TOKEN")]
+    pub token: Option<String>,
+}
+
+/// Claim and time checks, shared by `verify` and `decrypt --verify-key`.
+#[derive(Debug, Args)]
+pub struct ClaimArgs {
     /// Accepted issuer (repeatable: any one).
     #[arg(long, value_name = "ISS")]
     pub iss: Vec<String>,
@@ -339,22 +384,135 @@ pub struct VerifyArgs {
     /// File of revoked token ids (jti), one per line, # comments.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub revoked: Option<PathBuf>,
+}
 
-    /// What to print on success.
-    #[arg(long, value_enum, default_value_t = OutputMode::Claims, value_name = "MODE")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ZipArg {
+    /// DEFLATE (RFC 1951).
+    #[value(name = "DEF")]
+    Def,
+}
+
+fn jwe_encrypt_alg_names() -> Vec<&'static str> {
+    jwtctl::jwe::KEY_ALGS
+        .iter()
+        .copied()
+        .filter(|a| *a != "RSA1_5")
+        .collect()
+}
+
+fn enc_names() -> Vec<&'static str> {
+    jwtctl::jwe::ENCS.iter().map(|e| e.0).collect()
+}
+
+#[derive(Debug, Args)]
+pub struct EncryptArgs {
+    /// Key management algorithm. Default: from the key (RSA: RSA-OAEP-256; EC, X25519/X448:
+    /// ECDH-ES+A256KW; secret: the matching A*KW, dir when sized for --enc, else PBES2-HS512+A256KW).
+    #[arg(long, value_name = "KEYALG", value_parser = PossibleValuesParser::new(jwe_encrypt_alg_names()))]
+    pub alg: Option<String>,
+
+    /// Content encryption.
+    #[arg(long, value_name = "ENC", default_value = "A256GCM", value_parser = PossibleValuesParser::new(enc_names()))]
+    pub enc: String,
+
+    /// Recipient key file (public key, or a secret as an oct JWK).
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
+    pub key: Option<PathBuf>,
+
+    /// Secret or password (dir, A*KW, A*GCMKW, PBES2): env:NAME, @FILE, prompt (asked twice), b64:VALUE, literal.
+    #[arg(long, value_name = "SOURCE", value_parser = clap::value_parser!(SecretSource))]
+    pub secret: Option<SecretSource>,
+
+    /// Passphrase of an encrypted key file.
+    #[arg(long, value_name = "SOURCE", value_parser = clap::value_parser!(SecretSource))]
+    pub passphrase: Option<SecretSource>,
+
+    /// Key id for the header (default: the JWK's kid, if any).
+    #[arg(long, value_name = "KID")]
+    pub kid: Option<String>,
+
+    /// Header cty; use JWT for a nested (signed, then encrypted) token.
+    #[arg(long, value_name = "CTY")]
+    pub cty: Option<String>,
+
+    /// Header typ.
+    #[arg(long, value_name = "TYP")]
+    pub typ: Option<String>,
+
+    /// Compress the plaintext before encrypting.
+    #[arg(long, value_enum, value_name = "ZIP")]
+    pub zip: Option<ZipArg>,
+
+    /// Extra protected header member: NAME=VALUE or NAME:=JSON.
+    #[arg(long = "header", value_name = "NAME=VALUE")]
+    pub headers: Vec<String>,
+
+    /// PBES2 iteration count (at least 1000).
+    #[arg(long, value_name = "N", default_value_t = jwtctl::jwe::DEFAULT_P2C)]
+    pub p2c: u64,
+
+    /// Output serialization.
+    #[arg(long, value_enum, default_value_t = SerializationArg::Compact, value_name = "FORM")]
+    pub serialization: SerializationArg,
+
+    /// The plaintext: text, @FILE, or - (standard input; the default).
+    #[arg(value_name = "PAYLOAD")]
+    pub payload: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DecryptArgs {
+    /// Private key file (PEM, DER, JWK or JWKS; an oct JWK for symmetric algorithms).
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
+    pub key: Option<PathBuf>,
+
+    /// Secret or password (dir, A*KW, A*GCMKW, PBES2).
+    #[arg(long, value_name = "SOURCE", value_parser = clap::value_parser!(SecretSource))]
+    pub secret: Option<SecretSource>,
+
+    /// JWK Set; the key is chosen by the token's kid, then by algorithm.
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath, conflicts_with_all = ["key", "secret"])]
+    pub jwks: Option<PathBuf>,
+
+    /// Passphrase of an encrypted key file.
+    #[arg(long, value_name = "SOURCE", value_parser = clap::value_parser!(SecretSource))]
+    pub passphrase: Option<SecretSource>,
+
+    /// Allowed key management algorithm (repeatable). Default: those that fit the key.
+    #[arg(long, value_name = "KEYALG", value_parser = PossibleValuesParser::new(jwtctl::jwe::KEY_ALGS.to_vec()))]
+    pub alg: Vec<String>,
+
+    /// Allowed content encryption (repeatable). Default: all.
+    #[arg(long, value_name = "ENC", value_parser = PossibleValuesParser::new(enc_names()))]
+    pub enc: Vec<String>,
+
+    /// Accept the deprecated RSA1_5 key encryption (RFC 8725 3.2).
+    #[arg(long = "allow-rsa1_5")]
+    pub allow_rsa1_5: bool,
+
+    /// Highest PBES2 iteration count accepted (checked before any key derivation).
+    #[arg(long, value_name = "N", default_value_t = jwtctl::jwe::DEFAULT_MAX_P2C)]
+    pub max_p2c: u64,
+
+    /// Largest plaintext accepted, in bytes (K, M, G suffixes); inflating stops there.
+    #[arg(long, value_name = "SIZE", default_value = "16M")]
+    pub max_plaintext: String,
+
+    /// Nested JWT: verify the decrypted JWS with this key and print its claims.
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
+    pub verify_key: Option<PathBuf>,
+
+    /// Allowed algorithm of the inner JWS (repeatable; with --verify-key).
+    #[arg(long, value_name = "ALG", value_enum, requires = "verify_key")]
+    pub verify_alg: Vec<AlgArg>,
+
+    #[command(flatten)]
+    pub claims: ClaimArgs,
+
+    /// With --verify-key: what to print on success (as verify --output).
+    #[arg(long, value_enum, default_value_t = OutputMode::Claims, value_name = "MODE", requires = "verify_key")]
     pub output: OutputMode,
-
-    /// Detached payload (RFC 7515 appendix F, RFC 7797).
-    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
-    pub payload: Option<PathBuf>,
-
-    /// Verify one token per line of standard input; print one JSON line per token.
-    #[arg(long, conflicts_with_all = ["token", "explain", "payload"])]
-    pub batch: bool,
-
-    /// Print the check-by-check report to standard error.
-    #[arg(long)]
-    pub explain: bool,
 
     /// The token (compact or JSON); absent or - reads standard input.
     #[arg(value_name = "TOKEN")]

@@ -11,7 +11,6 @@ use jwtctl::jws::MAX_TOKEN_BYTES;
 use jwtctl::keys::{Key, KeySet, load_key_file};
 use jwtctl::secret::SecretSource;
 
-use super::args::KeyArgs;
 use super::output::Output;
 
 /// Reads all of standard input, up to `limit` bytes; more is an error from `too_big`.
@@ -75,10 +74,16 @@ pub fn load_key(path: &Path, passphrase: Option<&SecretSource>, out: &Output) ->
     }
 }
 
-/// The keys selected by `--key`/`--secret` (and `--jwks` for verify).
-pub fn load_keys(k: &KeyArgs, jwks: Option<&Path>, out: &Output) -> Result<KeySet> {
-    match (&k.key, &k.secret, jwks) {
-        (Some(path), None, None) => load_key(path, k.passphrase.as_ref(), out),
+/// The keys selected by `--key`, `--secret` or `--jwks`.
+pub fn load_keys(
+    key: Option<&Path>,
+    secret: Option<&SecretSource>,
+    passphrase: Option<&SecretSource>,
+    jwks: Option<&Path>,
+    out: &Output,
+) -> Result<KeySet> {
+    match (key, secret, jwks) {
+        (Some(path), None, None) => load_key(path, passphrase, out),
         (None, Some(src), None) => {
             let bytes = read_secret(src, "secret", out)?;
             Ok(KeySet {
@@ -87,7 +92,7 @@ pub fn load_keys(k: &KeyArgs, jwks: Option<&Path>, out: &Output) -> Result<KeySe
             })
         }
         (None, None, Some(path)) => {
-            let set = load_key(path, k.passphrase.as_ref(), out)?;
+            let set = load_key(path, passphrase, out)?;
             Ok(KeySet {
                 keys: set.keys,
                 is_set: true,

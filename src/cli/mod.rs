@@ -5,6 +5,7 @@ mod args;
 mod docs;
 mod input;
 mod inspect;
+mod jwe;
 mod jwks;
 mod keygen;
 mod output;
@@ -33,6 +34,8 @@ pub fn main() -> ExitCode {
         Command::Sign(a) => sign::run(a, &out),
         Command::Verify(a) => verify::run(a, &out),
         Command::Inspect(a) => inspect::run(a, &out),
+        Command::Encrypt(a) => jwe::encrypt(a, &out),
+        Command::Decrypt(a) => jwe::decrypt(a, &out),
         Command::Keygen(a) => keygen::run(a, &out),
         Command::Jwks(a) => jwks::run(a, &out),
         Command::Completions(a) => {

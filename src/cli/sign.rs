@@ -73,7 +73,14 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
         ("none".to_string(), None, None)
     } else {
         let alg: JwsAlg = a.alg.parse()?;
-        let set = load_keys(&a.key, None, out)?;
+        let k = &a.key;
+        let set = load_keys(
+            k.key.as_deref(),
+            k.secret.as_ref(),
+            k.passphrase.as_ref(),
+            None,
+            out,
+        )?;
         let key = pick_key(set.keys, set.is_set, alg, a.kid.as_deref())?;
         if let Some(w) = check_key_fits(alg, &key, KeyOp::Sign, a.key.allow_weak_key)? {
             out.warn(&w);

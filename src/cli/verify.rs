@@ -11,13 +11,14 @@ use jwtctl::keys::read_limited;
 use jwtctl::time::{parse_duration, parse_time, system_now};
 use jwtctl::verify::{KeyRing, Verified, verify_token};
 
-use super::args::{OutputMode, VerifyArgs};
+use super::args::{ClaimArgs, OutputMode, VerifyArgs};
 use super::input::{load_keys, read_token};
 use super::output::Output;
 
 const MAX_SIDE_FILE: u64 = 64 * 1024 * 1024;
 
-fn rules(a: &VerifyArgs) -> Result<ClaimRules> {
+/// Claim rules from the shared claim flags (also used by `decrypt --verify-key`).
+pub fn rules(a: &ClaimArgs) -> Result<ClaimRules> {
     let now = match &a.now {
         Some(t) => parse_time(t, system_now())?,
         None => system_now(),
@@ -69,13 +70,20 @@ fn success_json(v: &Verified, mode: OutputMode) -> Option<Value> {
 }
 
 pub fn run(a: &VerifyArgs, out: &Output) -> Result<()> {
-    let set = load_keys(&a.key, a.jwks.as_deref(), out)?;
+    let k = &a.key;
+    let set = load_keys(
+        k.key.as_deref(),
+        k.secret.as_ref(),
+        k.passphrase.as_ref(),
+        a.jwks.as_deref(),
+        out,
+    )?;
     let algs: Vec<_> = a.alg.iter().map(|x| x.0).collect();
     let ring = KeyRing::new(set, &algs, a.key.allow_weak_key)?;
     for w in &ring.warnings {
         out.warn(w);
     }
-    let rules = rules(a)?;
+    let rules = rules(&a.claims)?;
     let need_claims = matches!(a.output, OutputMode::Claims | OutputMode::Full);
     if a.batch {
         return batch(&ring, &rules, need_claims, a.output, out);
@@ -98,11 +106,15 @@ pub fn run(a: &VerifyArgs, out: &Output) -> Result<()> {
     if a.explain {
         print_report(&report, out);
     }
-    let v = result?;
-    let written = match a.output {
+    print_verified(&result?, a.output, out)
+}
+
+/// Prints a verified token as `--output` asks.
+pub fn print_verified(v: &Verified, mode: OutputMode, out: &Output) -> Result<()> {
+    let written = match mode {
         OutputMode::Payload => out.bytes(&v.payload),
         OutputMode::None => Ok(()),
-        mode => match success_json(&v, mode) {
+        mode => match success_json(v, mode) {
             Some(j) => out.json(&j),
             None => Ok(()),
         },

@@ -1,0 +1,201 @@
+//! `jwtctl encrypt` and `jwtctl decrypt`.
+
+use serde_json::Map;
+
+use jwtctl::claims::{Report, parse_assignment};
+use jwtctl::error::{Error, RejectCode, Rejection, Result};
+use jwtctl::jwe::{self, DecryptOptions, EncryptOptions};
+use jwtctl::jws::Serialization;
+use jwtctl::keys::{Key, KeySet, read_limited};
+use jwtctl::secret::SecretSource;
+use jwtctl::verify::{KeyRing, verify_token};
+
+use super::args::{DecryptArgs, EncryptArgs, SerializationArg};
+use super::input::{load_key, load_keys, read_secret, read_stdin_limited, read_token};
+use super::output::Output;
+
+const MAX_PLAINTEXT_IN: usize = 64 * 1024 * 1024;
+
+fn read_payload(arg: Option<&str>) -> Result<Vec<u8>> {
+    let too_big = || Error::usage("the payload is larger than 64 MiB");
+    match arg {
+        None | Some("-") => read_stdin_limited(MAX_PLAINTEXT_IN, too_big),
+        Some(a) => match a.strip_prefix('@') {
+            Some(path) => read_limited(std::path::Path::new(path), MAX_PLAINTEXT_IN as u64),
+            None => Ok(a.as_bytes().to_vec()),
+        },
+    }
+}
+
+/// Parses a size with an optional K/M/G (binary) suffix.
+fn parse_size(text: &str) -> Result<usize> {
+    let t = text.trim();
+    let (num, mult) = match t.trim_end_matches(['B', 'b', 'i']).char_indices().last() {
+        Some((i, 'K' | 'k')) => (t.get(..i), 1usize << 10),
+        Some((i, 'M' | 'm')) => (t.get(..i), 1 << 20),
+        Some((i, 'G' | 'g')) => (t.get(..i), 1 << 30),
+        _ => (Some(t), 1),
+    };
+    num.and_then(|n| n.trim().parse::<usize>().ok())
+        .and_then(|n| n.checked_mul(mult))
+        .ok_or_else(|| {
+            Error::usage(format!(
+                "invalid size {text:?} (expected bytes, or e.g. 16M, 512K)"
+            ))
+        })
+}
+
+pub fn encrypt(a: &EncryptArgs, out: &Output) -> Result<()> {
+    let key: Key = match (&a.key, &a.secret) {
+        (Some(path), None) => {
+            let set = load_key(path, a.passphrase.as_ref(), out)?;
+            let mut keys = set.keys;
+            if keys.len() != 1 {
+                return Err(Error::usage(
+                    "encrypt takes one key, not a set: extract it with jwks --to-pem",
+                ));
+            }
+            keys.pop().ok_or_else(|| Error::key("no key"))?
+        }
+        (None, Some(src)) => {
+            let first = read_secret(src, "secret", out)?;
+            if *src == SecretSource::Prompt {
+                let again = read_secret(src, "secret (again)", out)?;
+                if *first != *again {
+                    return Err(Error::usage("the secrets do not match"));
+                }
+            }
+            Key::from_secret(first.to_vec())
+        }
+        (None, None) => {
+            return Err(Error::usage(
+                "a key is needed: give --key PATH or --secret SOURCE",
+            ));
+        }
+        _ => return Err(Error::usage("give only one of --key and --secret")),
+    };
+    let payload = read_payload(a.payload.as_deref())?;
+    let mut header = Map::new();
+    if let Some(kid) = a.kid.clone().or_else(|| key.meta.kid.clone()) {
+        header.insert("kid".into(), kid.into());
+    }
+    if let Some(c) = &a.cty {
+        header.insert("cty".into(), c.clone().into());
+    }
+    if let Some(t) = &a.typ {
+        header.insert("typ".into(), t.clone().into());
+    }
+    for h in &a.headers {
+        let (name, value) = parse_assignment(h)?;
+        if matches!(
+            name.as_str(),
+            "alg" | "enc" | "zip" | "epk" | "p2c" | "p2s" | "iv" | "tag"
+        ) {
+            return Err(Error::usage(format!("--header cannot set {name:?}")));
+        }
+        header.insert(name, value);
+    }
+    let opts = EncryptOptions {
+        alg: a.alg.clone(),
+        enc: a.enc.clone(),
+        zip: a.zip.is_some(),
+        header,
+        serialization: match a.serialization {
+            SerializationArg::Compact => Serialization::Compact,
+            SerializationArg::Flattened => Serialization::Flattened,
+            SerializationArg::General => Serialization::General,
+        },
+        p2c: a.p2c,
+    };
+    let token = jwe::encrypt(&payload, &key, &opts)?;
+    out.line(&token).map_err(|e| Error::io("<stdout>", e))
+}
+
+pub fn decrypt(a: &DecryptArgs, out: &Output) -> Result<()> {
+    let set: KeySet = load_keys(
+        a.key.as_deref(),
+        a.secret.as_ref(),
+        a.passphrase.as_ref(),
+        a.jwks.as_deref(),
+        out,
+    )?;
+    // Refuse keys that can serve no JWE algorithm at all before reading the token.
+    if !set.keys.iter().any(|k| {
+        jwe::KEY_ALGS
+            .iter()
+            .any(|alg| jwe::check_key(alg, None, k, true).is_ok())
+    }) {
+        let first = set.keys.first().map(|k| k.describe()).unwrap_or_default();
+        let why = set.keys.first().and_then(|k| {
+            jwe::check_key(
+                jwe::default_alg(k, "A256GCM").unwrap_or("dir"),
+                None,
+                k,
+                true,
+            )
+            .err()
+        });
+        return Err(why.unwrap_or_else(|| Error::key(format!("the key ({first}) cannot decrypt"))));
+    }
+    let opts = DecryptOptions {
+        algs: a.alg.clone(),
+        encs: a.enc.clone(),
+        allow_rsa1_5: a.allow_rsa1_5,
+        max_p2c: a.max_p2c,
+        max_plaintext: parse_size(&a.max_plaintext)?,
+    };
+    // The inner verification key and rules are prepared before decrypting, so that usage
+    // errors come first and nothing is printed for a token that will be refused.
+    let c = &a.claims;
+    let claim_flags = !c.iss.is_empty()
+        || !c.aud.is_empty()
+        || c.any_aud
+        || c.sub.is_some()
+        || c.typ.is_some()
+        || !c.require.is_empty()
+        || c.leeway != "0s"
+        || c.max_age.is_some()
+        || c.now.is_some()
+        || c.ignore_exp
+        || c.revoked.is_some();
+    if claim_flags && a.verify_key.is_none() {
+        return Err(Error::usage(
+            "claim checks (--iss, --aud, --now, ...) apply to a nested JWT: add --verify-key",
+        ));
+    }
+    let inner = match &a.verify_key {
+        Some(path) => {
+            let vset = load_key(path, None, out)?;
+            let algs: Vec<_> = a.verify_alg.iter().map(|x| x.0).collect();
+            let ring = KeyRing::new(vset, &algs, false)?;
+            Some((ring, super::verify::rules(&a.claims)?))
+        }
+        None => None,
+    };
+    let token = read_token(a.token.as_deref())?;
+    let d = jwe::decrypt(&token, &set, &opts)?;
+    let Some((ring, rules)) = inner else {
+        return out
+            .bytes(&d.plaintext)
+            .map_err(|e| Error::io("<stdout>", e));
+    };
+    let text = String::from_utf8(d.plaintext).map_err(|_| {
+        Rejection::new(
+            RejectCode::Malformed,
+            "the decrypted content is not a JWS (not text)",
+        )
+    })?;
+    let need_claims = matches!(
+        a.output,
+        super::args::OutputMode::Claims | super::args::OutputMode::Full
+    );
+    let v = verify_token(
+        &text,
+        &ring,
+        &rules,
+        None,
+        need_claims,
+        &mut Report::default(),
+    )?;
+    super::verify::print_verified(&v, a.output, out)
+}

@@ -1,0 +1,912 @@
+//! JWE (RFC 7516, RFC 7518 section 4-5): encryption and decryption through josekit, with the
+//! policy and the hostile-input limits in front of it: algorithm allow-list (`RSA1_5` only on
+//! request), part sizes checked before any crypto, a PBES2 `p2c` cap checked before key
+//! derivation, bounded `zip: DEF` inflation, and one indistinguishable error for every
+//! failure of the cryptography (no padding or key oracle).
+
+use std::borrow::Cow;
+use std::io::Read;
+
+use josekit::JoseError;
+use josekit::jwe::{
+    JweCompression, JweContentEncryption, JweContext, JweDecrypter, JweEncrypter, JweHeader,
+    JweHeaderSet,
+};
+use serde_json::{Map, Value};
+
+use crate::encoding::{b64url_decode, json_type, parse_object_strict, parse_value_strict};
+use crate::error::{Error, RejectCode, Rejection, Result};
+use crate::jws::{MAX_TOKEN_BYTES, Serialization, normalize_input};
+use crate::keys::{EcCurve, Key, KeySet, KeyType, OkpCurve};
+
+/// Key management algorithms.
+pub const KEY_ALGS: &[&str] = &[
+    "dir",
+    "A128KW",
+    "A192KW",
+    "A256KW",
+    "A128GCMKW",
+    "A192GCMKW",
+    "A256GCMKW",
+    "RSA-OAEP",
+    "RSA-OAEP-256",
+    "RSA-OAEP-384",
+    "RSA-OAEP-512",
+    "RSA1_5",
+    "ECDH-ES",
+    "ECDH-ES+A128KW",
+    "ECDH-ES+A192KW",
+    "ECDH-ES+A256KW",
+    "PBES2-HS256+A128KW",
+    "PBES2-HS384+A192KW",
+    "PBES2-HS512+A256KW",
+];
+
+/// Content encryption algorithms: name, key bytes, IV bytes, tag bytes.
+pub const ENCS: &[(&str, usize, usize, usize)] = &[
+    ("A128CBC-HS256", 32, 16, 16),
+    ("A192CBC-HS384", 48, 16, 24),
+    ("A256CBC-HS512", 64, 16, 32),
+    ("A128GCM", 16, 12, 16),
+    ("A192GCM", 24, 12, 16),
+    ("A256GCM", 32, 12, 16),
+];
+
+/// The default content encryption.
+pub const DEFAULT_ENC: &str = "A256GCM";
+/// The default PBES2 iteration count when encrypting.
+pub const DEFAULT_P2C: u64 = 600_000;
+/// The default cap on PBES2 `p2c` when decrypting.
+pub const DEFAULT_MAX_P2C: u64 = 1_000_000;
+/// The default cap on decrypted (and inflated) plaintext.
+pub const DEFAULT_MAX_PLAINTEXT: usize = 16 * 1024 * 1024;
+
+fn enc_params(enc: &str) -> Option<(usize, usize, usize)> {
+    ENCS.iter().find(|e| e.0 == enc).map(|e| (e.1, e.2, e.3))
+}
+
+/// The key-wrap key size in bytes for AES-KW style algorithms.
+fn kw_len(alg: &str) -> Option<usize> {
+    match alg {
+        "A128KW" | "A128GCMKW" => Some(16),
+        "A192KW" | "A192GCMKW" => Some(24),
+        "A256KW" | "A256GCMKW" => Some(32),
+        _ => None,
+    }
+}
+
+/// The algorithm a key implies when `--alg` is not given.
+pub fn default_alg(key: &Key, enc: &str) -> Result<&'static str> {
+    Ok(match key.key_type() {
+        KeyType::Rsa => "RSA-OAEP-256",
+        KeyType::Ec(EcCurve::Secp256k1) => {
+            return Err(Error::key("secp256k1 keys are not used for JWE"));
+        }
+        KeyType::Ec(_) | KeyType::Okp(OkpCurve::X25519 | OkpCurve::X448) => "ECDH-ES+A256KW",
+        KeyType::Okp(_) => {
+            return Err(Error::key(
+                "Ed25519/Ed448 keys sign; for JWE use an X25519/X448, EC, RSA or secret key",
+            ));
+        }
+        KeyType::Oct => match key.secret().map(<[u8]>::len) {
+            Some(16) => "A128KW",
+            Some(24) => "A192KW",
+            Some(32) => "A256KW",
+            Some(n) if enc_params(enc).is_some_and(|p| p.0 == n) => "dir",
+            _ => "PBES2-HS512+A256KW",
+        },
+    })
+}
+
+/// Checks that `key` can serve `alg` (type, size, JWK use/alg), as a usage error (exit 2).
+pub fn check_key(alg: &str, enc: Option<&str>, key: &Key, decrypting: bool) -> Result<()> {
+    let kty = key.key_type();
+    let ok = match alg {
+        a if a.starts_with("RSA") => kty == KeyType::Rsa,
+        a if a.starts_with("ECDH-ES") => matches!(
+            kty,
+            KeyType::Ec(EcCurve::P256 | EcCurve::P384 | EcCurve::P521)
+                | KeyType::Okp(OkpCurve::X25519 | OkpCurve::X448)
+        ),
+        _ => kty == KeyType::Oct,
+    };
+    if !ok {
+        return Err(Error::key(format!("{alg} cannot use a {}", key.describe())));
+    }
+    if let (Some(need), Some(s)) = (kw_len(alg), key.secret()) {
+        if s.len() != need {
+            return Err(Error::key(format!(
+                "{alg} needs a {}-bit key; this secret has {} bits",
+                need * 8,
+                s.len() * 8
+            )));
+        }
+    }
+    if let (true, "dir", Some(e), Some(s)) = (true, alg, enc, key.secret()) {
+        if let Some((n, _, _)) = enc_params(e) {
+            if s.len() != n {
+                return Err(Error::key(format!(
+                    "dir with {e} needs a {}-bit key; this secret has {} bits",
+                    n * 8,
+                    s.len() * 8
+                )));
+            }
+        }
+    }
+    if kty == KeyType::Rsa && key.bits() < 2048 {
+        return Err(Error::key(format!(
+            "RSA key of {} bits is below the 2048-bit minimum",
+            key.bits()
+        )));
+    }
+    if alg.starts_with("RSA") && decrypting && !key.is_private() {
+        return Err(Error::key(format!(
+            "decrypting needs a private key, but the key is a {}",
+            key.describe()
+        )));
+    }
+    if alg.starts_with("ECDH-ES") && decrypting && !key.is_private() {
+        return Err(Error::key(format!(
+            "decrypting needs a private key, but the key is a {}",
+            key.describe()
+        )));
+    }
+    if let Some(u) = &key.meta.use_ {
+        if u != "enc" {
+            return Err(Error::key(format!(
+                "the key's \"use\" is {u:?}, which does not permit encryption"
+            )));
+        }
+    }
+    if let Some(ops) = &key.meta.key_ops {
+        const ENC_OPS: &[&str] = &[
+            "encrypt",
+            "decrypt",
+            "wrapKey",
+            "unwrapKey",
+            "deriveKey",
+            "deriveBits",
+        ];
+        if !ops.iter().any(|o| ENC_OPS.contains(&o.as_str())) {
+            return Err(Error::key(format!(
+                "the key's \"key_ops\" {ops:?} do not permit encryption"
+            )));
+        }
+    }
+    if let Some(a) = &key.meta.alg {
+        let dir_enc = alg == "dir" && enc.is_some_and(|e| e == a);
+        if a != alg && !dir_enc && !(alg == "dir" && enc_params(a).is_some()) {
+            return Err(Error::key(format!(
+                "the key is for algorithm {a:?} (its JWK \"alg\"), not {alg}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn jerr(e: JoseError) -> Error {
+    Error::key(format!("the key cannot be used: {e}"))
+}
+
+fn encrypter(alg: &str, key: &Key, p2c: u64) -> Result<Box<dyn JweEncrypter>> {
+    use josekit::jwe::*;
+    let secret = || key.secret().unwrap_or_default();
+    Ok(match alg {
+        "dir" => Box::new(Dir.encrypter_from_bytes(secret()).map_err(jerr)?),
+        "A128KW" => Box::new(A128KW.encrypter_from_bytes(secret()).map_err(jerr)?),
+        "A192KW" => Box::new(A192KW.encrypter_from_bytes(secret()).map_err(jerr)?),
+        "A256KW" => Box::new(A256KW.encrypter_from_bytes(secret()).map_err(jerr)?),
+        "A128GCMKW" => Box::new(A128GCMKW.encrypter_from_bytes(secret()).map_err(jerr)?),
+        "A192GCMKW" => Box::new(A192GCMKW.encrypter_from_bytes(secret()).map_err(jerr)?),
+        "A256GCMKW" => Box::new(A256GCMKW.encrypter_from_bytes(secret()).map_err(jerr)?),
+        "RSA-OAEP" => Box::new(RSA_OAEP.encrypter_from_der(key.spki_der()?).map_err(jerr)?),
+        "RSA-OAEP-256" => Box::new(
+            RSA_OAEP_256
+                .encrypter_from_der(key.spki_der()?)
+                .map_err(jerr)?,
+        ),
+        "RSA-OAEP-384" => Box::new(
+            RSA_OAEP_384
+                .encrypter_from_der(key.spki_der()?)
+                .map_err(jerr)?,
+        ),
+        "RSA-OAEP-512" => Box::new(
+            RSA_OAEP_512
+                .encrypter_from_der(key.spki_der()?)
+                .map_err(jerr)?,
+        ),
+        "ECDH-ES" => Box::new(ECDH_ES.encrypter_from_der(key.spki_der()?).map_err(jerr)?),
+        "ECDH-ES+A128KW" => Box::new(
+            ECDH_ES_A128KW
+                .encrypter_from_der(key.spki_der()?)
+                .map_err(jerr)?,
+        ),
+        "ECDH-ES+A192KW" => Box::new(
+            ECDH_ES_A192KW
+                .encrypter_from_der(key.spki_der()?)
+                .map_err(jerr)?,
+        ),
+        "ECDH-ES+A256KW" => Box::new(
+            ECDH_ES_A256KW
+                .encrypter_from_der(key.spki_der()?)
+                .map_err(jerr)?,
+        ),
+        p if p.starts_with("PBES2") => {
+            let alg = match p {
+                "PBES2-HS256+A128KW" => PBES2_HS256_A128KW,
+                "PBES2-HS384+A192KW" => PBES2_HS384_A192KW,
+                _ => PBES2_HS512_A256KW,
+            };
+            let mut e = alg.encrypter_from_bytes(secret()).map_err(jerr)?;
+            // josekit panics below 1000; callers validate p2c first.
+            e.set_iter_count(usize::try_from(p2c.max(1000)).unwrap_or(1000));
+            e.set_salt_len(16);
+            Box::new(e)
+        }
+        "RSA1_5" => {
+            return Err(Error::usage(
+                "RSA1_5 is deprecated (RFC 8725) and never used to encrypt",
+            ));
+        }
+        other => return Err(Error::usage(format!("unknown JWE algorithm {other:?}"))),
+    })
+}
+
+fn decrypter(alg: &str, key: &Key) -> Result<Box<dyn JweDecrypter>> {
+    use josekit::jwe::*;
+    let secret = || key.secret().unwrap_or_default();
+    let der = || key.pkcs8_der();
+    Ok(match alg {
+        "dir" => Box::new(Dir.decrypter_from_bytes(secret()).map_err(jerr)?),
+        "A128KW" => Box::new(A128KW.decrypter_from_bytes(secret()).map_err(jerr)?),
+        "A192KW" => Box::new(A192KW.decrypter_from_bytes(secret()).map_err(jerr)?),
+        "A256KW" => Box::new(A256KW.decrypter_from_bytes(secret()).map_err(jerr)?),
+        "A128GCMKW" => Box::new(A128GCMKW.decrypter_from_bytes(secret()).map_err(jerr)?),
+        "A192GCMKW" => Box::new(A192GCMKW.decrypter_from_bytes(secret()).map_err(jerr)?),
+        "A256GCMKW" => Box::new(A256GCMKW.decrypter_from_bytes(secret()).map_err(jerr)?),
+        "RSA-OAEP" => Box::new(RSA_OAEP.decrypter_from_der(&*der()?).map_err(jerr)?),
+        "RSA-OAEP-256" => Box::new(RSA_OAEP_256.decrypter_from_der(&*der()?).map_err(jerr)?),
+        "RSA-OAEP-384" => Box::new(RSA_OAEP_384.decrypter_from_der(&*der()?).map_err(jerr)?),
+        "RSA-OAEP-512" => Box::new(RSA_OAEP_512.decrypter_from_der(&*der()?).map_err(jerr)?),
+        // Deprecated (RFC 8725); reached only with --allow-rsa1_5.
+        #[allow(deprecated)]
+        "RSA1_5" => Box::new(RSA1_5.decrypter_from_der(&*der()?).map_err(jerr)?),
+        "ECDH-ES" => Box::new(ECDH_ES.decrypter_from_der(&*der()?).map_err(jerr)?),
+        "ECDH-ES+A128KW" => Box::new(ECDH_ES_A128KW.decrypter_from_der(&*der()?).map_err(jerr)?),
+        "ECDH-ES+A192KW" => Box::new(ECDH_ES_A192KW.decrypter_from_der(&*der()?).map_err(jerr)?),
+        "ECDH-ES+A256KW" => Box::new(ECDH_ES_A256KW.decrypter_from_der(&*der()?).map_err(jerr)?),
+        "PBES2-HS256+A128KW" => Box::new(Pbes2Decrypter::new(PBES2_HS256_A128KW, secret())),
+        "PBES2-HS384+A192KW" => Box::new(Pbes2Decrypter::new(PBES2_HS384_A192KW, secret())),
+        "PBES2-HS512+A256KW" => Box::new(Pbes2Decrypter::new(PBES2_HS512_A256KW, secret())),
+        other => return Err(Error::usage(format!("unknown JWE algorithm {other:?}"))),
+    })
+}
+
+/// PBES2 key unwrapping (RFC 7518 4.8) with jwtctl's own `p2c` cap (checked before this runs),
+/// since josekit's decrypter has a fixed one.
+#[derive(Debug, Clone)]
+struct Pbes2Decrypter {
+    alg: josekit::jwe::alg::pbes2_hmac_aeskw::Pbes2HmacAeskwJweAlgorithm,
+    password: zeroize::Zeroizing<Vec<u8>>,
+}
+
+impl Pbes2Decrypter {
+    fn new(
+        alg: josekit::jwe::alg::pbes2_hmac_aeskw::Pbes2HmacAeskwJweAlgorithm,
+        password: &[u8],
+    ) -> Self {
+        Pbes2Decrypter {
+            alg,
+            password: zeroize::Zeroizing::new(password.to_vec()),
+        }
+    }
+}
+
+impl JweDecrypter for Pbes2Decrypter {
+    fn algorithm(&self) -> &dyn josekit::jwe::JweAlgorithm {
+        &self.alg
+    }
+    fn key_id(&self) -> Option<&str> {
+        None
+    }
+    fn decrypt(
+        &self,
+        encrypted_key: Option<&[u8]>,
+        _c: &dyn JweContentEncryption,
+        header: &JweHeader,
+    ) -> Result<Cow<'_, [u8]>, JoseError> {
+        let fail = |m: &str| JoseError::InvalidJweFormat(anyhow::anyhow!("{m}"));
+        let ek = encrypted_key.ok_or_else(|| fail("no encrypted key"))?;
+        let p2s = header
+            .claim("p2s")
+            .and_then(Value::as_str)
+            .and_then(|s| b64url_decode(s).ok())
+            .ok_or_else(|| fail("bad p2s"))?;
+        let p2c = header
+            .claim("p2c")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| fail("bad p2c"))?;
+        let name = josekit::jwe::JweAlgorithm::name(&self.alg);
+        let (md, len) = match name {
+            "PBES2-HS256+A128KW" => (openssl::hash::MessageDigest::sha256(), 16),
+            "PBES2-HS384+A192KW" => (openssl::hash::MessageDigest::sha384(), 24),
+            _ => (openssl::hash::MessageDigest::sha512(), 32),
+        };
+        let mut salt = Vec::with_capacity(name.len() + 1 + p2s.len());
+        salt.extend_from_slice(name.as_bytes());
+        salt.push(0);
+        salt.extend_from_slice(&p2s);
+        let mut kek = zeroize::Zeroizing::new(vec![0u8; len]);
+        let iter = usize::try_from(p2c).map_err(|_| fail("bad p2c"))?;
+        openssl::pkcs5::pbkdf2_hmac(&self.password, &salt, iter, md, &mut kek)
+            .map_err(|_| fail("kdf"))?;
+        let aes = openssl::aes::AesKey::new_decrypt(&kek).map_err(|_| fail("kek"))?;
+        let mut cek = vec![0u8; ek.len().saturating_sub(8)];
+        let n = openssl::aes::unwrap_key(&aes, None, &mut cek, ek).map_err(|_| fail("unwrap"))?;
+        cek.truncate(n);
+        Ok(Cow::Owned(cek))
+    }
+    fn box_clone(&self) -> Box<dyn JweDecrypter> {
+        Box::new(self.clone())
+    }
+}
+
+/// `zip: DEF` with a bound: inflation stops one byte past the cap.
+#[derive(Debug, Clone)]
+struct BoundedDeflate {
+    cap: usize,
+}
+
+impl JweCompression for BoundedDeflate {
+    fn name(&self) -> &str {
+        "DEF"
+    }
+    fn compress(&self, message: &[u8]) -> std::io::Result<Vec<u8>> {
+        use std::io::Write;
+        let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(message)?;
+        e.finish()
+    }
+    fn decompress(&self, message: &[u8]) -> std::io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        flate2::read::DeflateDecoder::new(message)
+            .take(self.cap as u64 + 1)
+            .read_to_end(&mut out)?;
+        if out.len() > self.cap {
+            return Err(std::io::Error::other(PLAINTEXT_CAP_MARK));
+        }
+        Ok(out)
+    }
+    fn box_clone(&self) -> Box<dyn JweCompression> {
+        Box::new(self.clone())
+    }
+}
+
+const PLAINTEXT_CAP_MARK: &str = "jwtctl: plaintext cap exceeded";
+
+/// How to encrypt.
+#[derive(Debug, Clone)]
+pub struct EncryptOptions {
+    /// Key management algorithm; `None`: chosen from the key ([`default_alg`]).
+    pub alg: Option<String>,
+    /// Content encryption.
+    pub enc: String,
+    /// Compress with DEFLATE first.
+    pub zip: bool,
+    /// Further protected header members (`kid`, `cty`, `typ`, ...).
+    pub header: Map<String, Value>,
+    /// Output serialization.
+    pub serialization: Serialization,
+    /// PBES2 iteration count.
+    pub p2c: u64,
+}
+
+/// Encrypts `plaintext` to `key`.
+pub fn encrypt(plaintext: &[u8], key: &Key, opts: &EncryptOptions) -> Result<String> {
+    if enc_params(&opts.enc).is_none() {
+        return Err(Error::usage(format!(
+            "unknown content encryption {:?}",
+            opts.enc
+        )));
+    }
+    let alg = match &opts.alg {
+        Some(a) => a.clone(),
+        None => default_alg(key, &opts.enc)?.to_string(),
+    };
+    if alg.starts_with("PBES2") && opts.p2c < 1000 {
+        return Err(Error::usage("PBES2 needs at least 1000 iterations (p2c)"));
+    }
+    check_key(&alg, Some(&opts.enc), key, false)?;
+    let enc = encrypter(&alg, key, opts.p2c)?;
+    let mut map = opts.header.clone();
+    map.insert("alg".into(), alg.clone().into());
+    map.insert("enc".into(), opts.enc.clone().into());
+    if opts.zip {
+        map.insert("zip".into(), "DEF".into());
+    }
+    let mut ctx = JweContext::new();
+    ctx.remove_compression("DEF");
+    ctx.add_compression(Box::new(BoundedDeflate {
+        cap: usize::MAX - 1,
+    }));
+    let fail = |e: JoseError| Error::usage(format!("encryption failed: {e}"));
+    match opts.serialization {
+        Serialization::Compact => {
+            let header = JweHeader::from_map(map).map_err(fail)?;
+            ctx.serialize_compact(plaintext, &header, &*enc)
+                .map_err(fail)
+        }
+        s => {
+            let mut set = JweHeaderSet::new();
+            if s == Serialization::General {
+                // The recipient's own header names its key management (and key id).
+                let mut recipient = JweHeader::new();
+                for name in ["alg", "kid"] {
+                    if let Some(v) = map.remove(name) {
+                        recipient.set_claim(name, Some(v)).map_err(fail)?;
+                    }
+                }
+                for (k, v) in map {
+                    set.set_claim(&k, Some(v), true).map_err(fail)?;
+                }
+                ctx.serialize_general_json(
+                    plaintext,
+                    Some(&set),
+                    &[(Some(&recipient), &*enc)],
+                    None,
+                )
+                .map_err(fail)
+            } else {
+                for (k, v) in map {
+                    set.set_claim(&k, Some(v), true).map_err(fail)?;
+                }
+                ctx.serialize_flattened_json(plaintext, Some(&set), None, None, &*enc)
+                    .map_err(fail)
+            }
+        }
+    }
+}
+
+/// What decryption accepts.
+#[derive(Debug, Clone)]
+pub struct DecryptOptions {
+    /// Allowed key management algorithms; empty: those that fit the key (never `RSA1_5`).
+    pub algs: Vec<String>,
+    /// Allowed content encryptions; empty: all.
+    pub encs: Vec<String>,
+    /// Accept `RSA1_5`.
+    pub allow_rsa1_5: bool,
+    /// Highest PBES2 `p2c` accepted.
+    pub max_p2c: u64,
+    /// Largest plaintext (after inflation).
+    pub max_plaintext: usize,
+}
+
+impl Default for DecryptOptions {
+    fn default() -> Self {
+        DecryptOptions {
+            algs: Vec::new(),
+            encs: Vec::new(),
+            allow_rsa1_5: false,
+            max_p2c: DEFAULT_MAX_P2C,
+            max_plaintext: DEFAULT_MAX_PLAINTEXT,
+        }
+    }
+}
+
+/// A decrypted JWE.
+#[derive(Debug, Clone)]
+pub struct Decrypted {
+    /// The plaintext, exactly.
+    pub plaintext: Vec<u8>,
+    /// The merged header of the recipient that was opened.
+    pub header: Map<String, Value>,
+}
+
+fn reject(code: RejectCode, m: impl Into<String>) -> Rejection {
+    Rejection::new(code, m)
+}
+
+fn malformed(m: impl Into<String>) -> Rejection {
+    Rejection::malformed(m)
+}
+
+/// One recipient's view of a JWE: the merged header, the parts, and the input josekit reads.
+struct Recipient {
+    header: Map<String, Value>,
+    encrypted_key: Vec<u8>,
+    iv: Vec<u8>,
+    ciphertext_len: usize,
+    tag: Vec<u8>,
+    /// Compact text, or a flattened JSON document for this recipient alone.
+    input: String,
+    json: bool,
+}
+
+fn part(obj: &Map<String, Value>, name: &str) -> Result<Vec<u8>, Rejection> {
+    match obj.get(name) {
+        None => Ok(Vec::new()),
+        Some(Value::String(s)) => b64url_decode(s)
+            .map_err(|e| malformed(format!("JWE {name} is not valid base64url: {e}"))),
+        Some(v) => Err(malformed(format!(
+            "JWE {name} must be a string, not {}",
+            json_type(v)
+        ))),
+    }
+}
+
+fn merge_into(dst: &mut Map<String, Value>, src: &Map<String, Value>) -> Result<(), Rejection> {
+    for (k, v) in src {
+        if dst.contains_key(k) {
+            return Err(malformed(format!(
+                "header parameter {k:?} appears in more than one JWE header (RFC 7516 7.2.1)"
+            )));
+        }
+        dst.insert(k.clone(), v.clone());
+    }
+    Ok(())
+}
+
+fn recipients(text: &str) -> Result<Vec<Recipient>, Rejection> {
+    if text.starts_with('{') {
+        let v = parse_value_strict(text.as_bytes())
+            .map_err(|e| malformed(format!("not valid JSON: {e}")))?;
+        let Value::Object(obj) = v else {
+            return Err(malformed("expected a JSON object"));
+        };
+        if !obj.contains_key("ciphertext") {
+            return Err(reject(
+                RejectCode::WrongTokenType,
+                "this is not a JWE (no \"ciphertext\"); a JWS is checked with `jwtctl verify`",
+            ));
+        }
+        let mut shared = Map::new();
+        if let Some(p) = obj.get("protected") {
+            let p = p
+                .as_str()
+                .ok_or_else(|| malformed("JWE \"protected\" must be a string"))?;
+            let bytes = b64url_decode(p).map_err(|e| {
+                malformed(format!("JWE protected header is not valid base64url: {e}"))
+            })?;
+            shared = parse_object_strict(&bytes)
+                .map_err(|e| malformed(format!("JWE protected header: {e}")))?;
+        }
+        if let Some(u) = obj.get("unprotected") {
+            let u = u
+                .as_object()
+                .ok_or_else(|| malformed("JWE \"unprotected\" must be an object"))?;
+            merge_into(&mut shared, u)?;
+        }
+        let (iv, tag) = (part(&obj, "iv")?, part(&obj, "tag")?);
+        let ciphertext_len = part(&obj, "ciphertext")?.len();
+        let list: Vec<Map<String, Value>> = match obj.get("recipients") {
+            Some(Value::Array(a)) if !a.is_empty() => a
+                .iter()
+                .map(|r| {
+                    r.as_object()
+                        .cloned()
+                        .ok_or_else(|| malformed("a JWE recipient is not an object"))
+                })
+                .collect::<Result<_, _>>()?,
+            Some(_) => return Err(malformed("JWE \"recipients\" must be a non-empty array")),
+            None => {
+                let mut r = Map::new();
+                for k in ["header", "encrypted_key"] {
+                    if let Some(v) = obj.get(k) {
+                        r.insert(k.into(), v.clone());
+                    }
+                }
+                vec![r]
+            }
+        };
+        let mut out = Vec::with_capacity(list.len());
+        for r in list {
+            let mut header = shared.clone();
+            if let Some(h) = r.get("header") {
+                merge_into(
+                    &mut header,
+                    h.as_object()
+                        .ok_or_else(|| malformed("a recipient \"header\" must be an object"))?,
+                )?;
+            }
+            let mut flat = Map::new();
+            for k in ["protected", "unprotected", "iv", "ciphertext", "tag", "aad"] {
+                if let Some(v) = obj.get(k) {
+                    flat.insert(k.into(), v.clone());
+                }
+            }
+            for k in ["header", "encrypted_key"] {
+                if let Some(v) = r.get(k) {
+                    flat.insert(k.into(), v.clone());
+                }
+            }
+            out.push(Recipient {
+                header,
+                encrypted_key: part(&r, "encrypted_key")?,
+                iv: iv.clone(),
+                ciphertext_len,
+                tag: tag.clone(),
+                input: serde_json::to_string(&Value::Object(flat)).unwrap_or_default(),
+                json: true,
+            });
+        }
+        return Ok(out);
+    }
+    let parts: Vec<&str> = text.split('.').collect();
+    let [h, k, iv, c, t] = parts.as_slice() else {
+        if parts.len() == 3 {
+            return Err(reject(
+                RejectCode::WrongTokenType,
+                "this is a JWS (signed token), not a JWE: use `jwtctl verify`",
+            ));
+        }
+        return Err(malformed(format!(
+            "expected 5 parts separated by '.', found {}",
+            parts.len()
+        )));
+    };
+    let hb = b64url_decode(h)
+        .map_err(|e| malformed(format!("the JWE header is not valid base64url: {e}")))?;
+    let header = parse_object_strict(&hb)
+        .map_err(|e| malformed(format!("the JWE header is not a JSON object: {e}")))?;
+    let dec = |s: &str, what: &str| {
+        b64url_decode(s)
+            .map_err(|e| malformed(format!("the JWE {what} is not valid base64url: {e}")))
+    };
+    Ok(vec![Recipient {
+        header,
+        encrypted_key: dec(k, "encrypted key")?,
+        iv: dec(iv, "IV")?,
+        ciphertext_len: dec(c, "ciphertext")?.len(),
+        tag: dec(t, "tag")?,
+        input: text.to_string(),
+        json: false,
+    }])
+}
+
+/// Header and part checks that need no key: names, `crit`, sizes, the `p2c` cap.
+fn precheck(r: &Recipient, opts: &DecryptOptions) -> Result<(String, String), Rejection> {
+    let s = |n: &str| -> Result<String, Rejection> {
+        match r.header.get(n) {
+            Some(Value::String(v)) => Ok(v.clone()),
+            Some(v) => Err(malformed(format!(
+                "JWE \"{n}\" must be a string, not {}",
+                json_type(v)
+            ))),
+            None => Err(malformed(format!("the JWE header has no \"{n}\""))),
+        }
+    };
+    let (alg, enc) = (s("alg")?, s("enc")?);
+    if !KEY_ALGS.contains(&alg.as_str()) {
+        return Err(reject(
+            RejectCode::AlgNotAllowed,
+            format!(
+                "unsupported JWE algorithm {:?}",
+                crate::sanitize::sanitize(&alg)
+            ),
+        ));
+    }
+    if alg == "RSA1_5" && !opts.allow_rsa1_5 {
+        return Err(reject(
+            RejectCode::AlgNotAllowed,
+            "RSA1_5 is deprecated (RFC 8725) and refused; --allow-rsa1_5 accepts it",
+        ));
+    }
+    if !opts.algs.is_empty() && !opts.algs.contains(&alg) {
+        return Err(reject(
+            RejectCode::AlgNotAllowed,
+            format!(
+                "JWE algorithm {alg} is not allowed (allowed: {})",
+                opts.algs.join(", ")
+            ),
+        ));
+    }
+    let Some((_, iv_len, tag_len)) = enc_params(&enc) else {
+        return Err(reject(
+            RejectCode::AlgNotAllowed,
+            format!(
+                "unsupported content encryption {:?}",
+                crate::sanitize::sanitize(&enc)
+            ),
+        ));
+    };
+    if !opts.encs.is_empty() && !opts.encs.contains(&enc) {
+        return Err(reject(
+            RejectCode::AlgNotAllowed,
+            format!(
+                "content encryption {enc} is not allowed (allowed: {})",
+                opts.encs.join(", ")
+            ),
+        ));
+    }
+    match r.header.get("zip") {
+        None => {}
+        Some(Value::String(z)) if z == "DEF" => {}
+        Some(_) => return Err(malformed("unsupported \"zip\" (only DEF)")),
+    }
+    if let Some(crit) = r.header.get("crit") {
+        return Err(reject(
+            RejectCode::CritUnsupported,
+            format!("critical JWE extensions are not understood: {crit}"),
+        ));
+    }
+    if r.iv.len() != iv_len || r.tag.len() != tag_len {
+        return Err(malformed(format!(
+            "{enc} needs a {iv_len}-byte IV and a {tag_len}-byte tag; the token has {} and {}",
+            r.iv.len(),
+            r.tag.len()
+        )));
+    }
+    if enc.contains("CBC") && (r.ciphertext_len == 0 || r.ciphertext_len % 16 != 0) {
+        return Err(malformed(
+            "CBC ciphertext must be a non-empty multiple of 16 bytes",
+        ));
+    }
+    let ek = r.encrypted_key.len();
+    let kw = alg.ends_with("KW") && !alg.ends_with("GCMKW");
+    if (alg == "dir" || alg == "ECDH-ES") && ek != 0 {
+        return Err(malformed(format!(
+            "{alg} carries no encrypted key, but the token has {ek} bytes"
+        )));
+    }
+    if kw && (ek < 24 || ek % 8 != 0) {
+        return Err(malformed(format!(
+            "{alg} encrypted key must be a multiple of 8 bytes, at least 24; the token has {ek}"
+        )));
+    }
+    if (alg.starts_with("RSA") || alg.ends_with("GCMKW")) && ek < 16 {
+        return Err(malformed(format!(
+            "the encrypted key has {ek} bytes, too few for {alg}"
+        )));
+    }
+    if alg.starts_with("PBES2") {
+        let p2c = match r.header.get("p2c") {
+            Some(Value::Number(n)) => n
+                .as_u64()
+                .ok_or_else(|| malformed("\"p2c\" must be a positive integer"))?,
+            _ => return Err(malformed("PBES2 needs a numeric \"p2c\"")),
+        };
+        if p2c == 0 {
+            return Err(malformed("\"p2c\" must be at least 1"));
+        }
+        if p2c > opts.max_p2c {
+            return Err(reject(
+                RejectCode::LimitExceeded,
+                format!(
+                    "PBES2 iteration count p2c {p2c} is above the limit {} (--max-p2c raises it)",
+                    opts.max_p2c
+                ),
+            ));
+        }
+        match r
+            .header
+            .get("p2s")
+            .and_then(Value::as_str)
+            .map(b64url_decode)
+        {
+            Some(Ok(s)) if s.len() >= 8 => {}
+            _ => return Err(malformed("PBES2 needs a \"p2s\" salt of at least 8 bytes")),
+        }
+    }
+    if alg.starts_with("ECDH-ES") {
+        let epk = r
+            .header
+            .get("epk")
+            .and_then(Value::as_object)
+            .ok_or_else(|| malformed("ECDH-ES needs an \"epk\" object"))?;
+        if epk.contains_key("d") {
+            return Err(malformed("\"epk\" must be a public key"));
+        }
+        // Parsed (and checked to lie on its curve) by the same loader as every key.
+        crate::keys::key_from_jwk(epk).map_err(|e| malformed(format!("invalid \"epk\": {e}")))?;
+    }
+    Ok((alg, enc))
+}
+
+fn decrypt_failed() -> Rejection {
+    reject(
+        RejectCode::DecryptionFailed,
+        "decryption failed: wrong key, or the token was altered",
+    )
+}
+
+/// Decrypts a JWE with the first key of `keys` that can open one of its recipients.
+pub fn decrypt(input: &str, keys: &KeySet, opts: &DecryptOptions) -> Result<Decrypted, Rejection> {
+    let text = normalize_input(input);
+    if text.is_empty() {
+        return Err(malformed("empty input: no token"));
+    }
+    if text.len() > MAX_TOKEN_BYTES {
+        return Err(reject(
+            RejectCode::LimitExceeded,
+            format!("token is larger than {MAX_TOKEN_BYTES} bytes"),
+        ));
+    }
+    let recips = recipients(text)?;
+    let mut ctx = JweContext::new();
+    ctx.remove_compression("DEF");
+    ctx.add_compression(Box::new(BoundedDeflate {
+        cap: opts.max_plaintext,
+    }));
+    let mut first_err: Option<Rejection> = None;
+    for r in &recips {
+        let (alg, enc) = match precheck(r, opts) {
+            Ok(x) => x,
+            Err(e) => {
+                first_err.get_or_insert(e);
+                continue;
+            }
+        };
+        let kid = r.header.get("kid").and_then(Value::as_str);
+        let candidates: Vec<&Key> = match (keys.is_set, kid) {
+            (true, Some(kid)) => {
+                let c: Vec<&Key> = keys
+                    .keys
+                    .iter()
+                    .filter(|k| k.meta.kid.as_deref() == Some(kid))
+                    .collect();
+                if c.is_empty() {
+                    first_err.get_or_insert(reject(
+                        RejectCode::KidNotFound,
+                        format!(
+                            "no key in the set has kid {:?}",
+                            crate::sanitize::sanitize(kid)
+                        ),
+                    ));
+                    continue;
+                }
+                c
+            }
+            _ => keys.keys.iter().collect(),
+        };
+        let fitting: Vec<&Key> = candidates
+            .into_iter()
+            .filter(|k| check_key(&alg, Some(&enc), k, true).is_ok())
+            .collect();
+        if fitting.is_empty() {
+            first_err.get_or_insert(reject(
+                RejectCode::AlgNotAllowed,
+                format!("JWE algorithm {alg} does not fit the key"),
+            ));
+            continue;
+        }
+        for key in fitting {
+            let Ok(d) = decrypter(&alg, key) else {
+                continue;
+            };
+            let result = if r.json {
+                ctx.deserialize_json(&r.input, &*d)
+            } else {
+                ctx.deserialize_compact(&r.input, &*d)
+            };
+            match result {
+                Ok((plaintext, _)) => {
+                    if plaintext.len() > opts.max_plaintext {
+                        return Err(plaintext_cap(opts));
+                    }
+                    return Ok(Decrypted {
+                        plaintext,
+                        header: r.header.clone(),
+                    });
+                }
+                Err(e) if format!("{e:?}").contains(PLAINTEXT_CAP_MARK) => {
+                    return Err(plaintext_cap(opts));
+                }
+                Err(_) => {
+                    first_err.get_or_insert(decrypt_failed());
+                }
+            }
+        }
+    }
+    Err(first_err.unwrap_or_else(decrypt_failed))
+}
+
+fn plaintext_cap(opts: &DecryptOptions) -> Rejection {
+    reject(
+        RejectCode::LimitExceeded,
+        format!(
+            "the plaintext is larger than {} bytes (--max-plaintext raises the limit)",
+            opts.max_plaintext
+        ),
+    )
+}
