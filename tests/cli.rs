@@ -18,5 +18,6 @@ mod jwe;
 mod jwks;
 mod keygen;
 mod keys;
+mod readme;
 mod roundtrip;
 mod vectors;

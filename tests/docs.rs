@@ -66,3 +66,60 @@ fn help_lists_exit_codes_and_examples() {
     let o = run(jwtctl().arg("--version"));
     assert!(assert_ok(&o).starts_with("jwtctl "));
 }
+
+/// `--help` of every subcommand matches its committed snapshot in `tests/snapshots/`;
+/// `UPDATE_SNAPSHOTS=1 cargo test help_snapshots` rewrites them after a deliberate change.
+#[test]
+fn help_snapshots() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    let mut stale = Vec::new();
+    for sub in [
+        "",
+        "sign",
+        "verify",
+        "inspect",
+        "encrypt",
+        "decrypt",
+        "keygen",
+        "jwks",
+        "completions",
+    ] {
+        let mut cmd = jwtctl();
+        cmd.env("COLUMNS", "100");
+        if !sub.is_empty() {
+            cmd.arg(sub);
+        }
+        let help = assert_ok(&run(cmd.arg("--help")));
+        let name = if sub.is_empty() {
+            "help.txt".to_string()
+        } else {
+            format!("help-{sub}.txt")
+        };
+        let path = dir.join(&name);
+        if update {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &help).unwrap();
+            continue;
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        if committed != help {
+            let line = help
+                .lines()
+                .zip(committed.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+            stale.push(format!(
+                "{name}: line {}\n  committed: {:?}\n  now:       {:?}",
+                line + 1,
+                committed.lines().nth(line).unwrap_or("<missing>"),
+                help.lines().nth(line).unwrap_or("<missing>")
+            ));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "help changed; review and run UPDATE_SNAPSHOTS=1 cargo test help_snapshots:\n{}",
+        stale.join("\n")
+    );
+}

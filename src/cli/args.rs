@@ -43,7 +43,7 @@ Exit status:
      wrong iss/aud/sub/typ, missing claim, algorithm not allowed
   2  usage error, unreadable or unusable key, unknown algorithm, I/O error";
 
-/// jwtctl — sign, verify and inspect JSON Web Tokens (JWS, JWK), safe by default.
+/// jwtctl — sign, verify, encrypt and inspect JSON Web Tokens (JWS, JWE, JWK), safe by default.
 ///
 /// Results go to standard output and nothing else does; warnings and errors go to standard
 /// error, one line each. RFC 8725 best practice is the default: `alg: none` is never

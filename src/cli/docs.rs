@@ -71,7 +71,7 @@ fn extra_sections(page: &str) -> String {
             ),
         ]),
     );
-    if page == "jwtctl" || page == "verify" {
+    if matches!(page, "jwtctl" | "verify" | "decrypt") {
         let codes: Vec<(&str, &str)> = RejectCode::ALL
             .iter()
             .map(|(c, d)| (c.as_str(), *d))
@@ -93,6 +93,10 @@ fn extra_sections(page: &str) -> String {
             ),
             ("TERM", "dumb turns colour off."),
             ("CI", "When set, jwtctl never prompts for passphrases."),
+            (
+                "JWTCTL_TEST_TTY",
+                "1 makes jwtctl treat standard output and error as terminals (for tests).",
+            ),
         ]),
     );
     s += &section(
@@ -111,6 +115,18 @@ fn extra_sections(page: &str) -> String {
         "inspect" => {
             "jwtctl inspect \"$TOKEN\"\n.br\njwtctl inspect \\-\\-json \"$TOKEN\" | jq .warnings"
         }
+        "encrypt" => {
+            "jwtctl encrypt \\-\\-key rsa\\-public.pem 'secret message' > msg.jwe\n.br\njwtctl sign \\-\\-alg ES256 \\-\\-key ec.pem | jwtctl encrypt \\-\\-key rsa\\-public.pem \\-\\-cty JWT"
+        }
+        "decrypt" => {
+            "jwtctl decrypt \\-\\-key rsa\\-private.pem < msg.jwe\n.br\njwtctl decrypt \\-\\-key rsa\\-private.pem \\-\\-verify\\-key ec\\-public.pem \\-\\-aud api < nested.jwe"
+        }
+        "keygen" => {
+            "jwtctl keygen \\-\\-alg ES256 \\-\\-out ec.pem \\-\\-pub\\-out ec.pub.pem\n.br\njwtctl keygen \\-\\-alg HS256 \\-\\-out hmac.jwk"
+        }
+        "jwks" => {
+            "jwtctl jwks ec.pub.pem rsa.cert.pem > jwks.json\n.br\njwtctl jwks \\-\\-merge jwks.json \\-\\-remove old new.pub.pem > next.json"
+        }
         "completions" => {
             "jwtctl completions bash > ~/.local/share/bash\\-completion/completions/jwtctl"
         }
@@ -122,7 +138,7 @@ fn extra_sections(page: &str) -> String {
     s += &section(
         "STANDARDS",
         &escape(
-            "RFC 7515 (JWS), RFC 7517 (JWK), RFC 7518 (JWA), RFC 7519 (JWT), RFC 7638 (JWK thumbprint), RFC 7797 (unencoded payload), RFC 8037 (EdDSA, OKP keys), RFC 8725 (JWT best current practices), RFC 8812 (ES256K), RFC 9864 (fully-specified Ed25519/Ed448).",
+            "RFC 7515 (JWS), RFC 7516 (JWE), RFC 7517 (JWK), RFC 7518 (JWA), RFC 7519 (JWT), RFC 7638 (JWK thumbprint), RFC 7797 (unencoded payload), RFC 8037 (EdDSA, OKP keys), RFC 8725 (JWT best current practices), RFC 8812 (ES256K), RFC 9864 (fully-specified Ed25519/Ed448).",
         ),
     );
     s
