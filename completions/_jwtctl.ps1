@@ -92,6 +92,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--revoked', '--revoked', [CompletionResultType]::ParameterName, 'File of revoked token ids (jti), one per line, # comments')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'What to print on success')
             [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'Detached payload (RFC 7515 appendix F, RFC 7797)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Worker threads for --batch (default: every core). Output order is kept')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never')
             [CompletionResult]::new('--allow-weak-key', '--allow-weak-key', [CompletionResultType]::ParameterName, 'Accept HMAC secrets shorter than the hash output and RSA keys under 2048 bits (with a warning), for legacy tokens')
             [CompletionResult]::new('--any-aud', '--any-aud', [CompletionResultType]::ParameterName, 'Accept any audience (skip the aud check)')

@@ -819,7 +819,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__verify)
-            opts="-h -V --key --secret --passphrase --allow-weak-key --jwks --alg --iss --aud --any-aud --sub --typ --require --leeway --max-age --now --ignore-exp --revoked --output --payload --batch --explain --color --pretty --compact --help --version"
+            opts="-h -V --key --secret --passphrase --allow-weak-key --jwks --alg --iss --aud --any-aud --sub --typ --require --leeway --max-age --now --ignore-exp --revoked --output --payload --batch --jobs --explain --color --pretty --compact --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -931,6 +931,10 @@ _jwtctl() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o filenames
                     fi
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -87,6 +87,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --revoked 'File of revoked token ids (jti), one per line, # comments'
             cand --output 'What to print on success'
             cand --payload 'Detached payload (RFC 7515 appendix F, RFC 7797)'
+            cand --jobs 'Worker threads for --batch (default: every core). Output order is kept'
             cand --color 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never'
             cand --allow-weak-key 'Accept HMAC secrets shorter than the hash output and RSA keys under 2048 bits (with a warning), for legacy tokens'
             cand --any-aud 'Accept any audience (skip the aud check)'

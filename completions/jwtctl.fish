@@ -125,6 +125,7 @@ full\t'{"header":...,"claims":...}'
 payload\t'The payload bytes exactly as signed'
 none\t'Nothing; use the exit status'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l payload -d 'Detached payload (RFC 7515 appendix F, RFC 7797)' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l jobs -d 'Worker threads for --batch (default: every core). Output order is kept' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
 always\t'Always colour (overrides NO_COLOR)'
 never\t'Never colour'"

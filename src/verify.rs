@@ -1,7 +1,7 @@
 //! JWS verification: key selection (by `kid`, then algorithm), the RFC 8725 algorithm rules,
 //! signature checks with prepared verifiers, and claim validation.
 
-use std::sync::OnceLock;
+use std::cell::OnceCell;
 
 use serde_json::{Map, Value};
 
@@ -94,11 +94,11 @@ fn looks_like_public_key(secret: &[u8]) -> bool {
 struct Slot {
     key_index: usize,
     alg: JwsAlg,
-    verifier: OnceLock<Result<Verifier, String>>,
 }
 
-/// Keys prepared for verification: which (key, algorithm) pairs are allowed, with verifiers
-/// built on first use and then reused for every token.
+/// Keys prepared for verification: which (key, algorithm) pairs are allowed. Keys are parsed
+/// once; each thread that verifies takes a [`Verifiers`] from it, whose prepared verifiers
+/// are built on first use and reused for every token after.
 pub struct KeyRing {
     keys: Vec<Key>,
     is_set: bool,
@@ -125,11 +125,7 @@ impl KeyRing {
                 match check_key_fits(alg, key, KeyOp::Verify, allow_weak) {
                     Ok(w) => {
                         warnings.extend(w);
-                        slots.push(Slot {
-                            key_index: i,
-                            alg,
-                            verifier: OnceLock::new(),
-                        });
+                        slots.push(Slot { key_index: i, alg });
                     }
                     Err(e) => {
                         first_err.get_or_insert(e);
@@ -166,9 +162,30 @@ impl KeyRing {
             .join(", ")
     }
 
-    fn verifier<'a>(&'a self, slot: &'a Slot) -> Result<&'a Verifier, Rejection> {
-        let key = self.keys.get(slot.key_index);
-        let v = slot.verifier.get_or_init(|| match key {
+    /// A set of prepared verifiers for one thread, built lazily.
+    pub fn verifiers(&self) -> Verifiers<'_> {
+        Verifiers {
+            ring: self,
+            built: self.slots.iter().map(|_| OnceCell::new()).collect(),
+        }
+    }
+}
+
+/// Prepared verifiers of one thread, one per allowed (key, algorithm) pair of a [`KeyRing`],
+/// each built on first use. (jsonwebtoken's verifiers are not `Send`, so every thread keeps
+/// its own; the keys themselves are parsed once, in the ring.)
+pub struct Verifiers<'r> {
+    ring: &'r KeyRing,
+    built: Vec<OnceCell<Result<Verifier, String>>>,
+}
+
+impl Verifiers<'_> {
+    fn verifier(&self, index: usize) -> Result<&Verifier, Rejection> {
+        let (Some(slot), Some(cell)) = (self.ring.slots.get(index), self.built.get(index)) else {
+            return Err(Rejection::new(RejectCode::AlgNotAllowed, "no such key"));
+        };
+        let key = self.ring.keys.get(slot.key_index);
+        let v = cell.get_or_init(|| match key {
             Some(k) => Verifier::new(slot.alg, k).map_err(|e| e.to_string()),
             None => Err("no such key".to_string()),
         });
@@ -184,70 +201,68 @@ impl KeyRing {
         detached: Option<&[u8]>,
         report: &mut Report,
     ) -> Result<(JwsAlg, Vec<u8>), Rejection> {
+        let ring = self.ring;
         check_header(entry).map_err(|r| report.fail("header", r))?;
         let alg = header_alg(entry).map_err(|r| report.fail("algorithm", r))?;
-        if !self.allowed.contains(&alg) {
+        if !ring.allowed.contains(&alg) {
             return Err(report.fail(
                 "algorithm",
                 Rejection::new(
                     RejectCode::AlgNotAllowed,
                     format!(
                         "token algorithm {alg} is not allowed (allowed: {})",
-                        self.allowed_names()
+                        ring.allowed_names()
                     ),
                 ),
             ));
         }
-        report.add(
-            "algorithm",
-            Outcome::Pass,
-            format!("{alg} is allowed ({})", self.allowed_names()),
-        );
+        report.add("algorithm", Outcome::Pass, || {
+            format!("{alg} is allowed ({})", ring.allowed_names())
+        });
         for h in ["jku", "x5u", "jwk", "x5c"] {
             if entry.header().contains_key(h) {
-                report.add(
-                    "header",
-                    Outcome::Skip,
-                    format!("\"{h}\" header ignored: keys come only from --key/--secret/--jwks"),
-                );
+                report.add("header", Outcome::Skip, || {
+                    format!("\"{h}\" header ignored: keys come only from --key/--secret/--jwks")
+                });
             }
         }
 
         let kid = entry.kid();
-        let by_kid: Vec<&Slot> = match (self.is_set, kid) {
-            (true, Some(kid)) => {
-                let matching: Vec<&Slot> = self
-                    .slots
-                    .iter()
-                    .filter(|s| {
-                        self.keys
-                            .get(s.key_index)
-                            .and_then(|k| k.meta.kid.as_deref())
-                            == Some(kid)
-                    })
-                    .collect();
-                let known = self.keys.iter().any(|k| k.meta.kid.as_deref() == Some(kid));
-                if !known {
-                    return Err(report.fail(
-                        "key",
-                        Rejection::new(
-                            RejectCode::KidNotFound,
-                            format!(
-                                "no key in the set has kid {:?}",
-                                crate::sanitize::sanitize(kid)
-                            ),
+        if let (true, Some(kid)) = (ring.is_set, kid) {
+            if !ring.keys.iter().any(|k| k.meta.kid.as_deref() == Some(kid)) {
+                return Err(report.fail(
+                    "key",
+                    Rejection::new(
+                        RejectCode::KidNotFound,
+                        format!(
+                            "no key in the set has kid {:?}",
+                            crate::sanitize::sanitize(kid)
                         ),
-                    ));
-                }
-                matching
+                    ),
+                ));
             }
-            _ => self.slots.iter().collect(),
-        };
-        let fitting: Vec<&Slot> = by_kid.into_iter().filter(|s| s.alg == alg).collect();
+        }
+        // Slot indices whose key matches the kid (in a set) and whose algorithm is the token's.
+        let fitting: Vec<usize> = ring
+            .slots
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.alg == alg)
+            .filter(|(_, s)| match (ring.is_set, kid) {
+                (true, Some(kid)) => {
+                    ring.keys
+                        .get(s.key_index)
+                        .and_then(|k| k.meta.kid.as_deref())
+                        == Some(kid)
+                }
+                _ => true,
+            })
+            .map(|(i, _)| i)
+            .collect();
         if fitting.is_empty() {
-            let what = match (self.is_set, kid) {
+            let what = match (ring.is_set, kid) {
                 (true, Some(k)) => format!("the key with kid {:?}", crate::sanitize::sanitize(k)),
-                _ => self
+                _ => ring
                     .keys
                     .first()
                     .map(|k| format!("the key ({})", k.describe()))
@@ -264,10 +279,11 @@ impl KeyRing {
         let payload = jws
             .payload(entry.b64(), detached)
             .map_err(|r| report.fail("payload", r))?;
-        for slot in &fitting {
-            let verifier = self.verifier(slot).map_err(|r| report.fail("key", r))?;
+        for &index in &fitting {
+            let verifier = self.verifier(index).map_err(|r| report.fail("key", r))?;
             if check_signature(entry, &payload, verifier) {
-                let desc = self.keys.get(slot.key_index).map(|k| {
+                let key_index = ring.slots.get(index).map_or(usize::MAX, |s| s.key_index);
+                let desc = ring.keys.get(key_index).map(|k| {
                     let kid = k
                         .meta
                         .kid
@@ -276,11 +292,9 @@ impl KeyRing {
                         .unwrap_or_default();
                     format!("{}{kid}", k.describe())
                 });
-                report.add(
-                    "signature",
-                    Outcome::Pass,
-                    format!("{alg} signature valid with {}", desc.unwrap_or_default()),
-                );
+                report.add("signature", Outcome::Pass, || {
+                    format!("{alg} signature valid with {}", desc.unwrap_or_default())
+                });
                 return Ok((alg, payload));
             }
         }
@@ -314,7 +328,7 @@ pub struct Verified {
 /// `need_claims` makes a payload that is not a JSON object a rejection (`not_a_jwt`).
 pub fn verify_token(
     input: &str,
-    ring: &KeyRing,
+    verifiers: &Verifiers<'_>,
     rules: &ClaimRules,
     detached: Option<&[u8]>,
     need_claims: bool,
@@ -333,19 +347,17 @@ pub fn verify_token(
             ));
         }
     };
-    report.add(
-        "format",
-        Outcome::Pass,
+    report.add("format", Outcome::Pass, || {
         format!(
             "JWS, {} serialization, {} signature(s)",
             jws.serialization.name(),
             jws.signatures.len()
-        ),
-    );
+        )
+    });
     let mut first_err = None;
     let mut verified = None;
     for entry in &jws.signatures {
-        match ring.verify_entry(&jws, entry, detached, report) {
+        match verifiers.verify_entry(&jws, entry, detached, report) {
             Ok((_, payload)) => {
                 verified = Some((entry.header(), payload));
                 break;
@@ -383,7 +395,10 @@ pub fn verify_token(
             ));
         }
         None => {
-            report.skip("claims", "payload is not a JSON object; no claims to check");
+            report.skip(
+                "claims",
+                || "payload is not a JSON object; no claims to check",
+            );
             if rules.typ.is_some() {
                 validate(
                     &header,

@@ -329,6 +329,10 @@ pub struct VerifyArgs {
     #[arg(long, conflicts_with_all = ["token", "explain", "payload"])]
     pub batch: bool,
 
+    /// Worker threads for --batch (default: every core). Output order is kept.
+    #[arg(long, value_name = "N", requires = "batch", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+
     /// Print the check-by-check report to standard error.
     #[arg(long)]
     pub explain: bool,

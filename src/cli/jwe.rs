@@ -191,7 +191,7 @@ pub fn decrypt(a: &DecryptArgs, out: &Output) -> Result<()> {
     );
     let v = verify_token(
         &text,
-        &ring,
+        &ring.verifiers(),
         &rules,
         None,
         need_claims,

@@ -18,6 +18,8 @@ pub struct Output {
     pub color_err: bool,
     /// stdout is a terminal (decides the human layout and pretty JSON).
     pub out_tty: bool,
+    /// stderr is a terminal (progress reports).
+    pub err_tty: bool,
     pretty: bool,
 }
 
@@ -39,6 +41,7 @@ impl Output {
             color_out: decide(out_tty),
             color_err: decide(err_tty),
             out_tty,
+            err_tty,
             pretty: if pretty {
                 true
             } else if compact {
