@@ -159,11 +159,18 @@ impl<'de> Visitor<'de> for StrictVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if out.contains_key(&key) {
-                return Err(de::Error::custom(format!("duplicate member name {key:?}")));
-            }
             let v = map.next_value_seed(StrictValue)?;
-            out.insert(key, v);
+            match out.entry(key) {
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(v);
+                }
+                serde_json::map::Entry::Occupied(o) => {
+                    return Err(de::Error::custom(format!(
+                        "duplicate member name {:?}",
+                        o.key()
+                    )));
+                }
+            }
         }
         Ok(Value::Object(out))
     }

@@ -162,7 +162,13 @@ pub fn parse(input: &str) -> Result<Token, Rejection> {
     }
     // RFC 7797 compact tokens may carry any payload text except '.', but control characters
     // (line breaks inside a pasted token, binary junk) are never part of a token.
-    if let Some(c) = text.chars().find(|c| c.is_control()) {
+    let has_control = if text.is_ascii() {
+        text.bytes().any(|b| b < 0x20 || b == 0x7f)
+    } else {
+        text.chars().any(char::is_control)
+    };
+    if has_control {
+        let c = text.chars().find(|c| c.is_control()).unwrap_or(' ');
         return Err(malformed(format!(
             "token contains the control character {c:?}; a compact token is base64url parts joined by '.'"
         )));
@@ -465,14 +471,21 @@ pub fn signing_input(protected_b64: &str, payload_segment: &[u8]) -> Vec<u8> {
     v
 }
 
-/// Checks one signature with a prepared verifier. `payload` is the payload bytes.
-pub fn check_signature(entry: &SignatureEntry, payload: &[u8], verifier: &Verifier) -> bool {
-    let seg: std::borrow::Cow<'_, [u8]> = if entry.b64() {
-        std::borrow::Cow::Owned(b64url(payload).into_bytes())
-    } else {
-        std::borrow::Cow::Borrowed(payload)
+/// Checks one signature with a prepared verifier. The signing input uses the payload segment
+/// exactly as it appears in the token (`segment`), or, for a detached payload, `payload`
+/// encoded as the header's `b64` says.
+pub fn check_signature(
+    entry: &SignatureEntry,
+    segment: Option<&str>,
+    payload: &[u8],
+    verifier: &Verifier,
+) -> bool {
+    let input = match segment {
+        Some(seg) => signing_input(&entry.protected_b64, seg.as_bytes()),
+        None if entry.b64() => signing_input(&entry.protected_b64, b64url(payload).as_bytes()),
+        None => signing_input(&entry.protected_b64, payload),
     };
-    verifier.verify(&signing_input(&entry.protected_b64, &seg), &entry.signature)
+    verifier.verify(&input, &entry.signature)
 }
 
 /// How to serialize a new JWS.

@@ -220,7 +220,9 @@ impl Verifiers<'_> {
             format!("{alg} is allowed ({})", ring.allowed_names())
         });
         for h in ["jku", "x5u", "jwk", "x5c"] {
-            if entry.header().contains_key(h) {
+            if report.recording
+                && (entry.protected.contains_key(h) || entry.unprotected.contains_key(h))
+            {
                 report.add("header", Outcome::Skip, || {
                     format!("\"{h}\" header ignored: keys come only from --key/--secret/--jwks")
                 });
@@ -281,7 +283,7 @@ impl Verifiers<'_> {
             .map_err(|r| report.fail("payload", r))?;
         for &index in &fitting {
             let verifier = self.verifier(index).map_err(|r| report.fail("key", r))?;
-            if check_signature(entry, &payload, verifier) {
+            if check_signature(entry, jws.payload_segment.as_deref(), &payload, verifier) {
                 let key_index = ring.slots.get(index).map_or(usize::MAX, |s| s.key_index);
                 let desc = ring.keys.get(key_index).map(|k| {
                     let kid = k
@@ -356,10 +358,10 @@ pub fn verify_token(
     });
     let mut first_err = None;
     let mut verified = None;
-    for entry in &jws.signatures {
+    for (i, entry) in jws.signatures.iter().enumerate() {
         match verifiers.verify_entry(&jws, entry, detached, report) {
             Ok((_, payload)) => {
-                verified = Some((entry.header(), payload));
+                verified = Some((i, payload));
                 break;
             }
             Err(r) => {
@@ -367,10 +369,15 @@ pub fn verify_token(
             }
         }
     }
-    let Some((header, payload)) = verified else {
+    let Some((index, payload)) = verified else {
         return Err(first_err.unwrap_or_else(|| Rejection::malformed("no signature")));
     };
     let unencoded = jws.signatures.iter().any(|s| !s.b64());
+    let mut jws = jws;
+    let entry = jws.signatures.swap_remove(index);
+    // Moved, not cloned: the merged header of the signature that verified.
+    let mut header = entry.protected;
+    header.extend(entry.unprotected);
     if unencoded && need_claims {
         return Err(report.fail(
             "claims",

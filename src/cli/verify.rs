@@ -1,6 +1,6 @@
 //! `jwtctl verify`.
 
-use std::io::{BufRead, Read, Write};
+use std::io::{Read, Write};
 
 use serde_json::{Map, Value, json};
 
@@ -130,9 +130,9 @@ pub fn print_verified(v: &Verified, mode: OutputMode, out: &Output) -> Result<()
     written.map_err(|e| Error::io("<stdout>", e))
 }
 
-/// Lines handed to a worker at a time: large enough that hand-over costs nothing, small enough
-/// that memory stays bounded (a few MiB of typical tokens per worker).
-const BATCH_CHUNK: usize = 2048;
+/// Bytes of input handed to a worker at a time: large enough that hand-over costs nothing,
+/// small enough that memory stays bounded (two blocks per worker in flight).
+const BATCH_BLOCK: usize = 256 * 1024;
 
 /// The JSON line for one token.
 fn batch_line(
@@ -143,16 +143,32 @@ fn batch_line(
     need_claims: bool,
     mode: OutputMode,
 ) -> (String, bool) {
-    let mut obj = Map::new();
-    obj.insert("line".into(), number.into());
-    let valid = match verify_token(
+    let result = verify_token(
         text,
         verifiers,
         rules,
         None,
         need_claims,
         &mut Report::default(),
-    ) {
+    );
+    // The common lines are written directly; the rest go through serde_json.
+    match (&result, mode) {
+        (Ok(_), OutputMode::None) => {
+            return (format!("{{\"line\":{number},\"valid\":true}}"), true);
+        }
+        (Ok(v), OutputMode::Claims) => {
+            let claims = v.claims.clone().map(Value::Object).unwrap_or(Value::Null);
+            let text = jwtctl::encoding::to_json_text(&claims, false);
+            return (
+                format!("{{\"line\":{number},\"valid\":true,\"claims\":{text}}}"),
+                true,
+            );
+        }
+        _ => {}
+    }
+    let mut obj = Map::new();
+    obj.insert("line".into(), number.into());
+    let valid = match result {
         Ok(v) => {
             obj.insert("valid".into(), true.into());
             match mode {
@@ -192,47 +208,108 @@ fn batch_line(
     )
 }
 
-/// Reads up to `BATCH_CHUNK` non-blank lines with their line numbers. A line longer than a
-/// token may be is cut at the limit (and then rejected), the rest of it skipped.
-fn read_chunk(reader: &mut impl BufRead, number: &mut u64) -> Result<Vec<(u64, String)>> {
-    let mut chunk = Vec::with_capacity(BATCH_CHUNK);
-    let mut line = Vec::new();
-    while chunk.len() < BATCH_CHUNK {
-        line.clear();
-        let n = reader
-            .by_ref()
-            .take(MAX_TOKEN_BYTES as u64 + 1)
-            .read_until(b'\n', &mut line)
-            .map_err(|e| Error::io("<stdin>", e))?;
-        if n == 0 {
-            break;
-        }
-        if line.len() > MAX_TOKEN_BYTES && line.last() != Some(&b'\n') {
-            let mut sink = Vec::new();
-            loop {
-                sink.clear();
-                let m = reader
-                    .by_ref()
-                    .take(1 << 20)
-                    .read_until(b'\n', &mut sink)
-                    .map_err(|e| Error::io("<stdin>", e))?;
-                if m == 0 || sink.last() == Some(&b'\n') {
-                    break;
-                }
-            }
-        }
-        *number += 1;
-        let text = String::from_utf8_lossy(&line);
-        if !text.trim().is_empty() {
-            chunk.push((*number, text.into_owned()));
+/// Splits standard input into blocks of whole lines, each with the number of its first line.
+/// A line longer than a token may be keeps its first `MAX_TOKEN_BYTES + 1` bytes (so that it
+/// is rejected as too large) and the rest is skipped.
+struct BlockReader<R> {
+    reader: R,
+    carry: Vec<u8>,
+    next_line: u64,
+    skipping: bool,
+}
+
+impl<R: Read> BlockReader<R> {
+    fn new(reader: R) -> Self {
+        BlockReader {
+            reader,
+            carry: Vec::new(),
+            next_line: 1,
+            skipping: false,
         }
     }
-    Ok(chunk)
+
+    fn next_block(&mut self) -> Result<Option<(u64, Vec<u8>)>> {
+        loop {
+            let mut buf = std::mem::take(&mut self.carry);
+            let start = buf.len();
+            buf.resize(start + BATCH_BLOCK, 0);
+            let n = loop {
+                match self.reader.read(buf.get_mut(start..).unwrap_or_default()) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(Error::io("<stdin>", e)),
+                }
+            };
+            buf.truncate(start + n);
+            if self.skipping {
+                match buf.iter().position(|&b| b == b'\n') {
+                    Some(i) => {
+                        buf.drain(..=i);
+                        self.skipping = false;
+                    }
+                    None if n == 0 => return Ok(None),
+                    None => continue,
+                }
+            }
+            if n == 0 {
+                if buf.is_empty() {
+                    return Ok(None);
+                }
+                return Ok(Some(self.emit(buf)));
+            }
+            match buf.iter().rposition(|&b| b == b'\n') {
+                Some(i) => {
+                    self.carry = buf.split_off(i + 1);
+                    return Ok(Some(self.emit(buf)));
+                }
+                None if buf.len() > MAX_TOKEN_BYTES => {
+                    buf.truncate(MAX_TOKEN_BYTES + 1);
+                    buf.push(b'\n');
+                    self.skipping = true;
+                    return Ok(Some(self.emit(buf)));
+                }
+                None => self.carry = buf,
+            }
+        }
+    }
+
+    fn emit(&mut self, block: Vec<u8>) -> (u64, Vec<u8>) {
+        let first = self.next_line;
+        let lines = block.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.next_line += lines + u64::from(block.last() != Some(&b'\n'));
+        (first, block)
+    }
+}
+
+/// Verifies every non-blank line of a block; returns the output text and the counts.
+fn process_block(
+    first: u64,
+    block: &[u8],
+    verifiers: &Verifiers<'_>,
+    rules: &ClaimRules,
+    need_claims: bool,
+    mode: OutputMode,
+) -> (String, u64, u64) {
+    let mut out = String::with_capacity(block.len() / 4);
+    let (mut bad, mut total) = (0u64, 0u64);
+    for (i, raw) in block.split(|&b| b == b'\n').enumerate() {
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(raw);
+        let (line, valid) =
+            batch_line(first + i as u64, &text, verifiers, rules, need_claims, mode);
+        total += 1;
+        bad += u64::from(!valid);
+        out.push_str(&line);
+        out.push('\n');
+    }
+    (out, bad, total)
 }
 
 /// One token per line in, one JSON line per token out, in input order; exit 1 if any is
-/// invalid. With several jobs, each worker verifies a contiguous share of every chunk with
-/// its own prepared verifiers while the main thread reads the next chunk.
+/// invalid. With several jobs, workers verify whole blocks of lines with their own prepared
+/// verifiers while the main thread only reads blocks and writes results in order.
 fn batch(
     ring: &KeyRing,
     rules: &ClaimRules,
@@ -242,24 +319,21 @@ fn batch(
     out: &Output,
 ) -> Result<()> {
     let stdin = std::io::stdin();
-    let mut reader = stdin.lock();
+    let mut blocks = BlockReader::new(stdin.lock());
     let stdout = std::io::stdout();
     let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    let (mut bad, mut total, mut number) = (0u64, 0u64, 0u64);
+    let (mut bad, mut total) = (0u64, 0u64);
     let progress = out.err_tty;
     let started = std::time::Instant::now();
-    let mut write_lines =
-        |lines: Vec<(String, bool)>, bad: &mut u64, total: &mut u64| -> Result<()> {
-            for (text, valid) in lines {
-                *total += 1;
-                if !valid {
-                    *bad += 1;
-                }
-                w.write_all(text.as_bytes())
-                    .and_then(|()| w.write_all(b"\n"))
-                    .map_err(|e| Error::io("<stdout>", e))?;
-            }
-            if progress && *total % (BATCH_CHUNK as u64 * 16) == 0 {
+    let mut last_report = 0u64;
+    let mut write_out =
+        |text: String, b: u64, t: u64, bad: &mut u64, total: &mut u64| -> Result<()> {
+            *bad += b;
+            *total += t;
+            w.write_all(text.as_bytes())
+                .map_err(|e| Error::io("<stdout>", e))?;
+            if progress && *total >= last_report + 100_000 {
+                last_report = *total;
                 let rate = *total as f64 / started.elapsed().as_secs_f64().max(1e-9);
                 eprint!("\r{} tokens, {:.0}/s ", *total, rate);
             }
@@ -267,16 +341,9 @@ fn batch(
         };
     if jobs <= 1 {
         let verifiers = ring.verifiers();
-        loop {
-            let chunk = read_chunk(&mut reader, &mut number)?;
-            if chunk.is_empty() {
-                break;
-            }
-            let lines = chunk
-                .iter()
-                .map(|(n, t)| batch_line(*n, t, &verifiers, rules, need_claims, mode))
-                .collect();
-            write_lines(lines, &mut bad, &mut total)?;
+        while let Some((first, block)) = blocks.next_block()? {
+            let (text, b, t) = process_block(first, &block, &verifiers, rules, need_claims, mode);
+            write_out(text, b, t, &mut bad, &mut total)?;
         }
     } else {
         use std::sync::mpsc::sync_channel;
@@ -284,16 +351,22 @@ fn batch(
             let mut to_workers = Vec::with_capacity(jobs);
             let mut from_workers = Vec::with_capacity(jobs);
             for _ in 0..jobs {
-                let (tx, rx) = sync_channel::<Vec<(u64, String)>>(1);
-                let (rtx, rrx) = sync_channel::<Vec<(String, bool)>>(1);
+                let (tx, rx) = sync_channel::<(u64, Vec<u8>)>(1);
+                let (rtx, rrx) = sync_channel::<(String, u64, u64)>(1);
                 scope.spawn(move || {
                     let verifiers = ring.verifiers();
-                    for part in rx {
-                        let lines = part
-                            .iter()
-                            .map(|(n, t)| batch_line(*n, t, &verifiers, rules, need_claims, mode))
-                            .collect();
-                        if rtx.send(lines).is_err() {
+                    for (first, block) in rx {
+                        if rtx
+                            .send(process_block(
+                                first,
+                                &block,
+                                &verifiers,
+                                rules,
+                                need_claims,
+                                mode,
+                            ))
+                            .is_err()
+                        {
                             break;
                         }
                     }
@@ -301,40 +374,42 @@ fn batch(
                 to_workers.push(tx);
                 from_workers.push(rrx);
             }
-            let mut pending = 0usize;
-            loop {
-                let chunk = read_chunk(&mut reader, &mut number)?;
-                // Collect the previous round (in worker order = input order) before handing
-                // out the next, so at most two chunks are in memory.
-                for rx in from_workers.iter().take(pending) {
-                    let lines = rx
-                        .recv()
-                        .map_err(|_| Error::usage("a batch worker stopped"))?;
-                    write_lines(lines, &mut bad, &mut total)?;
+            // Blocks go round-robin; results are collected in the same order, which is the
+            // input order. Each worker has at most one block queued and one in hand.
+            let stopped = || Error::usage("a batch worker stopped");
+            let recv = |i: usize| {
+                from_workers
+                    .get(i % jobs)
+                    .ok_or_else(stopped)?
+                    .recv()
+                    .map_err(|_| stopped())
+            };
+            let mut sent = 0usize;
+            let mut received = 0usize;
+            while let Some(block) = blocks.next_block()? {
+                if sent - received == 2 * jobs {
+                    let (text, b, t) = recv(received)?;
+                    write_out(text, b, t, &mut bad, &mut total)?;
+                    received += 1;
                 }
-                pending = 0;
-                if chunk.is_empty() {
-                    break;
-                }
-                let per = chunk.len().div_ceil(jobs);
-                let mut rest = chunk;
-                for tx in &to_workers {
-                    if rest.is_empty() {
-                        break;
-                    }
-                    let tail = rest.split_off(per.min(rest.len()));
-                    tx.send(rest)
-                        .map_err(|_| Error::usage("a batch worker stopped"))?;
-                    rest = tail;
-                    pending += 1;
-                }
+                to_workers
+                    .get(sent % jobs)
+                    .ok_or_else(stopped)?
+                    .send(block)
+                    .map_err(|_| stopped())?;
+                sent += 1;
             }
             drop(to_workers);
+            while received < sent {
+                let (text, b, t) = recv(received)?;
+                write_out(text, b, t, &mut bad, &mut total)?;
+                received += 1;
+            }
             Ok(())
         })?;
     }
     w.flush().map_err(|e| Error::io("<stdout>", e))?;
-    if progress && total >= BATCH_CHUNK as u64 * 16 {
+    if progress && last_report > 0 {
         eprintln!();
     }
     if bad == 0 {

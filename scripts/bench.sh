@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# jwtctl benchmark: batch verification throughput (1 core and all cores) against `openssl speed`
+# for the same primitive, measured in the same run, and one-shot latency per subcommand.
+# Uses only cargo, openssl and standard Unix tools; makes its own keys and tokens.
+#
+#   scripts/bench.sh            # full run (a few minutes)
+#   QUICK=1 scripts/bench.sh    # smaller inputs, for a smoke test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --release --locked --quiet
+J="$PWD/target/release/jwtctl"
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+CORES=$(nproc)
+SECS=${SECS:-2}
+[ -n "${QUICK:-}" ] && SECS=1
+
+now_ns() { date +%s%N; }
+
+# openssl speed: verify operations per second for one core.
+ossl_verify() {
+  case "$1" in
+    RS256|PS256) openssl speed -seconds "$SECS" -mr rsa2048 2>/dev/null | awk -F: '/^\+F2:/{print $5; exit}' ;;
+    ES256) openssl speed -seconds "$SECS" -mr ecdsap256 2>/dev/null | awk -F: '/^\+F4:/{print $5; exit}' ;;
+    ES384) openssl speed -seconds "$SECS" -mr ecdsap384 2>/dev/null | awk -F: '/^\+F4:/{print $5; exit}' ;;
+    ES512) openssl speed -seconds "$SECS" -mr ecdsap521 2>/dev/null | awk -F: '/^\+F4:/{print $5; exit}' ;;
+    EdDSA) openssl speed -seconds "$SECS" -mr ed25519 2>/dev/null | awk -F: '/^\+F6:/{print $6; exit}' ;;
+    HS256) # HMAC-SHA256 over a 256-byte input (a typical signing input), operations per second.
+      openssl speed -seconds "$SECS" -mr -bytes 256 -hmac sha256 2>/dev/null \
+        | awk -F: '/^\+F:/{printf "%d\n", $4 / 256; exit}' ;;
+  esac
+}
+
+# Tokens needed for about SECS seconds on one core, from the primitive's speed.
+count_for() { local ops=$1; local n=$(( ${ops%.*} * SECS )); [ "$n" -lt 2000 ] && n=2000; echo "$n"; }
+
+keyargs() {
+  case "$1" in
+    HS256) echo "--secret @$W/hs.bin" ;;
+    *) echo "--key $W/$1.pem" ;;
+  esac
+}
+pubargs() {
+  case "$1" in
+    HS256) echo "--secret @$W/hs.bin" ;;
+    *) echo "--key $W/$1.pub.pem" ;;
+  esac
+}
+
+openssl rand 32 > "$W/hs.bin"
+for alg in RS256 PS256 ES256 ES384 ES512 EdDSA; do
+  "$J" keygen --alg "$alg" --out "$W/$alg.pem" --pub-out "$W/$alg.pub.pem"
+done
+
+rate() { # tokens seconds -> tokens/s
+  awk -v n="$1" -v ns="$2" 'BEGIN { printf "%.0f", n / (ns / 1e9) }'
+}
+
+echo "# jwtctl benchmark — $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+echo "# machine: $(uname -m), $CORES cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ //')"
+echo "# $(openssl version)"
+echo
+echo "## Batch verification (verify --batch --output none)"
+echo
+echo "| alg | openssl verify/s (1 core) | jwtctl tokens/s, 1 core | ratio | jwtctl tokens/s, $CORES cores | scaling |"
+echo "|---|---:|---:|---:|---:|---:|"
+for alg in HS256 RS256 PS256 ES256 ES384 ES512 EdDSA; do
+  ossl=$(ossl_verify "$alg")
+  n=$(count_for "$ossl")
+  [ "$alg" = HS256 ] && n=$(( n > 1000000 ? 1000000 : n ))
+  # shellcheck disable=SC2046
+  t=$("$J" sign --alg "$alg" $(keyargs "$alg") --sub bench --aud api --exp 1h)
+  awk -v t="$t" -v n="$n" 'BEGIN { for (i = 0; i < n; i++) print t }' > "$W/tokens.txt"
+  s=$(now_ns)
+  # shellcheck disable=SC2046
+  "$J" verify --batch --jobs 1 --output none --aud api $(pubargs "$alg") < "$W/tokens.txt" > /dev/null
+  one=$(rate "$n" $(( $(now_ns) - s )))
+  s=$(now_ns)
+  # shellcheck disable=SC2046
+  "$J" verify --batch --jobs "$CORES" --output none --aud api $(pubargs "$alg") < "$W/tokens.txt" > /dev/null
+  all=$(rate "$n" $(( $(now_ns) - s )))
+  ratio=$(awk -v a="$one" -v b="$ossl" 'BEGIN { printf "%.2f", a / b }')
+  scaling=$(awk -v a="$all" -v b="$one" -v c="$CORES" 'BEGIN { printf "%.2f × %d", a / b / c, c }')
+  [ "$alg" = HS256 ] && ossl="$ossl (HMAC, 256 B)"
+  echo "| $alg | $ossl | $one | $ratio | $all | $scaling |"
+done
+
+echo
+echo "## One-shot latency (mean wall time of one process, ${RUNS:=50} runs)"
+echo
+oneshot() { # label command...
+  local s e
+  s=$(now_ns)
+  for _ in $(seq "$RUNS"); do "$@" > /dev/null 2>&1 || true; done
+  e=$(now_ns)
+  awk -v ns="$(( e - s ))" -v r="$RUNS" 'BEGIN { printf "%.2f", ns / r / 1e6 }'
+}
+floor=$(oneshot /bin/true)
+echo "Process start floor on this machine (\`/bin/true\`): $floor ms; \`jwtctl --version\`: $(oneshot "$J" --version) ms."
+echo
+echo "| alg | sign ms | verify ms | inspect ms |"
+echo "|---|---:|---:|---:|"
+for alg in HS256 RS256 PS256 ES256 ES384 ES512 EdDSA; do
+  # shellcheck disable=SC2046
+  t=$("$J" sign --alg "$alg" $(keyargs "$alg") --sub bench --exp 1h)
+  # shellcheck disable=SC2046
+  sg=$(oneshot "$J" sign --alg "$alg" $(keyargs "$alg") --sub bench --exp 1h)
+  # shellcheck disable=SC2046
+  vf=$(oneshot "$J" verify $(pubargs "$alg") "$t")
+  in=$(oneshot "$J" inspect "$t")
+  echo "| $alg | $sg | $vf | $in |"
+done
