@@ -190,6 +190,16 @@ pub enum SerializationArg {
     General,
 }
 
+impl From<SerializationArg> for jwtctl::jws::Serialization {
+    fn from(s: SerializationArg) -> Self {
+        match s {
+            SerializationArg::Compact => Self::Compact,
+            SerializationArg::Flattened => Self::Flattened,
+            SerializationArg::General => Self::General,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct SignArgs {
     /// Signature algorithm. `none` is refused unless --allow-unsecured.

@@ -8,7 +8,7 @@ use zeroize::Zeroizing;
 
 use jwtctl::error::{Error, Rejection, Result};
 use jwtctl::jws::MAX_TOKEN_BYTES;
-use jwtctl::keys::{Key, KeySet, load_key_file};
+use jwtctl::keys::{Key, KeySet, load_key_file, read_limited};
 use jwtctl::secret::SecretSource;
 
 use super::output::Output;
@@ -103,4 +103,34 @@ pub fn load_keys(
         )),
         _ => Err(Error::usage("give only one of --key, --secret and --jwks")),
     }
+}
+
+/// Payloads and claims files larger than this are refused.
+pub const MAX_PAYLOAD: usize = 64 * 1024 * 1024;
+
+/// Reads a `TEXT | @FILE | -` argument (absent means standard input): the bytes of the
+/// text, of the file, or of all of standard input.
+pub fn read_text_arg(arg: Option<&str>) -> Result<Vec<u8>> {
+    match arg {
+        None | Some("-") => read_stdin_limited(MAX_PAYLOAD, || {
+            Error::usage("standard input is larger than 64 MiB")
+        }),
+        Some(a) => match a.strip_prefix('@') {
+            Some(path) => read_limited(Path::new(path), MAX_PAYLOAD as u64),
+            None => Ok(a.as_bytes().to_vec()),
+        },
+    }
+}
+
+/// Reads a secret, asking twice (and comparing) when it comes from the terminal: for
+/// secrets that are being created (new passphrases, encryption passwords).
+pub fn read_new_secret(src: &SecretSource, what: &str, out: &Output) -> Result<Zeroizing<Vec<u8>>> {
+    let first = read_secret(src, what, out)?;
+    if *src == SecretSource::Prompt {
+        let again = read_secret(src, &format!("{what} (again)"), out)?;
+        if *first != *again {
+            return Err(Error::usage(format!("the two {what}s do not match")));
+        }
+    }
+    Ok(first)
 }

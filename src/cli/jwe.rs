@@ -5,27 +5,12 @@ use serde_json::Map;
 use jwtctl::claims::{Report, parse_assignment};
 use jwtctl::error::{Error, RejectCode, Rejection, Result};
 use jwtctl::jwe::{self, DecryptOptions, EncryptOptions};
-use jwtctl::jws::Serialization;
-use jwtctl::keys::{Key, KeySet, read_limited};
-use jwtctl::secret::SecretSource;
+use jwtctl::keys::{Key, KeySet};
 use jwtctl::verify::{KeyRing, verify_token};
 
-use super::args::{DecryptArgs, EncryptArgs, SerializationArg};
-use super::input::{load_key, load_keys, read_secret, read_stdin_limited, read_token};
+use super::args::{DecryptArgs, EncryptArgs};
+use super::input::{load_key, load_keys, read_new_secret, read_text_arg, read_token};
 use super::output::Output;
-
-const MAX_PLAINTEXT_IN: usize = 64 * 1024 * 1024;
-
-fn read_payload(arg: Option<&str>) -> Result<Vec<u8>> {
-    let too_big = || Error::usage("the payload is larger than 64 MiB");
-    match arg {
-        None | Some("-") => read_stdin_limited(MAX_PLAINTEXT_IN, too_big),
-        Some(a) => match a.strip_prefix('@') {
-            Some(path) => read_limited(std::path::Path::new(path), MAX_PLAINTEXT_IN as u64),
-            None => Ok(a.as_bytes().to_vec()),
-        },
-    }
-}
 
 /// Parses a size with an optional K/M/G (binary) suffix.
 fn parse_size(text: &str) -> Result<usize> {
@@ -57,16 +42,7 @@ pub fn encrypt(a: &EncryptArgs, out: &Output) -> Result<()> {
             }
             keys.pop().ok_or_else(|| Error::key("no key"))?
         }
-        (None, Some(src)) => {
-            let first = read_secret(src, "secret", out)?;
-            if *src == SecretSource::Prompt {
-                let again = read_secret(src, "secret (again)", out)?;
-                if *first != *again {
-                    return Err(Error::usage("the secrets do not match"));
-                }
-            }
-            Key::from_secret(first.to_vec())
-        }
+        (None, Some(src)) => Key::from_secret(read_new_secret(src, "secret", out)?.to_vec()),
         (None, None) => {
             return Err(Error::usage(
                 "a key is needed: give --key PATH or --secret SOURCE",
@@ -74,7 +50,7 @@ pub fn encrypt(a: &EncryptArgs, out: &Output) -> Result<()> {
         }
         _ => return Err(Error::usage("give only one of --key and --secret")),
     };
-    let payload = read_payload(a.payload.as_deref())?;
+    let payload = read_text_arg(a.payload.as_deref())?;
     let mut header = Map::new();
     if let Some(kid) = a.kid.clone().or_else(|| key.meta.kid.clone()) {
         header.insert("kid".into(), kid.into());
@@ -100,11 +76,7 @@ pub fn encrypt(a: &EncryptArgs, out: &Output) -> Result<()> {
         enc: a.enc.clone(),
         zip: a.zip.is_some(),
         header,
-        serialization: match a.serialization {
-            SerializationArg::Compact => Serialization::Compact,
-            SerializationArg::Flattened => Serialization::Flattened,
-            SerializationArg::General => Serialization::General,
-        },
+        serialization: a.serialization.into(),
         p2c: a.p2c,
     };
     let token = jwe::encrypt(&payload, &key, &opts)?;

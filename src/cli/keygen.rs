@@ -8,22 +8,10 @@ use serde_json::Value;
 use jwtctl::error::{Error, Result};
 use jwtctl::keygen::{self, KeySpec, check_writable, write_key_file};
 use jwtctl::keys::Key;
-use jwtctl::secret::SecretSource;
 
 use super::args::{KeyFormat, KeygenArgs, KtyArg};
-use super::input::read_secret;
+use super::input::read_new_secret;
 use super::output::Output;
-
-fn passphrase(src: &SecretSource, out: &Output) -> Result<zeroize::Zeroizing<Vec<u8>>> {
-    let first = read_secret(src, "passphrase", out)?;
-    if *src == SecretSource::Prompt {
-        let again = read_secret(src, "passphrase (again)", out)?;
-        if *first != *again {
-            return Err(Error::usage("the passphrases do not match"));
-        }
-    }
-    Ok(first)
-}
 
 /// Runs `f` while printing progress dots on a terminal, for slow RSA generation.
 fn with_progress<T>(show: bool, label: &str, f: impl FnOnce() -> T) -> T {
@@ -112,7 +100,7 @@ pub fn run(a: &KeygenArgs, out: &Output) -> Result<()> {
     let pass = a
         .passphrase
         .as_ref()
-        .map(|s| passphrase(s, out))
+        .map(|s| read_new_secret(s, "passphrase", out))
         .transpose()?;
 
     let slow = matches!(spec, KeySpec::Rsa(b) if b >= 4096);

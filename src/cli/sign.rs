@@ -7,29 +7,14 @@ use jwtctl::claims::{ClaimsSpec, build, parse_assignment};
 use jwtctl::crypto::Signer;
 use jwtctl::encoding::{b64url, parse_object_strict};
 use jwtctl::error::{Error, Result};
-use jwtctl::jws::{self, Serialization, SignOptions};
+use jwtctl::jws::{self, SignOptions};
 use jwtctl::keys::{Key, KeyOp, read_limited};
 use jwtctl::time::{parse_time, system_now};
 use jwtctl::verify::check_key_fits;
 
-use super::args::{SerializationArg, SignArgs};
-use super::input::{load_keys, read_stdin_limited};
+use super::args::SignArgs;
+use super::input::{MAX_PAYLOAD, load_keys, read_text_arg};
 use super::output::Output;
-
-/// Payloads and claims files larger than this are refused.
-const MAX_PAYLOAD: u64 = 64 * 1024 * 1024;
-
-fn read_source(arg: &str) -> Result<Vec<u8>> {
-    if arg == "-" {
-        return read_stdin_limited(MAX_PAYLOAD as usize, || {
-            Error::usage("standard input is larger than 64 MiB")
-        });
-    }
-    match arg.strip_prefix('@') {
-        Some(path) => read_limited(std::path::Path::new(path), MAX_PAYLOAD),
-        None => Ok(arg.as_bytes().to_vec()),
-    }
-}
 
 fn pick_key(mut keys: Vec<Key>, is_set: bool, alg: JwsAlg, kid: Option<&str>) -> Result<Key> {
     if !is_set {
@@ -101,13 +86,13 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
         ));
     }
     let (payload, is_claims) = match &a.payload {
-        Some(p) if p.as_os_str() == "-" => (read_source("-")?, false),
-        Some(p) => (read_limited(p, MAX_PAYLOAD)?, false),
+        Some(p) if p.as_os_str() == "-" => (read_text_arg(None)?, false),
+        Some(p) => (read_limited(p, MAX_PAYLOAD as u64)?, false),
         None => {
             let base = match &a.claims_input {
                 None => Map::new(),
                 Some(src) => {
-                    let bytes = read_source(src)?;
+                    let bytes = read_text_arg(Some(src))?;
                     parse_object_strict(bytes.trim_ascii())
                         .map_err(|e| Error::usage(format!("claims must be a JSON object: {e}")))?
                 }
@@ -181,11 +166,7 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
         }
         header.insert(name, value);
     }
-    let serialization = match a.serialization {
-        SerializationArg::Compact => Serialization::Compact,
-        SerializationArg::Flattened => Serialization::Flattened,
-        SerializationArg::General => Serialization::General,
-    };
+    let serialization = a.serialization.into();
     let opts = SignOptions {
         serialization,
         detached: a.detached,
