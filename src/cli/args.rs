@@ -597,23 +597,14 @@ impl UseArg {
 /// JWS and JWE algorithm names keygen accepts.
 fn keygen_alg_names() -> Vec<&'static str> {
     let mut v = verify_alg_names();
-    v.extend([
-        "RSA-OAEP",
-        "RSA-OAEP-256",
-        "RSA-OAEP-384",
-        "RSA-OAEP-512",
-        "ECDH-ES",
-        "ECDH-ES+A128KW",
-        "ECDH-ES+A192KW",
-        "ECDH-ES+A256KW",
-        "A128KW",
-        "A192KW",
-        "A256KW",
-        "A128GCMKW",
-        "A192GCMKW",
-        "A256GCMKW",
-        "dir",
-    ]);
+    // Every JWE key management algorithm has a key to generate, but for the password-based
+    // PBES2 family and the deprecated RSA1_5.
+    v.extend(
+        jwtctl::jwe::KEY_ALGS
+            .iter()
+            .copied()
+            .filter(|a| !a.starts_with("PBES2") && *a != "RSA1_5"),
+    );
     v
 }
 
