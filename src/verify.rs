@@ -285,16 +285,16 @@ impl Verifiers<'_> {
             let verifier = self.verifier(index).map_err(|r| report.fail("key", r))?;
             if check_signature(entry, jws.payload_segment.as_deref(), &payload, verifier) {
                 let key_index = ring.slots.get(index).map_or(usize::MAX, |s| s.key_index);
-                let desc = ring.keys.get(key_index).map(|k| {
-                    let kid = k
-                        .meta
-                        .kid
-                        .as_deref()
-                        .map(|k| format!(" (kid {:?})", crate::sanitize::sanitize(k)))
-                        .unwrap_or_default();
-                    format!("{}{kid}", k.describe())
-                });
                 report.add("signature", Outcome::Pass, || {
+                    let desc = ring.keys.get(key_index).map(|k| {
+                        let kid = k
+                            .meta
+                            .kid
+                            .as_deref()
+                            .map(|k| format!(" (kid {:?})", crate::sanitize::sanitize(k)))
+                            .unwrap_or_default();
+                        format!("{}{kid}", k.describe())
+                    });
                     format!("{alg} signature valid with {}", desc.unwrap_or_default())
                 });
                 return Ok((alg, payload));

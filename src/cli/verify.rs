@@ -296,7 +296,10 @@ fn process_block(
         if raw.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let text = String::from_utf8_lossy(raw);
+        let text = match std::str::from_utf8(raw) {
+            Ok(t) => std::borrow::Cow::Borrowed(t),
+            Err(_) => String::from_utf8_lossy(raw),
+        };
         let (line, valid) =
             batch_line(first + i as u64, &text, verifiers, rules, need_claims, mode);
         total += 1;
