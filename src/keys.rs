@@ -900,12 +900,52 @@ fn rsa_from_jwk(jwk: &Map<String, Value>) -> Result<Key> {
         }
     }
     .map_err(|e| Error::key(format!("invalid RSA private key: {}", ossl_reason(&e))))?;
-    if !present.is_empty() && !rsa.check_key().unwrap_or(false) {
+    if !present.is_empty() && !rsa_consistent(&rsa) {
         return Err(Error::key(
             "invalid RSA private key: members do not form a consistent key",
         ));
     }
     Key::from_private(PKey::from_rsa(rsa).map_err(|e| Error::key(ossl_reason(&e)))?)
+}
+
+/// Cheap consistency checks of an RSA private key with CRT members: n = p·q, d·e ≡ 1 (mod
+/// p−1) and (mod q−1), and the CRT values derived from d. (OpenSSL's `RSA_check_key` also
+/// tests p and q for primality, which costs ~60 ms per load: too much for a one-shot CLI.)
+fn rsa_consistent(rsa: &Rsa<Private>) -> bool {
+    let check = || -> Result<bool, openssl::error::ErrorStack> {
+        let (Some(p), Some(q), Some(dp), Some(dq), Some(qi)) =
+            (rsa.p(), rsa.q(), rsa.dmp1(), rsa.dmq1(), rsa.iqmp())
+        else {
+            return Ok(false);
+        };
+        let mut ctx = BigNumContext::new()?;
+        let one = BigNum::from_u32(1)?;
+        let mut t = BigNum::new()?;
+        t.checked_mul(p, q, &mut ctx)?;
+        if t != *rsa.n() {
+            return Ok(false);
+        }
+        let mut p1 = BigNum::new()?;
+        p1.checked_sub(p, &one)?;
+        let mut q1 = BigNum::new()?;
+        q1.checked_sub(q, &one)?;
+        let mut r = BigNum::new()?;
+        r.nnmod(rsa.d(), &p1, &mut ctx)?;
+        if r != *dp {
+            return Ok(false);
+        }
+        r.nnmod(rsa.d(), &q1, &mut ctx)?;
+        if r != *dq {
+            return Ok(false);
+        }
+        r.mod_mul(rsa.e(), dp, &p1, &mut ctx)?;
+        if r != one {
+            return Ok(false);
+        }
+        r.mod_mul(qi, q, p, &mut ctx)?;
+        Ok(r == one)
+    };
+    check().unwrap_or(false)
 }
 
 fn ec_from_jwk(jwk: &Map<String, Value>) -> Result<Key> {

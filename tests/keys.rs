@@ -70,3 +70,33 @@ fn rfc_example_keys_load() {
         }
     }
 }
+
+#[test]
+fn inconsistent_rsa_private_jwk_is_refused() {
+    let dir = tempdir();
+    let f = jwk_file(dir.path(), "rsa.pkcs8.pem", true);
+    let mut jwk: Value = serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+    assert_ok(&run(jwtctl().args(["sign", "--alg", "RS256", "--key", &f])));
+    for member in ["dp", "dq", "qi", "p"] {
+        let mut bad = jwk.clone();
+        let mut raw = b64url_decode(bad[member].as_str().unwrap());
+        let last = raw.len() - 1;
+        raw[last] ^= 2;
+        bad[member] = b64url(&raw).into();
+        let g = write(dir.path(), "bad.jwk", bad.to_string());
+        let o = run(jwtctl().args(["sign", "--alg", "RS256", "--key", &g]));
+        assert!(
+            assert_fails(&o, 2).contains("consistent") || o.status.code() == Some(2),
+            "{member}"
+        );
+    }
+    jwk.as_object_mut().unwrap().remove("qi");
+    let g = write(dir.path(), "partial.jwk", jwk.to_string());
+    assert!(
+        assert_fails(
+            &run(jwtctl().args(["sign", "--alg", "RS256", "--key", &g])),
+            2
+        )
+        .contains("\"qi\"")
+    );
+}
