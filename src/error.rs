@@ -59,14 +59,6 @@ impl Error {
         }
     }
 
-    /// The rejection, when the error is one.
-    pub fn rejection(&self) -> Option<&Rejection> {
-        match self {
-            Error::Rejected(r) => Some(r),
-            _ => None,
-        }
-    }
-
     /// Shorthand for a usage error.
     pub fn usage(msg: impl Into<String>) -> Self {
         Error::Usage(msg.into())
@@ -301,8 +293,3 @@ impl fmt::Display for Rejection {
 }
 
 impl std::error::Error for Rejection {}
-
-/// Shorthand: a rejected-token error.
-pub fn reject(code: RejectCode, message: impl Into<String>) -> Error {
-    Error::Rejected(Rejection::new(code, message))
-}
