@@ -580,6 +580,16 @@ fn recipients(text: &str) -> Result<Vec<Recipient>, Rejection> {
         let (iv, tag) = (part(&obj, "iv")?, part(&obj, "tag")?);
         let ciphertext_len = part(&obj, "ciphertext")?.len();
         let list: Vec<Map<String, Value>> = match obj.get("recipients") {
+            Some(Value::Array(a)) if a.len() > crate::jws::MAX_PARTIES => {
+                return Err(reject(
+                    RejectCode::LimitExceeded,
+                    format!(
+                        "the JWE has {} recipients; at most {} are tried",
+                        a.len(),
+                        crate::jws::MAX_PARTIES
+                    ),
+                ));
+            }
             Some(Value::Array(a)) if !a.is_empty() => a
                 .iter()
                 .map(|r| {

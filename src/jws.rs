@@ -12,6 +12,10 @@ use crate::error::{Error, RejectCode, Rejection, Result};
 /// Tokens (of any kind) larger than this are rejected before parsing.
 pub const MAX_TOKEN_BYTES: usize = 16 * 1024 * 1024;
 
+/// Signatures of a general JWS (and recipients of a general JWE) beyond which a token is
+/// refused: each one can cost a public-key operation, and real tokens carry a handful.
+pub const MAX_PARTIES: usize = 100;
+
 /// Header parameters registered by RFC 7515/7516/7518; `crit` may not list them.
 const REGISTERED: &[&str] = &[
     "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc",
@@ -294,6 +298,15 @@ fn parse_json(text: &str) -> Result<Token, Rejection> {
         (Some(Value::Array(list)), false) => {
             if list.is_empty() {
                 return Err(malformed("JWS JSON \"signatures\" is empty"));
+            }
+            if list.len() > MAX_PARTIES {
+                return Err(Rejection::new(
+                    RejectCode::LimitExceeded,
+                    format!(
+                        "the JWS has {} signatures; at most {MAX_PARTIES} are checked",
+                        list.len()
+                    ),
+                ));
             }
             let mut sigs = Vec::with_capacity(list.len());
             for (i, s) in list.iter().enumerate() {

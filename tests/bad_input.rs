@@ -100,6 +100,14 @@ fn ten_megabytes_of_junk_on_stdin() {
 }
 
 #[test]
+fn too_many_signatures_are_refused() {
+    let sig = json!({"protected": enc(&json!({"alg": "HS256"})), "signature": "AA"});
+    let t = json!({"payload": "e30", "signatures": vec![sig; 101]});
+    let msg = assert_fails(&verify_stdin(t.to_string()), 1);
+    assert!(msg.contains("at most 100"), "{msg}");
+}
+
+#[test]
 fn bearer_prefix_and_whitespace_are_ignored() {
     let t = sign(&["--alg", "HS256", "--secret", &hmac_secret()]);
     for input in [

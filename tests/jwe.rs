@@ -608,6 +608,15 @@ fn hostile_inputs() {
     ] {
         assert_fails(&decrypt(&["--key", &key("ec-p256.pkcs8.pem")], junk), 1);
     }
+    let many = json!({"protected": "eyJlbmMiOiJBMjU2R0NNIn0", "iv": "AAAAAAAAAAAAAAAA", "ciphertext": "AA", "tag": "AAAAAAAAAAAAAAAAAAAAAA",
+        "recipients": vec![json!({"header": {"alg": "RSA-OAEP"}, "encrypted_key": "AA"}); 101]});
+    assert!(
+        assert_fails(
+            &decrypt(&["--key", &key("rsa.pkcs8.pem")], many.to_string()),
+            1
+        )
+        .contains("at most 100")
+    );
     let big = vec![b'A'; 17 << 20];
     assert_fails(&decrypt(&["--key", &key("ec-p256.pkcs8.pem")], big), 1);
     // A key that cannot decrypt anything: exit 2.
