@@ -227,7 +227,7 @@ impl RejectCode {
         ),
         (
             RejectCode::LimitExceeded,
-            "PBES2 p2c above --max-p2c, plaintext above --max-plaintext, or a token over 16 MiB",
+            "p2c above --max-p2c, plaintext above --max-plaintext, a token over 16 MiB, over 100 signatures or recipients",
         ),
     ];
 }
