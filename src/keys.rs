@@ -623,6 +623,28 @@ fn pem_labels(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Records how a key was stored and names the source in its error message.
+fn with_origin(
+    what: &str,
+    key: Result<Key>,
+    format: &'static str,
+    encrypted: bool,
+    cert_der: Option<Vec<u8>>,
+) -> Result<Key> {
+    match key {
+        Ok(mut k) => {
+            k.origin = KeyOrigin {
+                format,
+                encrypted,
+                cert_der,
+            };
+            Ok(k)
+        }
+        Err(Error::Key(m)) if !m.starts_with(what) => Err(Error::key(format!("{what}: {m}"))),
+        Err(e) => Err(e),
+    }
+}
+
 fn load_pem(text: &str, what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
     let labels = pem_labels(text);
     let has = |l: &str| labels.contains(&l);
@@ -631,21 +653,6 @@ fn load_pem(text: &str, what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
     };
     let pem = text.as_bytes();
     let legacy_encrypted = text.contains("Proc-Type: 4,ENCRYPTED");
-    let with_origin =
-        |key: Result<Key>, format: &'static str, encrypted: bool, cert_der: Option<Vec<u8>>| {
-            key.map(|mut k| {
-                k.origin = KeyOrigin {
-                    format,
-                    encrypted,
-                    cert_der,
-                };
-                k
-            })
-            .map_err(|e| match e {
-                Error::Key(m) if !m.starts_with(what) => Error::key(format!("{what}: {m}")),
-                other => other,
-            })
-        };
     if has("ENCRYPTED PRIVATE KEY")
         || (legacy_encrypted && labels.iter().any(|l| l.ends_with("PRIVATE KEY")))
     {
@@ -664,7 +671,7 @@ fn load_pem(text: &str, what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
         } else {
             "PEM encrypted (legacy)"
         };
-        return with_origin(Key::from_private(pkey), format, true, None);
+        return with_origin(what, Key::from_private(pkey), format, true, None);
     }
     if has("PRIVATE KEY") || has("RSA PRIVATE KEY") || has("EC PRIVATE KEY") {
         let format = if has("PRIVATE KEY") {
@@ -677,18 +684,18 @@ fn load_pem(text: &str, what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
         let key = PKey::private_key_from_pem(pem)
             .map_err(|e| bad("PEM private key", e))
             .and_then(Key::from_private);
-        with_origin(key, format, false, None)
+        with_origin(what, key, format, false, None)
     } else if has("PUBLIC KEY") {
         let key = PKey::public_key_from_pem(pem)
             .map_err(|e| bad("PEM public key", e))
             .and_then(Key::from_public);
-        with_origin(key, "PEM SPKI", false, None)
+        with_origin(what, key, "PEM SPKI", false, None)
     } else if has("RSA PUBLIC KEY") {
         let key = Rsa::public_key_from_pem_pkcs1(pem)
             .and_then(PKey::from_rsa)
             .map_err(|e| bad("PEM RSA public key", e))
             .and_then(Key::from_public);
-        with_origin(key, "PEM PKCS#1 public", false, None)
+        with_origin(what, key, "PEM PKCS#1 public", false, None)
     } else if has("CERTIFICATE") || has("TRUSTED CERTIFICATE") {
         let cert = X509::from_pem(pem).map_err(|e| bad("X.509 certificate", e))?;
         let der = cert.to_der().map_err(|e| bad("X.509 certificate", e))?;
@@ -696,7 +703,7 @@ fn load_pem(text: &str, what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
             .public_key()
             .map_err(|e| bad("X.509 certificate", e))
             .and_then(Key::from_public);
-        with_origin(key, "PEM X.509 certificate", false, Some(der))
+        with_origin(what, key, "PEM X.509 certificate", false, Some(der))
     } else if has("OPENSSH PRIVATE KEY") {
         Err(Error::key(format!(
             "{what}: OpenSSH private keys are not supported; convert with: ssh-keygen -p -m PKCS8 -f FILE"
@@ -724,18 +731,6 @@ fn load_der(der: &[u8], what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
             "{what}: not a key (expected PEM, DER, a JWK or a JWK Set)"
         )));
     }
-    let named =
-        |r: Result<Key>, format: &'static str, encrypted: bool, cert_der: Option<Vec<u8>>| {
-            r.map(|mut k| {
-                k.origin = KeyOrigin {
-                    format,
-                    encrypted,
-                    cert_der,
-                };
-                k
-            })
-            .map_err(|e| Error::key(format!("{what}: {e}")))
-        };
     let head = der.get(..der.len().min(32)).unwrap_or(der);
     if head.windows(PBES2_OID.len()).any(|w| w == PBES2_OID) {
         let Some(pass) = passphrase else {
@@ -748,23 +743,35 @@ fn load_der(der: &[u8], what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
                 "{what}: cannot decrypt the private key (wrong passphrase?)"
             ))
         })?;
-        return named(Key::from_private(pkey), "DER encrypted PKCS#8", true, None);
+        return with_origin(
+            what,
+            Key::from_private(pkey),
+            "DER encrypted PKCS#8",
+            true,
+            None,
+        );
     }
     if let Ok(p) = PKey::private_key_from_der(der) {
-        return named(Key::from_private(p), "DER private key", false, None);
+        return with_origin(what, Key::from_private(p), "DER private key", false, None);
     }
     if let Ok(p) = PKey::public_key_from_der(der) {
-        return named(Key::from_public(p), "DER SPKI", false, None);
+        return with_origin(what, Key::from_public(p), "DER SPKI", false, None);
     }
     if let Ok(p) = Rsa::public_key_from_der_pkcs1(der).and_then(PKey::from_rsa) {
-        return named(Key::from_public(p), "DER PKCS#1 public", false, None);
+        return with_origin(what, Key::from_public(p), "DER PKCS#1 public", false, None);
     }
     if let Ok(cert) = X509::from_der(der) {
         let key = cert
             .public_key()
             .map_err(|e| Error::key(ossl_reason(&e)))
             .and_then(Key::from_public);
-        return named(key, "DER X.509 certificate", false, Some(der.to_vec()));
+        return with_origin(
+            what,
+            key,
+            "DER X.509 certificate",
+            false,
+            Some(der.to_vec()),
+        );
     }
     Err(Error::key(format!(
         "{what}: not a key (DER that is neither a private key, a public key nor a certificate)"

@@ -2,7 +2,7 @@
 
 use serde_json::Map;
 
-use jwtctl::claims::{Report, parse_assignment};
+use jwtctl::claims::Report;
 use jwtctl::error::{Error, RejectCode, Rejection, Result};
 use jwtctl::jwe::{self, DecryptOptions, EncryptOptions};
 use jwtctl::keys::{Key, KeySet};
@@ -52,25 +52,16 @@ pub fn encrypt(a: &EncryptArgs, out: &Output) -> Result<()> {
     };
     let payload = read_text_arg(a.payload.as_deref())?;
     let mut header = Map::new();
-    if let Some(kid) = a.kid.clone().or_else(|| key.meta.kid.clone()) {
-        header.insert("kid".into(), kid.into());
-    }
-    if let Some(c) = &a.cty {
-        header.insert("cty".into(), c.clone().into());
-    }
-    if let Some(t) = &a.typ {
-        header.insert("typ".into(), t.clone().into());
-    }
-    for h in &a.headers {
-        let (name, value) = parse_assignment(h)?;
-        if matches!(
-            name.as_str(),
-            "alg" | "enc" | "zip" | "epk" | "p2c" | "p2s" | "iv" | "tag"
-        ) {
-            return Err(Error::usage(format!("--header cannot set {name:?}")));
-        }
-        header.insert(name, value);
-    }
+    let kid = a.kid.clone().or_else(|| key.meta.kid.clone());
+    let reserved = ["alg", "enc", "zip", "epk", "p2c", "p2s", "iv", "tag"];
+    jwtctl::jws::add_header_members(
+        &mut header,
+        a.typ.as_deref(),
+        kid.as_deref(),
+        a.cty.as_deref(),
+        &a.headers,
+        &reserved,
+    )?;
     let opts = EncryptOptions {
         alg: a.alg.clone(),
         enc: a.enc.clone(),

@@ -142,30 +142,19 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
 
     let mut header = Map::new();
     header.insert("alg".into(), alg_name.into());
-    match (&a.typ, is_claims) {
-        (Some(t), _) => {
-            header.insert("typ".into(), t.clone().into());
-        }
-        (None, true) => {
-            header.insert("typ".into(), "JWT".into());
-        }
-        (None, false) => {}
-    }
-    if let Some(kid) = a.kid.clone().or(key_kid) {
-        header.insert("kid".into(), kid.into());
-    }
-    if let Some(cty) = &a.cty {
-        header.insert("cty".into(), cty.clone().into());
-    }
-    for h in &a.headers {
-        let (name, value) = parse_assignment(h)?;
-        if matches!(name.as_str(), "alg" | "b64") {
-            return Err(Error::usage(format!(
-                "--header cannot set {name:?}; use --alg / --unencoded"
-            )));
-        }
-        header.insert(name, value);
-    }
+    let typ = a
+        .typ
+        .clone()
+        .or_else(|| is_claims.then(|| "JWT".to_string()));
+    let kid = a.kid.clone().or(key_kid);
+    jws::add_header_members(
+        &mut header,
+        typ.as_deref(),
+        kid.as_deref(),
+        a.cty.as_deref(),
+        &a.headers,
+        &["alg", "b64"],
+    )?;
     let serialization = a.serialization.into();
     let opts = SignOptions {
         serialization,
