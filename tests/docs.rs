@@ -2,6 +2,23 @@
 
 use crate::util::*;
 
+/// A readable report of where `now` first differs from the committed text.
+fn first_difference(name: &str, committed: &str, now: &str) -> String {
+    let c: Vec<&str> = committed.lines().collect();
+    let n: Vec<&str> = now.lines().collect();
+    let line = c
+        .iter()
+        .zip(&n)
+        .position(|(a, b)| a != b)
+        .unwrap_or(c.len().min(n.len()));
+    format!(
+        "{name}: differs from line {}\n  committed: {:?}\n  now:       {:?}",
+        line + 1,
+        c.get(line).copied().unwrap_or("<missing>"),
+        n.get(line).copied().unwrap_or("<missing>")
+    )
+}
+
 #[test]
 fn completions_and_man_pages_are_fresh() {
     let dir = tempdir();
@@ -18,17 +35,7 @@ fn completions_and_man_pages_are_fresh() {
             let committed = std::fs::read_to_string(root.join(&rel)).unwrap_or_default();
             count += 1;
             if fresh != committed {
-                let line = fresh
-                    .lines()
-                    .zip(committed.lines())
-                    .position(|(a, b)| a != b)
-                    .unwrap_or(0);
-                stale.push(format!(
-                    "{rel}: differs from line {}\n  committed: {:?}\n  generated: {:?}",
-                    line + 1,
-                    committed.lines().nth(line).unwrap_or("<missing>"),
-                    fresh.lines().nth(line).unwrap_or("<missing>")
-                ));
+                stale.push(first_difference(&rel, &committed, &fresh));
             }
         }
     }
@@ -104,17 +111,7 @@ fn help_snapshots() {
         }
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
         if committed != help {
-            let line = help
-                .lines()
-                .zip(committed.lines())
-                .position(|(a, b)| a != b)
-                .unwrap_or(0);
-            stale.push(format!(
-                "{name}: line {}\n  committed: {:?}\n  now:       {:?}",
-                line + 1,
-                committed.lines().nth(line).unwrap_or("<missing>"),
-                help.lines().nth(line).unwrap_or("<missing>")
-            ));
+            stale.push(first_difference(&name, &committed, &help));
         }
     }
     assert!(
