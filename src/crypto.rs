@@ -8,8 +8,9 @@
 //!   `ParsedPublicKey`), parsed once per key: jsonwebtoken's verifiers hand aws-lc the raw key
 //!   bytes on every call, which re-parses the key for each token (measured: RS256 batch
 //!   verification at 0.72 of `openssl speed`).
-//! * josekit (OpenSSL): ES512, ES256K, and EdDSA/Ed448 with an Ed448 key — algorithms
-//!   jsonwebtoken 11 does not have.
+//! * aws-lc-rs directly: ES512 and ES256K, which jsonwebtoken 11 does not have (the same
+//!   library computes them, so one-shot runs never start OpenSSL for them).
+//! * josekit (OpenSSL): EdDSA/Ed448 with an Ed448 key, which aws-lc does not have.
 //! * OpenSSL directly: RSA keys under 2048 bits, accepted only with `--allow-weak-key`, since
 //!   both aws-lc and josekit refuse them.
 
@@ -30,6 +31,8 @@ use crate::keys::{Key, KeyType, OkpCurve, ossl_reason};
 pub enum Backend {
     /// jsonwebtoken with aws-lc-rs.
     JsonWebToken(Algorithm),
+    /// aws-lc-rs's ECDSA directly (ES512, ES256K).
+    AwsLcEcdsa,
     /// josekit with OpenSSL.
     Josekit,
     /// OpenSSL directly (legacy RSA keys under 2048 bits).
@@ -56,7 +59,8 @@ pub fn backend(alg: JwsAlg, key: &Key) -> Backend {
         EdDSA | Ed25519 if key.key_type() == KeyType::Okp(OkpCurve::Ed25519) => {
             jwt(Algorithm::EdDSA)
         }
-        ES512 | ES256K | EdDSA | Ed25519 | Ed448 => Backend::Josekit,
+        ES512 | ES256K => Backend::AwsLcEcdsa,
+        EdDSA | Ed25519 | Ed448 => Backend::Josekit,
     }
 }
 
@@ -65,6 +69,7 @@ pub struct Signer(SignerImpl);
 
 enum SignerImpl {
     Jwt(Box<dyn JwtSigner>),
+    Ecdsa(Box<aws_lc_rs::signature::EcdsaKeyPair>),
     Jose(Box<dyn josekit::jws::JwsSigner>),
     Openssl(JwsAlg, PKey<Private>),
 }
@@ -113,26 +118,24 @@ impl Signer {
                     (DEFAULT_PROVIDER.signer_factory)(&a, &ek).map_err(|e| jwt_err(alg, e))?,
                 )
             }
+            Backend::AwsLcEcdsa => {
+                use aws_lc_rs::signature as sig;
+                let params = if alg == JwsAlg::ES512 {
+                    &sig::ECDSA_P521_SHA512_FIXED_SIGNING
+                } else {
+                    &sig::ECDSA_P256K1_SHA256_FIXED_SIGNING
+                };
+                let pair = sig::EcdsaKeyPair::from_pkcs8(params, &key.pkcs8_der()?)
+                    .map_err(|e| Error::key(format!("{alg}: the key cannot be used: {e}")))?;
+                SignerImpl::Ecdsa(Box::new(pair))
+            }
             Backend::Josekit => {
                 let der = key.pkcs8_der()?;
-                let s: Box<dyn josekit::jws::JwsSigner> = match alg {
-                    JwsAlg::ES512 => Box::new(
-                        josekit::jws::ES512
-                            .signer_from_der(&*der)
-                            .map_err(|e| jose_err(alg, e))?,
-                    ),
-                    JwsAlg::ES256K => Box::new(
-                        josekit::jws::ES256K
-                            .signer_from_der(&*der)
-                            .map_err(|e| jose_err(alg, e))?,
-                    ),
-                    _ => Box::new(
-                        josekit::jws::EdDSA
-                            .signer_from_der(&*der)
-                            .map_err(|e| jose_err(alg, e))?,
-                    ),
-                };
-                SignerImpl::Jose(s)
+                SignerImpl::Jose(Box::new(
+                    josekit::jws::EdDSA
+                        .signer_from_der(&*der)
+                        .map_err(|e| jose_err(alg, e))?,
+                ))
             }
             Backend::OpensslRsa => {
                 let p = key
@@ -149,6 +152,10 @@ impl Signer {
         match &self.0 {
             SignerImpl::Jwt(s) => s
                 .try_sign(input)
+                .map_err(|e| Error::key(format!("signing failed: {e}"))),
+            SignerImpl::Ecdsa(pair) => pair
+                .sign(&aws_lc_rs::rand::SystemRandom::new(), input)
+                .map(|sig| sig.as_ref().to_vec())
                 .map_err(|e| Error::key(format!("signing failed: {e}"))),
             SignerImpl::Jose(s) => s
                 .sign(input)
@@ -186,7 +193,7 @@ impl Verifier {
                     key.secret().unwrap_or_default(),
                 )))
             }
-            Backend::JsonWebToken(_) => {
+            Backend::JsonWebToken(_) | Backend::AwsLcEcdsa => {
                 let params: &'static dyn sig::VerificationAlgorithm = match alg {
                     JwsAlg::RS256 => &sig::RSA_PKCS1_2048_8192_SHA256,
                     JwsAlg::RS384 => &sig::RSA_PKCS1_2048_8192_SHA384,
@@ -196,6 +203,8 @@ impl Verifier {
                     JwsAlg::PS512 => &sig::RSA_PSS_2048_8192_SHA512,
                     JwsAlg::ES256 => &sig::ECDSA_P256_SHA256_FIXED,
                     JwsAlg::ES384 => &sig::ECDSA_P384_SHA384_FIXED,
+                    JwsAlg::ES512 => &sig::ECDSA_P521_SHA512_FIXED,
+                    JwsAlg::ES256K => &sig::ECDSA_P256K1_SHA256_FIXED,
                     _ => &sig::ED25519,
                 };
                 let der = if key.key_type() == KeyType::Okp(OkpCurve::Ed25519) {
@@ -208,27 +217,11 @@ impl Verifier {
                     .map_err(|e| Error::key(format!("{alg}: the key cannot be used: {e}")))?;
                 VerifierImpl::Parsed(parsed)
             }
-            Backend::Josekit => {
-                let der = key.spki_der()?;
-                let v: Box<dyn josekit::jws::JwsVerifier> = match alg {
-                    JwsAlg::ES512 => Box::new(
-                        josekit::jws::ES512
-                            .verifier_from_der(&der)
-                            .map_err(|e| jose_err(alg, e))?,
-                    ),
-                    JwsAlg::ES256K => Box::new(
-                        josekit::jws::ES256K
-                            .verifier_from_der(&der)
-                            .map_err(|e| jose_err(alg, e))?,
-                    ),
-                    _ => Box::new(
-                        josekit::jws::EdDSA
-                            .verifier_from_der(&der)
-                            .map_err(|e| jose_err(alg, e))?,
-                    ),
-                };
-                VerifierImpl::Jose(v)
-            }
+            Backend::Josekit => VerifierImpl::Jose(Box::new(
+                josekit::jws::EdDSA
+                    .verifier_from_der(key.spki_der()?)
+                    .map_err(|e| jose_err(alg, e))?,
+            )),
             Backend::OpensslRsa => VerifierImpl::Openssl(alg, key.public_pkey()?),
         };
         Ok(Verifier(imp))

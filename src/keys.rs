@@ -1,7 +1,10 @@
 //! The one key loader. Every key jwtctl uses — PEM (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1,
 //! SPKI, X.509 certificates), DER, JWK, JWK Sets and raw secrets — becomes a [`Key`] here, its
-//! format sniffed from the content, never from the file name. OpenSSL parses and validates the
-//! ASN.1 and curve points; the rest of jwtctl sees only [`Key`].
+//! format sniffed from the content, never from the file name. SPKI/PKCS#8 keys and public JWKs
+//! of the algorithms aws-lc computes take a fast path that never starts OpenSSL ([`native`]);
+//! OpenSSL parses and validates everything else. The rest of jwtctl sees only [`Key`].
+
+mod native;
 
 use std::fmt;
 use std::path::Path;
@@ -179,6 +182,8 @@ enum Material {
     Private(PKey<Private>),
     Public(PKey<Public>),
     Secret(Zeroizing<Vec<u8>>),
+    /// Loaded by the fast path: DER only, no OpenSSL object unless one is asked for.
+    Der(native::DerKey),
 }
 
 /// A loaded key: its material, its type and any JWK metadata.
@@ -246,6 +251,15 @@ impl Key {
         })
     }
 
+    fn from_der_key((kty, der): (KeyType, native::DerKey)) -> Key {
+        Key {
+            material: Material::Der(der),
+            kty,
+            meta: KeyMeta::default(),
+            origin: KeyOrigin::default(),
+        }
+    }
+
     /// A key from an OpenSSL public key.
     pub fn from_public(pkey: PKey<Public>) -> Result<Key> {
         let kty = classify(pkey.id(), pkey.ec_key().ok().as_ref())?;
@@ -264,7 +278,11 @@ impl Key {
 
     /// True when the key holds private (or secret) material.
     pub fn is_private(&self) -> bool {
-        !matches!(self.material, Material::Public(_))
+        match &self.material {
+            Material::Public(_) => false,
+            Material::Der(d) => d.pkcs8.is_some(),
+            Material::Private(_) | Material::Secret(_) => true,
+        }
     }
 
     /// Size in bits: the RSA modulus, the curve order, or the secret length.
@@ -272,6 +290,7 @@ impl Key {
         match &self.material {
             Material::Private(p) => p.bits(),
             Material::Public(p) => p.bits(),
+            Material::Der(d) => d.bits,
             Material::Secret(s) => u32::try_from(s.len().saturating_mul(8)).unwrap_or(u32::MAX),
         }
     }
@@ -302,6 +321,7 @@ impl Key {
     pub fn private_pkey(&self) -> Option<&PKey<Private>> {
         match &self.material {
             Material::Private(p) => Some(p),
+            Material::Der(d) => d.openssl_private(),
             _ => None,
         }
     }
@@ -311,6 +331,7 @@ impl Key {
         let der = match &self.material {
             Material::Private(p) => p.public_key_to_der(),
             Material::Public(p) => p.public_key_to_der(),
+            Material::Der(d) => return Ok(d.spki.clone()),
             Material::Secret(_) => return Err(Error::key("a secret has no public key")),
         };
         der.map_err(|e| Error::key(format!("cannot encode public key: {}", ossl_reason(&e))))
@@ -325,8 +346,21 @@ impl Key {
         }
     }
 
+    /// The key bytes of a fast-path key's SubjectPublicKeyInfo.
+    fn der_public(&self) -> Option<&[u8]> {
+        match &self.material {
+            Material::Der(d) => native::spki_parts(&d.spki).map(|(_, key)| key),
+            _ => None,
+        }
+    }
+
     /// RSA modulus and public exponent (big-endian bytes).
     pub fn rsa_components(&self) -> Result<(Vec<u8>, Vec<u8>)> {
+        if let Some(key) = self.der_public() {
+            return native::rsa_parts(key)
+                .map(|(n, e)| (n.to_vec(), e.to_vec()))
+                .ok_or_else(|| Error::key("not an RSA key"));
+        }
         let rsa = self
             .public_pkey()?
             .rsa()
@@ -336,6 +370,9 @@ impl Key {
 
     /// The EC public point, uncompressed (`04 || x || y`).
     pub fn ec_point(&self) -> Result<Vec<u8>> {
+        if let (Some(point), KeyType::Ec(_)) = (self.der_public(), self.kty) {
+            return Ok(point.to_vec());
+        }
         let ec = self
             .public_pkey()?
             .ec_key()
@@ -348,6 +385,9 @@ impl Key {
 
     /// The raw public key of an OKP key.
     pub fn okp_public(&self) -> Result<Vec<u8>> {
+        if let (Some(raw), KeyType::Okp(_)) = (self.der_public(), self.kty) {
+            return Ok(raw.to_vec());
+        }
         self.public_pkey()?
             .raw_public_key()
             .map_err(|e| Error::key(format!("not an OKP key: {}", ossl_reason(&e))))
@@ -355,6 +395,12 @@ impl Key {
 
     /// The private key as unencrypted PKCS#8 DER.
     pub fn pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>> {
+        if let Material::Der(native::DerKey {
+            pkcs8: Some(der), ..
+        }) = &self.material
+        {
+            return Ok(der.clone());
+        }
         let p = self
             .private_pkey()
             .ok_or_else(|| Error::key(format!("a {} cannot sign", self.describe())))?;
@@ -365,6 +411,14 @@ impl Key {
 
     /// The RSA private key as PKCS#1 DER (what aws-lc's `RsaKeyPair::from_der` reads).
     pub fn rsa_pkcs1_der(&self) -> Result<Zeroizing<Vec<u8>>> {
+        if let Material::Der(native::DerKey {
+            pkcs8: Some(der), ..
+        }) = &self.material
+        {
+            if let (KeyType::Rsa, Some(inner)) = (self.kty, native::pkcs8_inner(der)) {
+                return Ok(Zeroizing::new(inner.to_vec()));
+            }
+        }
         let p = self
             .private_pkey()
             .ok_or_else(|| Error::key(format!("a {} cannot sign", self.describe())))?;
@@ -673,6 +727,23 @@ fn load_pem(text: &str, what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
         };
         return with_origin(what, Key::from_private(pkey), format, true, None);
     }
+    if let [label @ ("PRIVATE KEY" | "PUBLIC KEY")] = labels.as_slice() {
+        let fast = native::pem_block(text, label).and_then(|der| {
+            if *label == "PRIVATE KEY" {
+                native::from_pkcs8(&der)
+            } else {
+                native::from_spki(&der)
+            }
+        });
+        if let Some(parts) = fast {
+            let format = if *label == "PRIVATE KEY" {
+                "PEM PKCS#8"
+            } else {
+                "PEM SPKI"
+            };
+            return with_origin(what, Ok(Key::from_der_key(parts)), format, false, None);
+        }
+    }
     if has("PRIVATE KEY") || has("RSA PRIVATE KEY") || has("EC PRIVATE KEY") {
         let format = if has("PRIVATE KEY") {
             "PEM PKCS#8"
@@ -750,6 +821,13 @@ fn load_der(der: &[u8], what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
             true,
             None,
         );
+    }
+    if let Some(parts) = native::from_pkcs8(der) {
+        let key = Ok(Key::from_der_key(parts));
+        return with_origin(what, key, "DER private key", false, None);
+    }
+    if let Some(parts) = native::from_spki(der) {
+        return with_origin(what, Ok(Key::from_der_key(parts)), "DER SPKI", false, None);
     }
     if let Ok(p) = PKey::private_key_from_der(der) {
         return with_origin(what, Key::from_private(p), "DER private key", false, None);
@@ -885,6 +963,9 @@ fn rsa_from_jwk(jwk: &Map<String, Value>) -> Result<Key> {
         ));
     }
     let Some(d) = member(jwk, "d")? else {
+        if let Some(parts) = native::public(KeyType::Rsa, &crate::der::rsa_public_key(&n, &e)) {
+            return Ok(Key::from_der_key(parts));
+        }
         let rsa = Rsa::from_public_components(bn(&n)?, bn(&e)?)
             .map_err(|e| Error::key(ossl_reason(&e)))?;
         return Key::from_public(PKey::from_rsa(rsa).map_err(|e| Error::key(ossl_reason(&e)))?);
@@ -967,6 +1048,12 @@ fn ec_from_jwk(jwk: &Map<String, Value>) -> Result<Key> {
     let y = required(jwk, "y", "EC")?;
     exact_len(&x, "x", crv.field_len(), crv.name())?;
     exact_len(&y, "y", crv.field_len(), crv.name())?;
+    if !jwk.contains_key("d") {
+        let point = [&[4u8][..], &x, &y].concat();
+        if let Some(parts) = native::public(KeyType::Ec(crv), &point) {
+            return Ok(Key::from_der_key(parts));
+        }
+    }
     let group = EcGroup::from_curve_name(crv.nid()).map_err(|e| Error::key(ossl_reason(&e)))?;
     let public =
         EcKey::from_public_key_affine_coordinates(&group, &*bn(&x)?, &*bn(&y)?).map_err(|_| {
@@ -1003,6 +1090,9 @@ fn okp_from_jwk(jwk: &Map<String, Value>) -> Result<Key> {
     let x = required(jwk, "x", "OKP")?;
     exact_len(&x, "x", crv.key_len(), crv.name())?;
     let Some(d) = member(jwk, "d")? else {
+        if let Some(parts) = native::public(KeyType::Okp(crv), &x) {
+            return Ok(Key::from_der_key(parts));
+        }
         let p = PKey::public_key_from_raw_bytes(&x, crv.id())
             .map_err(|e| Error::key(format!("invalid \"x\": {}", ossl_reason(&e))))?;
         return Key::from_public(p);

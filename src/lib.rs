@@ -8,6 +8,7 @@
 pub mod alg;
 pub mod claims;
 pub mod crypto;
+pub mod der;
 pub mod encoding;
 pub mod error;
 pub mod inspect;

@@ -1,0 +1,248 @@
+//! The key loader's fast path: SPKI and PKCS#8 keys (PEM or DER) and public JWKs of the
+//! algorithms aws-lc computes — RSA 2048–8192, P-256, P-384, P-521, secp256k1, Ed25519 — are
+//! parsed and validated by aws-lc without touching OpenSSL. OpenSSL 3's start-up
+//! (configuration, providers, PEM decoders and DER encoders) costs about 4 ms on a first call,
+//! more than a whole one-shot `verify` should. A key this path does not recognise returns
+//! `None` and goes to the OpenSSL path, which reads every format and words the errors.
+
+use std::sync::OnceLock;
+
+use aws_lc_rs::encoding::AsDer;
+use aws_lc_rs::signature::{self as sig, KeyPair};
+use openssl::pkey::{PKey, Private};
+use zeroize::Zeroizing;
+
+use super::{EcCurve, KeyType, OkpCurve};
+use crate::der::{self, Reader, tag};
+
+/// rsaEncryption (1.2.840.113549.1.1.1).
+const OID_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+/// id-ecPublicKey (1.2.840.10045.2.1).
+const OID_EC: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+/// id-Ed25519 (1.3.101.112).
+const OID_ED25519: &[u8] = &[0x2b, 0x65, 0x70];
+
+fn curve_oid(c: EcCurve) -> &'static [u8] {
+    match c {
+        EcCurve::P256 => &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07],
+        EcCurve::P384 => &[0x2b, 0x81, 0x04, 0x00, 0x22],
+        EcCurve::P521 => &[0x2b, 0x81, 0x04, 0x00, 0x23],
+        EcCurve::Secp256k1 => &[0x2b, 0x81, 0x04, 0x00, 0x0a],
+    }
+}
+
+/// A key held as DER: the public key as SubjectPublicKeyInfo and, for a private key, its
+/// PKCS#8. An OpenSSL handle is made only if something asks for one (a private JWK export,
+/// say), never on the sign/verify path.
+pub(super) struct DerKey {
+    /// SubjectPublicKeyInfo, as aws-lc re-encodes it (uncompressed EC points).
+    pub spki: Vec<u8>,
+    /// Unencrypted PKCS#8, for private keys.
+    pub pkcs8: Option<Zeroizing<Vec<u8>>>,
+    /// Size in bits, as OpenSSL reports it.
+    pub bits: u32,
+    /// The OpenSSL private key, made on first request.
+    pub openssl: OnceLock<Option<PKey<Private>>>,
+}
+
+impl DerKey {
+    /// The private key as OpenSSL's, parsed from the PKCS#8 on first use.
+    pub fn openssl_private(&self) -> Option<&PKey<Private>> {
+        self.openssl
+            .get_or_init(|| {
+                let der = self.pkcs8.as_ref()?;
+                PKey::private_key_from_der(der).ok()
+            })
+            .as_ref()
+    }
+}
+
+/// The type and the key bytes of a SubjectPublicKeyInfo: the RSAPublicKey DER, the
+/// uncompressed EC point or the raw Ed25519 key. `None` for anything else.
+pub(super) fn spki_parts(spki: &[u8]) -> Option<(KeyType, &[u8])> {
+    let mut seq = der::whole(spki, tag::SEQUENCE)?;
+    let alg = seq.expect(tag::SEQUENCE)?;
+    let key = seq.bit_string()?;
+    if !seq.is_empty() {
+        return None;
+    }
+    let kty = algorithm(alg)?;
+    let fits = match kty {
+        KeyType::Ec(c) => key.len() == 1 + 2 * c.field_len() && key.first() == Some(&4),
+        KeyType::Okp(c) => key.len() == c.key_len(),
+        _ => true,
+    };
+    fits.then_some((kty, key))
+}
+
+/// The key type named by an AlgorithmIdentifier's contents.
+fn algorithm(contents: &[u8]) -> Option<KeyType> {
+    let mut r = Reader::new(contents);
+    let oid = r.expect(tag::OID)?;
+    let kty = if oid == OID_RSA {
+        r.expect(tag::NULL)?.is_empty().then_some(KeyType::Rsa)?
+    } else if oid == OID_EC {
+        let curve = r.expect(tag::OID)?;
+        [
+            EcCurve::P256,
+            EcCurve::P384,
+            EcCurve::P521,
+            EcCurve::Secp256k1,
+        ]
+        .into_iter()
+        .find(|&c| curve_oid(c) == curve)
+        .map(KeyType::Ec)?
+    } else if oid == OID_ED25519 {
+        KeyType::Okp(OkpCurve::Ed25519)
+    } else {
+        return None;
+    };
+    r.is_empty().then_some(kty)
+}
+
+/// RSA modulus and public exponent from an RSAPublicKey.
+pub(super) fn rsa_parts(rsa_public_key: &[u8]) -> Option<(&[u8], &[u8])> {
+    let mut seq = der::whole(rsa_public_key, tag::SEQUENCE)?;
+    let n = seq.unsigned()?;
+    let e = seq.unsigned()?;
+    seq.is_empty().then_some((n, e))
+}
+
+/// The private key inside a PKCS#8 (for RSA: the PKCS#1 RSAPrivateKey).
+pub(super) fn pkcs8_inner(pkcs8: &[u8]) -> Option<&[u8]> {
+    pkcs8_parts(pkcs8).map(|(_, inner)| inner)
+}
+
+fn pkcs8_parts(pkcs8: &[u8]) -> Option<(KeyType, &[u8])> {
+    let mut seq = der::whole(pkcs8, tag::SEQUENCE)?;
+    if !matches!(seq.unsigned()?, [0] | [1]) {
+        return None;
+    }
+    let kty = algorithm(seq.expect(tag::SEQUENCE)?)?;
+    let inner = seq.expect(tag::OCTET_STRING)?;
+    seq.optional(0xa0); // attributes
+    seq.optional(0x81); // v2 public key
+    seq.is_empty().then_some((kty, inner))
+}
+
+/// OpenSSL's `EVP_PKEY_bits` for the key, so descriptions read the same whichever path
+/// loaded it.
+fn bits(kty: KeyType, key: &[u8]) -> Option<u32> {
+    Some(match kty {
+        KeyType::Rsa => der::bit_len(rsa_parts(key)?.0),
+        KeyType::Ec(EcCurve::P384) => 384,
+        KeyType::Ec(EcCurve::P521) => 521,
+        KeyType::Ec(_) => 256,
+        KeyType::Okp(_) => 253,
+        KeyType::Oct => return None,
+    })
+}
+
+fn verification_alg(kty: KeyType) -> Option<&'static dyn sig::VerificationAlgorithm> {
+    Some(match kty {
+        KeyType::Rsa => &sig::RSA_PKCS1_2048_8192_SHA256,
+        KeyType::Ec(EcCurve::P256) => &sig::ECDSA_P256_SHA256_FIXED,
+        KeyType::Ec(EcCurve::P384) => &sig::ECDSA_P384_SHA384_FIXED,
+        KeyType::Ec(EcCurve::P521) => &sig::ECDSA_P521_SHA512_FIXED,
+        KeyType::Ec(EcCurve::Secp256k1) => &sig::ECDSA_P256K1_SHA256_FIXED,
+        KeyType::Okp(OkpCurve::Ed25519) => &sig::ED25519,
+        _ => return None,
+    })
+}
+
+/// Checks aws-lc's re-encoded SubjectPublicKeyInfo and builds the key. RSA outside
+/// 2048–8192 bits is left to the OpenSSL path, which handles `--allow-weak-key`.
+fn finish(
+    want: KeyType,
+    spki: Vec<u8>,
+    pkcs8: Option<Zeroizing<Vec<u8>>>,
+) -> Option<(KeyType, DerKey)> {
+    let (kty, key) = spki_parts(&spki)?;
+    let bits = bits(kty, key)?;
+    if kty != want || (kty == KeyType::Rsa && !(2048..=8192).contains(&bits)) {
+        return None;
+    }
+    Some((
+        kty,
+        DerKey {
+            spki,
+            pkcs8,
+            bits,
+            openssl: OnceLock::new(),
+        },
+    ))
+}
+
+/// A public key of type `kty` from bytes aws-lc reads: a SubjectPublicKeyInfo, an
+/// RSAPublicKey, an uncompressed EC point or a raw Ed25519 key.
+pub(super) fn public(kty: KeyType, bytes: &[u8]) -> Option<(KeyType, DerKey)> {
+    let parsed = sig::UnparsedPublicKey::new(verification_alg(kty)?, bytes)
+        .parse()
+        .ok()?;
+    let spki = parsed.as_der().ok()?.as_ref().to_vec();
+    finish(kty, spki, None)
+}
+
+/// A public key from DER SubjectPublicKeyInfo.
+pub(super) fn from_spki(spki: &[u8]) -> Option<(KeyType, DerKey)> {
+    let (kty, _) = spki_parts(spki)?;
+    public(kty, spki)
+}
+
+/// A private key from unencrypted DER PKCS#8. aws-lc checks it (RSA component consistency,
+/// the EC scalar against the curve and any embedded public point) and derives the public key.
+pub(super) fn from_pkcs8(pkcs8: &[u8]) -> Option<(KeyType, DerKey)> {
+    let (kty, _) = pkcs8_parts(pkcs8)?;
+    let spki = match kty {
+        KeyType::Rsa => sig::RsaKeyPair::from_pkcs8(pkcs8)
+            .ok()?
+            .public_key()
+            .as_der()
+            .ok()?
+            .as_ref()
+            .to_vec(),
+        KeyType::Ec(c) => {
+            let alg = match c {
+                EcCurve::P256 => &sig::ECDSA_P256_SHA256_FIXED_SIGNING,
+                EcCurve::P384 => &sig::ECDSA_P384_SHA384_FIXED_SIGNING,
+                EcCurve::P521 => &sig::ECDSA_P521_SHA512_FIXED_SIGNING,
+                EcCurve::Secp256k1 => &sig::ECDSA_P256K1_SHA256_FIXED_SIGNING,
+            };
+            sig::EcdsaKeyPair::from_pkcs8(alg, pkcs8)
+                .ok()?
+                .public_key()
+                .as_der()
+                .ok()?
+                .as_ref()
+                .to_vec()
+        }
+        KeyType::Okp(OkpCurve::Ed25519) => sig::Ed25519KeyPair::from_pkcs8_maybe_unchecked(pkcs8)
+            .ok()?
+            .public_key()
+            .as_der()
+            .ok()?
+            .as_ref()
+            .to_vec(),
+        _ => return None,
+    };
+    finish(kty, spki, Some(Zeroizing::new(pkcs8.to_vec())))
+}
+
+/// The DER inside a PEM file holding exactly one block labelled `label` (RFC 7468; text
+/// outside the block is allowed). `None` for anything else, including headers.
+pub(super) fn pem_block(text: &str, label: &str) -> Option<Zeroizing<Vec<u8>>> {
+    use base64::Engine;
+    let begin = format!("-----BEGIN {label}-----");
+    let end = format!("-----END {label}-----");
+    let (_, after) = text.split_once(&begin)?;
+    let (body, rest) = after.split_once(&end)?;
+    if rest.contains("-----BEGIN ") || body.contains(':') {
+        return None;
+    }
+    let compact: Zeroizing<String> =
+        Zeroizing::new(body.chars().filter(|c| !c.is_ascii_whitespace()).collect());
+    base64::engine::general_purpose::STANDARD
+        .decode(compact.as_bytes())
+        .ok()
+        .map(Zeroizing::new)
+}
