@@ -16,6 +16,7 @@ mod docs;
 mod inspect;
 mod jwe;
 mod jwks;
+mod key_paths;
 mod keygen;
 mod keys;
 mod readme;
