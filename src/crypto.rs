@@ -10,9 +10,8 @@
 //!   verification at 0.72 of `openssl speed`).
 //! * aws-lc-rs directly: ES512 and ES256K, which jsonwebtoken 11 does not have (the same
 //!   library computes them, so one-shot runs never start OpenSSL for them).
-//! * josekit (OpenSSL): EdDSA/Ed448 with an Ed448 key, which aws-lc does not have.
-//! * OpenSSL directly: RSA keys under 2048 bits, accepted only with `--allow-weak-key`, since
-//!   both aws-lc and josekit refuse them.
+//! * OpenSSL directly: EdDSA/Ed448 with an Ed448 key, which aws-lc does not have, and RSA keys
+//!   under 2048 bits, accepted only with `--allow-weak-key`, since aws-lc refuses them.
 
 use jsonwebtoken::crypto::JwtSigner;
 use jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER;
@@ -33,10 +32,8 @@ pub enum Backend {
     JsonWebToken(Algorithm),
     /// aws-lc-rs's ECDSA directly (ES512, ES256K).
     AwsLcEcdsa,
-    /// josekit with OpenSSL.
-    Josekit,
-    /// OpenSSL directly (legacy RSA keys under 2048 bits).
-    OpensslRsa,
+    /// OpenSSL directly (Ed448, legacy RSA keys under 2048 bits).
+    Openssl,
 }
 
 /// The one table: `alg` (with the key, for EdDSA's curve and RSA's size) to a backend.
@@ -47,7 +44,7 @@ pub fn backend(alg: JwsAlg, key: &Key) -> Backend {
         HS256 => jwt(Algorithm::HS256),
         HS384 => jwt(Algorithm::HS384),
         HS512 => jwt(Algorithm::HS512),
-        RS256 | RS384 | RS512 | PS256 | PS384 | PS512 if key.bits() < 2048 => Backend::OpensslRsa,
+        RS256 | RS384 | RS512 | PS256 | PS384 | PS512 if key.bits() < 2048 => Backend::Openssl,
         RS256 => jwt(Algorithm::RS256),
         RS384 => jwt(Algorithm::RS384),
         RS512 => jwt(Algorithm::RS512),
@@ -60,7 +57,7 @@ pub fn backend(alg: JwsAlg, key: &Key) -> Backend {
             jwt(Algorithm::EdDSA)
         }
         ES512 | ES256K => Backend::AwsLcEcdsa,
-        EdDSA | Ed25519 | Ed448 => Backend::Josekit,
+        EdDSA | Ed25519 | Ed448 => Backend::Openssl,
     }
 }
 
@@ -70,7 +67,6 @@ pub struct Signer(SignerImpl);
 enum SignerImpl {
     Jwt(Box<dyn JwtSigner>),
     Ecdsa(Box<aws_lc_rs::signature::EcdsaKeyPair>),
-    Jose(Box<dyn josekit::jws::JwsSigner>),
     Openssl(JwsAlg, PKey<Private>),
 }
 
@@ -80,26 +76,24 @@ pub struct Verifier(VerifierImpl);
 enum VerifierImpl {
     Hmac(Box<aws_lc_rs::hmac::Key>),
     Parsed(aws_lc_rs::signature::ParsedPublicKey),
-    Jose(Box<dyn josekit::jws::JwsVerifier>),
     Openssl(JwsAlg, PKey<Public>),
-}
-
-fn jose_err(alg: JwsAlg, e: josekit::JoseError) -> Error {
-    Error::key(format!("{alg}: the key cannot be used: {e}"))
 }
 
 fn jwt_err(alg: JwsAlg, e: jsonwebtoken::errors::Error) -> Error {
     Error::key(format!("{alg}: the key cannot be used: {e}"))
 }
 
-fn rsa_params(alg: JwsAlg) -> (MessageDigest, bool) {
+/// OpenSSL's digest and padding for `alg`: no digest for EdDSA (Ed448 hashes internally),
+/// PSS padding for PS*.
+fn openssl_params(alg: JwsAlg) -> (Option<MessageDigest>, bool) {
     match alg {
-        JwsAlg::RS384 => (MessageDigest::sha384(), false),
-        JwsAlg::RS512 => (MessageDigest::sha512(), false),
-        JwsAlg::PS256 => (MessageDigest::sha256(), true),
-        JwsAlg::PS384 => (MessageDigest::sha384(), true),
-        JwsAlg::PS512 => (MessageDigest::sha512(), true),
-        _ => (MessageDigest::sha256(), false),
+        JwsAlg::EdDSA | JwsAlg::Ed25519 | JwsAlg::Ed448 => (None, false),
+        JwsAlg::RS384 => (Some(MessageDigest::sha384()), false),
+        JwsAlg::RS512 => (Some(MessageDigest::sha512()), false),
+        JwsAlg::PS256 => (Some(MessageDigest::sha256()), true),
+        JwsAlg::PS384 => (Some(MessageDigest::sha384()), true),
+        JwsAlg::PS512 => (Some(MessageDigest::sha512()), true),
+        _ => (Some(MessageDigest::sha256()), false),
     }
 }
 
@@ -129,15 +123,7 @@ impl Signer {
                     .map_err(|e| Error::key(format!("{alg}: the key cannot be used: {e}")))?;
                 SignerImpl::Ecdsa(Box::new(pair))
             }
-            Backend::Josekit => {
-                let der = key.pkcs8_der()?;
-                SignerImpl::Jose(Box::new(
-                    josekit::jws::EdDSA
-                        .signer_from_der(&*der)
-                        .map_err(|e| jose_err(alg, e))?,
-                ))
-            }
-            Backend::OpensslRsa => {
+            Backend::Openssl => {
                 let p = key
                     .private_pkey()
                     .ok_or_else(|| Error::key(format!("a {} cannot sign", key.describe())))?;
@@ -157,13 +143,13 @@ impl Signer {
                 .sign(&aws_lc_rs::rand::SystemRandom::new(), input)
                 .map(|sig| sig.as_ref().to_vec())
                 .map_err(|e| Error::key(format!("signing failed: {e}"))),
-            SignerImpl::Jose(s) => s
-                .sign(input)
-                .map_err(|e| Error::key(format!("signing failed: {e}"))),
             SignerImpl::Openssl(alg, p) => {
-                let (md, pss) = rsa_params(*alg);
+                let (md, pss) = openssl_params(*alg);
                 let run = || -> Result<Vec<u8>, openssl::error::ErrorStack> {
-                    let mut s = openssl::sign::Signer::new(md, p)?;
+                    let mut s = match md {
+                        Some(md) => openssl::sign::Signer::new(md, p)?,
+                        None => openssl::sign::Signer::new_without_digest(p)?,
+                    };
                     if pss {
                         s.set_rsa_padding(Padding::PKCS1_PSS)?;
                         s.set_rsa_pss_saltlen(RsaPssSaltlen::DIGEST_LENGTH)?;
@@ -217,12 +203,7 @@ impl Verifier {
                     .map_err(|e| Error::key(format!("{alg}: the key cannot be used: {e}")))?;
                 VerifierImpl::Parsed(parsed)
             }
-            Backend::Josekit => VerifierImpl::Jose(Box::new(
-                josekit::jws::EdDSA
-                    .verifier_from_der(key.spki_der()?)
-                    .map_err(|e| jose_err(alg, e))?,
-            )),
-            Backend::OpensslRsa => VerifierImpl::Openssl(alg, key.public_pkey()?),
+            Backend::Openssl => VerifierImpl::Openssl(alg, key.public_pkey()?),
         };
         Ok(Verifier(imp))
     }
@@ -233,11 +214,13 @@ impl Verifier {
         match &self.0 {
             VerifierImpl::Hmac(k) => aws_lc_rs::hmac::verify(k, input, signature).is_ok(),
             VerifierImpl::Parsed(p) => p.verify_sig(input, signature).is_ok(),
-            VerifierImpl::Jose(v) => v.verify(input, signature).is_ok(),
             VerifierImpl::Openssl(alg, p) => {
-                let (md, pss) = rsa_params(*alg);
+                let (md, pss) = openssl_params(*alg);
                 let run = || -> Result<bool, openssl::error::ErrorStack> {
-                    let mut v = openssl::sign::Verifier::new(md, p)?;
+                    let mut v = match md {
+                        Some(md) => openssl::sign::Verifier::new(md, p)?,
+                        None => openssl::sign::Verifier::new_without_digest(p)?,
+                    };
                     if pss {
                         v.set_rsa_padding(Padding::PKCS1_PSS)?;
                         v.set_rsa_pss_saltlen(RsaPssSaltlen::DIGEST_LENGTH)?;

@@ -31,6 +31,11 @@ impl<'a> Reader<'a> {
         Reader { rest: bytes }
     }
 
+    /// What has not been read yet.
+    pub fn rest(&self) -> &'a [u8] {
+        self.rest
+    }
+
     /// True when everything has been read.
     pub fn is_empty(&self) -> bool {
         self.rest.is_empty()
@@ -152,6 +157,20 @@ fn push_unsigned(out: &mut Vec<u8>, magnitude: &[u8]) {
     }
     contents.extend_from_slice(trimmed);
     push_tlv(out, tag::INTEGER, &contents);
+}
+
+/// DER SubjectPublicKeyInfo (RFC 5280 4.1) from the encoded AlgorithmIdentifier contents and
+/// the key bytes.
+pub fn spki(algorithm: &[u8], key: &[u8]) -> Vec<u8> {
+    let mut alg = Vec::with_capacity(algorithm.len() + 4);
+    push_tlv(&mut alg, tag::SEQUENCE, algorithm);
+    let mut bits = Vec::with_capacity(key.len() + 1);
+    bits.push(0);
+    bits.extend_from_slice(key);
+    push_tlv(&mut alg, tag::BIT_STRING, &bits);
+    let mut out = Vec::with_capacity(alg.len() + 4);
+    push_tlv(&mut out, tag::SEQUENCE, &alg);
+    out
 }
 
 /// DER `RSAPublicKey` (RFC 8017 A.1.1) from big-endian `n` and `e`.

@@ -59,6 +59,7 @@ fn pkcs8_and_spki_read_like_openssl_reads_the_other_encodings() {
         ("ec-p521.pkcs8.pem", "ec-p521.spki.pem"),
         ("ec-secp256k1.pkcs8.pem", "ec-secp256k1.spki.pem"),
         ("ed25519.pkcs8.pem", "ed25519.spki.pem"),
+        ("ed448.pkcs8.pem", "ed448.spki.pem"),
     ] {
         let (a, b) = (load(private), load(public));
         assert_eq!(a.spki_der().unwrap(), b.spki_der().unwrap(), "{private}");
@@ -240,6 +241,35 @@ fn ecdsa_signatures_verify_with_openssl() {
         assert!(
             o.status.success(),
             "{alg}: {}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+    }
+}
+
+/// EdDSA signatures from jwtctl (aws-lc for Ed25519, OpenSSL for Ed448) checked by the
+/// `openssl` command.
+#[test]
+fn eddsa_signatures_verify_with_openssl() {
+    let dir = tempdir();
+    for file in ["ed25519", "ed448"] {
+        let token = sign(&[
+            "--alg",
+            "EdDSA",
+            "--key",
+            &key(&format!("{file}.pkcs8.pem")),
+        ]);
+        let (input, sig) = token.rsplit_once('.').unwrap();
+        let sig_file = write(dir.path(), "sig.bin", b64url_decode(sig));
+        let input_file = write(dir.path(), "input.txt", input);
+        let o = Std::new("openssl")
+            .args(["pkeyutl", "-verify", "-rawin", "-pubin", "-inkey"])
+            .arg(fixture(&format!("keys/{file}.spki.pem")))
+            .args(["-in", &input_file, "-sigfile", &sig_file])
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{file}: {}",
             String::from_utf8_lossy(&o.stdout)
         );
     }

@@ -1,6 +1,7 @@
 //! The key loader's fast path: SPKI and PKCS#8 keys (PEM or DER) and public JWKs of the
 //! algorithms aws-lc computes — RSA 2048–8192, P-256, P-384, P-521, secp256k1, Ed25519 — are
-//! parsed and validated by aws-lc without touching OpenSSL. OpenSSL 3's start-up
+//! parsed and validated by aws-lc without touching OpenSSL. Ed448 keys, which only OpenSSL
+//! computes, are read here too and handed to it as raw bytes, skipping its decoders. OpenSSL 3's start-up
 //! (configuration, providers, PEM decoders and DER encoders) costs about 4 ms on a first call,
 //! more than a whole one-shot `verify` should. A key this path does not recognise returns
 //! `None` and goes to the OpenSSL path, which reads every format and words the errors.
@@ -21,6 +22,8 @@ const OID_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
 const OID_EC: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
 /// id-Ed25519 (1.3.101.112).
 const OID_ED25519: &[u8] = &[0x2b, 0x65, 0x70];
+/// id-Ed448 (1.3.101.113).
+const OID_ED448: &[u8] = &[0x2b, 0x65, 0x71];
 
 fn curve_oid(c: EcCurve) -> &'static [u8] {
     match c {
@@ -94,6 +97,8 @@ fn algorithm(contents: &[u8]) -> Option<KeyType> {
         .map(KeyType::Ec)?
     } else if oid == OID_ED25519 {
         KeyType::Okp(OkpCurve::Ed25519)
+    } else if oid == OID_ED448 {
+        KeyType::Okp(OkpCurve::Ed448)
     } else {
         return None;
     };
@@ -132,6 +137,7 @@ fn bits(kty: KeyType, key: &[u8]) -> Option<u32> {
         KeyType::Rsa => der::bit_len(rsa_parts(key)?.0),
         KeyType::Ec(EcCurve::P384) => 384,
         KeyType::Ec(EcCurve::P521) => 521,
+        KeyType::Okp(OkpCurve::Ed448) => 456,
         KeyType::Ec(_) | KeyType::Okp(_) => 256,
         KeyType::Oct => return None,
     })
@@ -173,8 +179,11 @@ fn finish(
 }
 
 /// A public key of type `kty` from bytes aws-lc reads: a SubjectPublicKeyInfo, an
-/// RSAPublicKey, an uncompressed EC point or a raw Ed25519 key.
+/// RSAPublicKey, an uncompressed EC point or a raw Ed25519 key; or a raw Ed448 key.
 pub(super) fn public(kty: KeyType, bytes: &[u8]) -> Option<(KeyType, DerKey)> {
+    if kty == KeyType::Okp(OkpCurve::Ed448) {
+        return ed448_public(bytes);
+    }
     let parsed = sig::UnparsedPublicKey::new(verification_alg(kty)?, bytes)
         .parse()
         .ok()?;
@@ -184,8 +193,29 @@ pub(super) fn public(kty: KeyType, bytes: &[u8]) -> Option<(KeyType, DerKey)> {
 
 /// A public key from DER SubjectPublicKeyInfo.
 pub(super) fn from_spki(spki: &[u8]) -> Option<(KeyType, DerKey)> {
-    let (kty, _) = spki_parts(spki)?;
+    let (kty, key) = spki_parts(spki)?;
+    if kty == KeyType::Okp(OkpCurve::Ed448) {
+        return ed448_public(key);
+    }
     public(kty, spki)
+}
+
+/// An Ed448 public key from its 57 raw bytes. Like OpenSSL's own decoders, this does not
+/// decode the point; a bad one fails every signature check.
+pub(super) fn ed448_public(raw: &[u8]) -> Option<(KeyType, DerKey)> {
+    let spki = der::spki(&[tag::OID, 3, 0x2b, 0x65, 0x71], raw);
+    finish(KeyType::Okp(OkpCurve::Ed448), spki, None)
+}
+
+/// An Ed448 private key from PKCS#8: OpenSSL derives the public key from the raw seed.
+fn ed448_private(pkcs8: &[u8], inner: &[u8]) -> Option<(KeyType, DerKey)> {
+    use openssl::pkey::Id;
+    let seed = der::whole(inner, tag::OCTET_STRING)?.rest();
+    let key = PKey::private_key_from_raw_bytes(seed, Id::ED448).ok()?;
+    let (kty, mut der) = ed448_public(&key.raw_public_key().ok()?)?;
+    der.pkcs8 = Some(Zeroizing::new(pkcs8.to_vec()));
+    der.openssl = OnceLock::from(Some(key));
+    Some((kty, der))
 }
 
 /// A private key from unencrypted DER PKCS#8. aws-lc checks EC and Ed25519 keys (the scalar
@@ -195,6 +225,7 @@ pub(super) fn from_spki(spki: &[u8]) -> Option<(KeyType, DerKey)> {
 pub(super) fn from_pkcs8(pkcs8: &[u8]) -> Option<(KeyType, DerKey)> {
     let (kty, inner) = pkcs8_parts(pkcs8)?;
     let spki = match kty {
+        KeyType::Okp(OkpCurve::Ed448) => return ed448_private(pkcs8, inner),
         KeyType::Rsa => {
             let mut rsa = der::whole(inner, tag::SEQUENCE)?;
             if rsa.unsigned()? != [0] {
