@@ -130,9 +130,16 @@ pub fn print_verified(v: &Verified, mode: OutputMode, out: &Output) -> Result<()
     written.map_err(|e| Error::io("<stdout>", e))
 }
 
-/// Bytes of input handed to a worker at a time: large enough that hand-over costs nothing,
-/// small enough that memory stays bounded (two blocks per worker in flight).
+/// Largest block of input handed to a worker at once (two blocks per worker are in flight,
+/// which bounds memory). It is also the block size of a single-threaded run.
 const BATCH_BLOCK: usize = 256 * 1024;
+/// Smallest block handed to a worker.
+const MIN_BATCH_BLOCK: usize = 4 * 1024;
+/// How long a worker should spend on one block. Hand-over costs a few microseconds, so 2 ms
+/// blocks lose nothing to it; and since blocks go round-robin, the last round leaves at most
+/// ~2 ms of one worker's time unused. (Fixed 256 KiB blocks held a thousand ES512 tokens:
+/// a short run was split into three blocks for two workers.)
+const BLOCK_SECONDS: f64 = 0.002;
 
 /// The JSON line for one token.
 fn batch_line(
@@ -213,6 +220,8 @@ fn batch_line(
 /// is rejected as too large) and the rest is skipped.
 struct BlockReader<R> {
     reader: R,
+    /// Bytes to read for the next block (a block ends at the last newline in them).
+    block_size: usize,
     carry: Vec<u8>,
     next_line: u64,
     skipping: bool,
@@ -222,6 +231,7 @@ impl<R: Read> BlockReader<R> {
     fn new(reader: R) -> Self {
         BlockReader {
             reader,
+            block_size: BATCH_BLOCK,
             carry: Vec::new(),
             next_line: 1,
             skipping: false,
@@ -232,7 +242,7 @@ impl<R: Read> BlockReader<R> {
         loop {
             let mut buf = std::mem::take(&mut self.carry);
             let start = buf.len();
-            buf.resize(start + BATCH_BLOCK, 0);
+            buf.resize(start + self.block_size, 0);
             let n = loop {
                 match self.reader.read(buf.get_mut(start..).unwrap_or_default()) {
                     Ok(n) => break n,
@@ -355,21 +365,15 @@ fn batch(
             let mut from_workers = Vec::with_capacity(jobs);
             for _ in 0..jobs {
                 let (tx, rx) = sync_channel::<(u64, Vec<u8>)>(1);
-                let (rtx, rrx) = sync_channel::<(String, u64, u64)>(1);
+                let (rtx, rrx) = sync_channel::<((String, u64, u64), usize, f64)>(1);
                 scope.spawn(move || {
                     let verifiers = ring.verifiers();
                     for (first, block) in rx {
-                        if rtx
-                            .send(process_block(
-                                first,
-                                &block,
-                                &verifiers,
-                                rules,
-                                need_claims,
-                                mode,
-                            ))
-                            .is_err()
-                        {
+                        let started = std::time::Instant::now();
+                        let done =
+                            process_block(first, &block, &verifiers, rules, need_claims, mode);
+                        let spent = started.elapsed().as_secs_f64();
+                        if rtx.send((done, block.len(), spent)).is_err() {
                             break;
                         }
                     }
@@ -380,18 +384,24 @@ fn batch(
             // Blocks go round-robin; results are collected in the same order, which is the
             // input order. Each worker has at most one block queued and one in hand.
             let stopped = || Error::usage("a batch worker stopped");
-            let recv = |i: usize| {
-                from_workers
+            // Each result also resizes the blocks to come, to about BLOCK_SECONDS of work.
+            let recv = |i: usize, blocks: &mut BlockReader<_>| {
+                let (done, len, spent) = from_workers
                     .get(i % jobs)
                     .ok_or_else(stopped)?
                     .recv()
-                    .map_err(|_| stopped())
+                    .map_err(|_| stopped())?;
+                let fitting = len as f64 * BLOCK_SECONDS / spent.max(1e-9);
+                blocks.block_size = (fitting as usize).clamp(MIN_BATCH_BLOCK, BATCH_BLOCK);
+                Ok::<_, Error>(done)
             };
+            // Start small: the first blocks of a slow algorithm must not hold the whole input.
+            blocks.block_size = MIN_BATCH_BLOCK;
             let mut sent = 0usize;
             let mut received = 0usize;
             while let Some(block) = blocks.next_block()? {
                 if sent - received == 2 * jobs {
-                    let (text, b, t) = recv(received)?;
+                    let (text, b, t) = recv(received, &mut blocks)?;
                     write_out(text, b, t, &mut bad, &mut total)?;
                     received += 1;
                 }
@@ -404,7 +414,7 @@ fn batch(
             }
             drop(to_workers);
             while received < sent {
-                let (text, b, t) = recv(received)?;
+                let (text, b, t) = recv(received, &mut blocks)?;
                 write_out(text, b, t, &mut bad, &mut total)?;
                 received += 1;
             }
