@@ -135,11 +135,13 @@ pub fn print_verified(v: &Verified, mode: OutputMode, out: &Output) -> Result<()
 const BATCH_BLOCK: usize = 256 * 1024;
 /// Smallest block handed to a worker.
 const MIN_BATCH_BLOCK: usize = 4 * 1024;
-/// How long a worker should spend on one block. Hand-over costs a few microseconds, so 2 ms
-/// blocks lose nothing to it; and since blocks go round-robin, the last round leaves at most
-/// ~2 ms of one worker's time unused. (Fixed 256 KiB blocks held a thousand ES512 tokens:
-/// a short run was split into three blocks for two workers.)
-const BLOCK_SECONDS: f64 = 0.002;
+/// How long a worker should spend on one block. Blocks go round-robin, so the last round
+/// leaves at most about this much of one worker's time unused (fixed 256 KiB blocks held a
+/// thousand ES512 tokens: a short run became three blocks for two workers). Shorter blocks
+/// lose to hand-over: on the 2-vCPU VMs we measured, 2 ms blocks left the ES256 workers idle
+/// 35% of the time (scaling 0.63), 5 ms ones still cost ES384 0.8; at 10 ms every algorithm
+/// scaled 0.97-0.99.
+const BLOCK_SECONDS: f64 = 0.01;
 
 /// The JSON line for one token.
 fn batch_line(
