@@ -137,11 +137,9 @@ const BATCH_BLOCK: usize = 256 * 1024;
 const MIN_BATCH_BLOCK: usize = 4 * 1024;
 /// How long a worker should spend on one block. Blocks go round-robin, so the last round
 /// leaves at most about this much of one worker's time unused (fixed 256 KiB blocks held a
-/// thousand ES512 tokens: a short run became three blocks for two workers). Shorter blocks
-/// lose to hand-over: on the 2-vCPU VMs we measured, 2 ms blocks left the ES256 workers idle
-/// 35% of the time (scaling 0.63), 5 ms ones still cost ES384 0.8; at 10 ms every algorithm
-/// scaled 0.97-0.99.
-const BLOCK_SECONDS: f64 = 0.01;
+/// thousand ES512 tokens: a short run became three blocks for two workers, scaling 0.82).
+/// Hand-over costs microseconds: 2 ms and 10 ms blocks measured the same.
+const BLOCK_SECONDS: f64 = 0.005;
 
 /// The JSON line for one token.
 fn batch_line(
@@ -293,6 +291,22 @@ impl<R: Read> BlockReader<R> {
     }
 }
 
+/// Standard input without std's 8 KiB buffer in between: a block should be one read(2) of
+/// the size asked for. Through the buffer, a 7 KiB request came back as 7 KiB and then the
+/// buffer's 1 KiB remainder, so every other block was tiny and one worker sat idle (ES512
+/// scaling 0.61). A pipe's short reads still end a block early, so a slow producer
+/// (`tail -f`) gets its results as lines arrive.
+fn raw_stdin() -> Box<dyn Read> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        if let Ok(fd) = std::io::stdin().as_fd().try_clone_to_owned() {
+            return Box::new(std::fs::File::from(fd));
+        }
+    }
+    Box::new(std::io::stdin().lock())
+}
+
 /// Verifies every non-blank line of a block; returns the output text and the counts.
 fn process_block(
     first: u64,
@@ -333,8 +347,7 @@ fn batch(
     jobs: usize,
     out: &Output,
 ) -> Result<()> {
-    let stdin = std::io::stdin();
-    let mut blocks = BlockReader::new(stdin.lock());
+    let mut blocks = BlockReader::new(raw_stdin());
     let stdout = std::io::stdout();
     let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let (mut bad, mut total) = (0u64, 0u64);
