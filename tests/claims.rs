@@ -289,3 +289,47 @@ fn batch_verification_keeps_order_and_reports_codes() {
         .write_stdin(format!("{good}\n{good}\n")));
     assert_eq!(o.status.code(), Some(0));
 }
+
+/// A live stream: each token's result comes out while the input is still open.
+#[test]
+fn batch_results_stream_while_input_is_open() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+    use std::sync::mpsc;
+    use std::time::Duration;
+    let s = hmac_secret();
+    let good = sign(&["--alg", "HS256", "--secret", &s, "--sub", "live"]);
+    for jobs in ["1", "2"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_jwtctl"))
+            .args(["verify", "--batch", "--jobs", jobs, "--secret", &s])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                if tx.send(line.unwrap()).is_err() {
+                    break;
+                }
+            }
+        });
+        for n in 1..=3 {
+            writeln!(stdin, "{good}").unwrap();
+            stdin.flush().unwrap();
+            let line = rx
+                .recv_timeout(Duration::from_secs(20))
+                .unwrap_or_else(|_| {
+                    panic!("--jobs {jobs}: no result for line {n} while input is open")
+                });
+            let v: Value = serde_json::from_str(&line).unwrap();
+            assert_eq!(v["line"], n);
+            assert_eq!(v["valid"], true);
+        }
+        drop(stdin);
+        assert!(child.wait().unwrap().success());
+    }
+}

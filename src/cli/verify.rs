@@ -336,9 +336,66 @@ fn process_block(
     (out, bad, total)
 }
 
+/// Where batch results go: standard output, one flushed write per block (a consumer reading a
+/// live stream — `tail -f log | jwtctl verify --batch` — sees each result as soon as its block
+/// is done), with the counts and, on a terminal, progress on stderr.
+struct Sink {
+    w: std::io::BufWriter<std::io::StdoutLock<'static>>,
+    bad: u64,
+    total: u64,
+    progress: bool,
+    started: std::time::Instant,
+    last_report: u64,
+}
+
+impl Sink {
+    fn new(progress: bool) -> Sink {
+        Sink {
+            w: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
+            bad: 0,
+            total: 0,
+            progress,
+            started: std::time::Instant::now(),
+            last_report: 0,
+        }
+    }
+
+    fn write(&mut self, (text, bad, total): (String, u64, u64)) -> Result<()> {
+        self.bad += bad;
+        self.total += total;
+        self.w
+            .write_all(text.as_bytes())
+            .and_then(|()| self.w.flush())
+            .map_err(|e| Error::io("<stdout>", e))?;
+        if self.progress && self.total >= self.last_report + 100_000 {
+            self.last_report = self.total;
+            let rate = self.total as f64 / self.started.elapsed().as_secs_f64().max(1e-9);
+            eprint!("\r{} tokens, {:.0}/s ", self.total, rate);
+        }
+        Ok(())
+    }
+
+    /// The run's outcome: exit 1 if any token was invalid.
+    fn finish(self) -> Result<()> {
+        if self.progress && self.last_report > 0 {
+            eprintln!();
+        }
+        if self.bad == 0 {
+            Ok(())
+        } else {
+            Err(Error::SomeInvalid {
+                bad: self.bad,
+                total: self.total,
+            })
+        }
+    }
+}
+
 /// One token per line in, one JSON line per token out, in input order; exit 1 if any is
-/// invalid. With several jobs, workers verify whole blocks of lines with their own prepared
-/// verifiers while the main thread only reads blocks and writes results in order.
+/// invalid. With several jobs, the main thread reads blocks of lines and deals them
+/// round-robin to workers, each with its own prepared verifiers; a writer thread collects the
+/// results in the same round-robin order, which is the input order, so reading never waits
+/// on writing. Each worker holds at most one block queued, one in hand and one result.
 fn batch(
     ring: &KeyRing,
     rules: &ClaimRules,
@@ -348,101 +405,83 @@ fn batch(
     out: &Output,
 ) -> Result<()> {
     let mut blocks = BlockReader::new(raw_stdin());
-    let stdout = std::io::stdout();
-    let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    let (mut bad, mut total) = (0u64, 0u64);
-    let progress = out.err_tty;
-    let started = std::time::Instant::now();
-    let mut last_report = 0u64;
-    let mut write_out =
-        |text: String, b: u64, t: u64, bad: &mut u64, total: &mut u64| -> Result<()> {
-            *bad += b;
-            *total += t;
-            w.write_all(text.as_bytes())
-                .map_err(|e| Error::io("<stdout>", e))?;
-            if progress && *total >= last_report + 100_000 {
-                last_report = *total;
-                let rate = *total as f64 / started.elapsed().as_secs_f64().max(1e-9);
-                eprint!("\r{} tokens, {:.0}/s ", *total, rate);
-            }
-            Ok(())
-        };
     if jobs <= 1 {
+        let mut sink = Sink::new(out.err_tty);
         let verifiers = ring.verifiers();
         while let Some((first, block)) = blocks.next_block()? {
-            let (text, b, t) = process_block(first, &block, &verifiers, rules, need_claims, mode);
-            write_out(text, b, t, &mut bad, &mut total)?;
+            sink.write(process_block(
+                first,
+                &block,
+                &verifiers,
+                rules,
+                need_claims,
+                mode,
+            ))?;
         }
-    } else {
-        use std::sync::mpsc::sync_channel;
-        std::thread::scope(|scope| -> Result<()> {
-            let mut to_workers = Vec::with_capacity(jobs);
-            let mut from_workers = Vec::with_capacity(jobs);
-            for _ in 0..jobs {
-                let (tx, rx) = sync_channel::<(u64, Vec<u8>)>(1);
-                let (rtx, rrx) = sync_channel::<((String, u64, u64), usize, f64)>(1);
-                scope.spawn(move || {
-                    let verifiers = ring.verifiers();
-                    for (first, block) in rx {
-                        let started = std::time::Instant::now();
-                        let done =
-                            process_block(first, &block, &verifiers, rules, need_claims, mode);
-                        let spent = started.elapsed().as_secs_f64();
-                        if rtx.send((done, block.len(), spent)).is_err() {
-                            break;
-                        }
+        return sink.finish();
+    }
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc::sync_channel;
+    // The writer sizes the blocks to come from each result, to about BLOCK_SECONDS of work;
+    // the first ones are small so that a slow algorithm's input is not all in one block.
+    let block_size = AtomicUsize::new(MIN_BATCH_BLOCK);
+    let progress = out.err_tty;
+    std::thread::scope(|scope| -> Result<()> {
+        let mut to_workers = Vec::with_capacity(jobs);
+        let mut from_workers = Vec::with_capacity(jobs);
+        for _ in 0..jobs {
+            let (tx, rx) = sync_channel::<(u64, Vec<u8>)>(1);
+            let (rtx, rrx) = sync_channel::<((String, u64, u64), usize, f64)>(1);
+            scope.spawn(move || {
+                let verifiers = ring.verifiers();
+                for (first, block) in rx {
+                    let started = std::time::Instant::now();
+                    let done = process_block(first, &block, &verifiers, rules, need_claims, mode);
+                    let spent = started.elapsed().as_secs_f64();
+                    if rtx.send((done, block.len(), spent)).is_err() {
+                        break;
                     }
-                });
-                to_workers.push(tx);
-                from_workers.push(rrx);
-            }
-            // Blocks go round-robin; results are collected in the same order, which is the
-            // input order. Each worker has at most one block queued and one in hand.
-            let stopped = || Error::usage("a batch worker stopped");
-            // Each result also resizes the blocks to come, to about BLOCK_SECONDS of work.
-            let recv = |i: usize, blocks: &mut BlockReader<_>| {
-                let (done, len, spent) = from_workers
-                    .get(i % jobs)
-                    .ok_or_else(stopped)?
-                    .recv()
-                    .map_err(|_| stopped())?;
-                let fitting = len as f64 * BLOCK_SECONDS / spent.max(1e-9);
-                blocks.block_size = (fitting as usize).clamp(MIN_BATCH_BLOCK, BATCH_BLOCK);
-                Ok::<_, Error>(done)
-            };
-            // Start small: the first blocks of a slow algorithm must not hold the whole input.
-            blocks.block_size = MIN_BATCH_BLOCK;
-            let mut sent = 0usize;
-            let mut received = 0usize;
-            while let Some(block) = blocks.next_block()? {
-                if sent - received == 2 * jobs {
-                    let (text, b, t) = recv(received, &mut blocks)?;
-                    write_out(text, b, t, &mut bad, &mut total)?;
-                    received += 1;
                 }
-                to_workers
-                    .get(sent % jobs)
-                    .ok_or_else(stopped)?
-                    .send(block)
-                    .map_err(|_| stopped())?;
-                sent += 1;
+            });
+            to_workers.push(tx);
+            from_workers.push(rrx);
+        }
+        let block_size = &block_size;
+        let writer = scope.spawn(move || -> Result<()> {
+            let mut sink = Sink::new(progress);
+            // Block i went to worker i % jobs; a worker that has hung up has no block i.
+            for i in 0.. {
+                let Some(Ok((done, len, spent))) = from_workers.get(i % jobs).map(|r| r.recv())
+                else {
+                    break;
+                };
+                let fitting = len as f64 * BLOCK_SECONDS / spent.max(1e-9);
+                block_size.store(
+                    (fitting as usize).clamp(MIN_BATCH_BLOCK, BATCH_BLOCK),
+                    Ordering::Relaxed,
+                );
+                sink.write(done)?;
             }
-            drop(to_workers);
-            while received < sent {
-                let (text, b, t) = recv(received, &mut blocks)?;
-                write_out(text, b, t, &mut bad, &mut total)?;
-                received += 1;
+            sink.finish()
+        });
+        let read = (|| -> Result<()> {
+            for sent in 0.. {
+                blocks.block_size = block_size.load(Ordering::Relaxed);
+                let Some(block) = blocks.next_block()? else {
+                    break;
+                };
+                // A send fails only when the writer has stopped (its error is reported below).
+                let Some(Ok(())) = to_workers.get(sent % jobs).map(|w| w.send(block)) else {
+                    break;
+                };
             }
             Ok(())
-        })?;
-    }
-    w.flush().map_err(|e| Error::io("<stdout>", e))?;
-    if progress && last_report > 0 {
-        eprintln!();
-    }
-    if bad == 0 {
-        Ok(())
-    } else {
-        Err(Error::SomeInvalid { bad, total })
-    }
+        })();
+        drop(to_workers);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(Error::usage("the batch writer stopped")));
+        read?;
+        written
+    })
 }
