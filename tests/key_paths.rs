@@ -73,15 +73,7 @@ fn pkcs8_and_spki_read_like_openssl_reads_the_other_encodings() {
 
 #[test]
 fn jwks_read_like_pem() {
-    for file in [
-        "rsa.pkcs8.pem",
-        "ec-p256.pkcs8.pem",
-        "ec-p384.pkcs8.pem",
-        "ec-p521.pkcs8.pem",
-        "ec-secp256k1.pkcs8.pem",
-        "ed25519.pkcs8.pem",
-        "ed448.pkcs8.pem",
-    ] {
+    for file in SIGNING_KEYS {
         let pem = load(file);
         for private in [false, true] {
             let jwk = serde_json::to_vec(&pem.to_jwk(private).unwrap()).unwrap();

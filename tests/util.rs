@@ -23,6 +23,17 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// The PKCS#8 fixture of every signing key type (made by `openssl genpkey` in make.sh).
+pub const SIGNING_KEYS: [&str; 7] = [
+    "rsa.pkcs8.pem",
+    "ec-p256.pkcs8.pem",
+    "ec-p384.pkcs8.pem",
+    "ec-p521.pkcs8.pem",
+    "ec-secp256k1.pkcs8.pem",
+    "ed25519.pkcs8.pem",
+    "ed448.pkcs8.pem",
+];
+
 /// A key fixture path as a string argument.
 pub fn key(name: &str) -> String {
     fixture(&format!("keys/{name}")).display().to_string()
