@@ -162,6 +162,29 @@ impl Signer {
     }
 }
 
+/// aws-lc's verification parameters for `alg` with a key of type `kty`; `None` where aws-lc
+/// does not verify it (HMAC, Ed448). The key loader validates keys with the same table.
+pub(crate) fn aws_lc_verification(
+    alg: JwsAlg,
+    kty: KeyType,
+) -> Option<&'static dyn aws_lc_rs::signature::VerificationAlgorithm> {
+    use aws_lc_rs::signature as sig;
+    Some(match alg {
+        JwsAlg::RS256 => &sig::RSA_PKCS1_2048_8192_SHA256,
+        JwsAlg::RS384 => &sig::RSA_PKCS1_2048_8192_SHA384,
+        JwsAlg::RS512 => &sig::RSA_PKCS1_2048_8192_SHA512,
+        JwsAlg::PS256 => &sig::RSA_PSS_2048_8192_SHA256,
+        JwsAlg::PS384 => &sig::RSA_PSS_2048_8192_SHA384,
+        JwsAlg::PS512 => &sig::RSA_PSS_2048_8192_SHA512,
+        JwsAlg::ES256 => &sig::ECDSA_P256_SHA256_FIXED,
+        JwsAlg::ES384 => &sig::ECDSA_P384_SHA384_FIXED,
+        JwsAlg::ES512 => &sig::ECDSA_P521_SHA512_FIXED,
+        JwsAlg::ES256K => &sig::ECDSA_P256K1_SHA256_FIXED,
+        JwsAlg::EdDSA | JwsAlg::Ed25519 if kty == KeyType::Okp(OkpCurve::Ed25519) => &sig::ED25519,
+        _ => return None,
+    })
+}
+
 impl Verifier {
     /// Prepares a verifier from the public part of `key` (or the secret). The key must
     /// already have been checked to fit `alg`.
@@ -180,19 +203,8 @@ impl Verifier {
                 )))
             }
             Backend::JsonWebToken(_) | Backend::AwsLcEcdsa => {
-                let params: &'static dyn sig::VerificationAlgorithm = match alg {
-                    JwsAlg::RS256 => &sig::RSA_PKCS1_2048_8192_SHA256,
-                    JwsAlg::RS384 => &sig::RSA_PKCS1_2048_8192_SHA384,
-                    JwsAlg::RS512 => &sig::RSA_PKCS1_2048_8192_SHA512,
-                    JwsAlg::PS256 => &sig::RSA_PSS_2048_8192_SHA256,
-                    JwsAlg::PS384 => &sig::RSA_PSS_2048_8192_SHA384,
-                    JwsAlg::PS512 => &sig::RSA_PSS_2048_8192_SHA512,
-                    JwsAlg::ES256 => &sig::ECDSA_P256_SHA256_FIXED,
-                    JwsAlg::ES384 => &sig::ECDSA_P384_SHA384_FIXED,
-                    JwsAlg::ES512 => &sig::ECDSA_P521_SHA512_FIXED,
-                    JwsAlg::ES256K => &sig::ECDSA_P256K1_SHA256_FIXED,
-                    _ => &sig::ED25519,
-                };
+                let params = aws_lc_verification(alg, key.key_type())
+                    .ok_or_else(|| Error::key(format!("{alg}: no aws-lc verifier for this key")))?;
                 let der = if key.key_type() == KeyType::Okp(OkpCurve::Ed25519) {
                     key.okp_public()?
                 } else {

@@ -159,17 +159,19 @@ fn push_unsigned(out: &mut Vec<u8>, magnitude: &[u8]) {
     push_tlv(out, tag::INTEGER, &contents);
 }
 
-/// DER SubjectPublicKeyInfo (RFC 5280 4.1) from the encoded AlgorithmIdentifier contents and
-/// the key bytes.
-pub fn spki(algorithm: &[u8], key: &[u8]) -> Vec<u8> {
-    let mut alg = Vec::with_capacity(algorithm.len() + 4);
-    push_tlv(&mut alg, tag::SEQUENCE, algorithm);
+/// DER SubjectPublicKeyInfo (RFC 5280 4.1) for an algorithm identified by an OID alone (no
+/// parameters, as for Ed25519/Ed448) and the key bytes.
+pub fn spki(oid: &[u8], key: &[u8]) -> Vec<u8> {
+    let mut alg = Vec::with_capacity(oid.len() + 2);
+    push_tlv(&mut alg, tag::OID, oid);
+    let mut body = Vec::with_capacity(alg.len() + key.len() + 8);
+    push_tlv(&mut body, tag::SEQUENCE, &alg);
     let mut bits = Vec::with_capacity(key.len() + 1);
     bits.push(0);
     bits.extend_from_slice(key);
-    push_tlv(&mut alg, tag::BIT_STRING, &bits);
-    let mut out = Vec::with_capacity(alg.len() + 4);
-    push_tlv(&mut out, tag::SEQUENCE, &alg);
+    push_tlv(&mut body, tag::BIT_STRING, &bits);
+    let mut out = Vec::with_capacity(body.len() + 4);
+    push_tlv(&mut out, tag::SEQUENCE, &body);
     out
 }
 

@@ -290,7 +290,7 @@ impl Key {
         match &self.material {
             Material::Private(p) => p.bits(),
             Material::Public(p) => p.bits(),
-            Material::Der(d) => d.bits,
+            Material::Der(d) => d.bits(),
             Material::Secret(s) => u32::try_from(s.len().saturating_mul(8)).unwrap_or(u32::MAX),
         }
     }

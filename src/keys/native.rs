@@ -1,19 +1,22 @@
 //! The key loader's fast path: SPKI and PKCS#8 keys (PEM or DER) and public JWKs of the
 //! algorithms aws-lc computes — RSA 2048–8192, P-256, P-384, P-521, secp256k1, Ed25519 — are
 //! parsed and validated by aws-lc without touching OpenSSL. Ed448 keys, which only OpenSSL
-//! computes, are read here too and handed to it as raw bytes, skipping its decoders. OpenSSL 3's start-up
-//! (configuration, providers, PEM decoders and DER encoders) costs about 4 ms on a first call,
-//! more than a whole one-shot `verify` should. A key this path does not recognise returns
-//! `None` and goes to the OpenSSL path, which reads every format and words the errors.
+//! computes, are read here too and handed to it as raw bytes, skipping its decoders. OpenSSL
+//! 3's start-up (configuration, providers, PEM decoders and DER encoders) costs about 4 ms on
+//! a first call, more than a whole one-shot `verify` should. A key this path does not
+//! recognise returns `None` and goes to the OpenSSL path, which reads every format and words
+//! the errors.
 
 use std::sync::OnceLock;
 
-use aws_lc_rs::encoding::AsDer;
+use aws_lc_rs::encoding::{AsDer, PublicKeyX509Der};
 use aws_lc_rs::signature::{self as sig, KeyPair};
 use openssl::pkey::{PKey, Private};
 use zeroize::Zeroizing;
 
 use super::{EcCurve, KeyType, OkpCurve};
+use crate::alg::JwsAlg;
+use crate::crypto::aws_lc_verification;
 use crate::der::{self, Reader, tag};
 
 /// rsaEncryption (1.2.840.113549.1.1.1).
@@ -42,13 +45,18 @@ pub(super) struct DerKey {
     pub spki: Vec<u8>,
     /// Unencrypted PKCS#8, for private keys.
     pub pkcs8: Option<Zeroizing<Vec<u8>>>,
-    /// Size in bits, as OpenSSL reports it.
-    pub bits: u32,
     /// The OpenSSL private key, made on first request.
     pub openssl: OnceLock<Option<PKey<Private>>>,
 }
 
 impl DerKey {
+    /// Size in bits, as OpenSSL reports it.
+    pub fn bits(&self) -> u32 {
+        spki_parts(&self.spki)
+            .and_then(|(kty, key)| bits(kty, key))
+            .unwrap_or(0)
+    }
+
     /// The private key as OpenSSL's, parsed from the PKCS#8 on first use.
     pub fn openssl_private(&self) -> Option<&PKey<Private>> {
         self.openssl
@@ -143,16 +151,20 @@ fn bits(kty: KeyType, key: &[u8]) -> Option<u32> {
     })
 }
 
+/// The aws-lc parameters a key of this type is validated with: those of the first algorithm
+/// it fits (RS256 for RSA, the curve's ECDSA, EdDSA for Ed25519).
 fn verification_alg(kty: KeyType) -> Option<&'static dyn sig::VerificationAlgorithm> {
-    Some(match kty {
-        KeyType::Rsa => &sig::RSA_PKCS1_2048_8192_SHA256,
-        KeyType::Ec(EcCurve::P256) => &sig::ECDSA_P256_SHA256_FIXED,
-        KeyType::Ec(EcCurve::P384) => &sig::ECDSA_P384_SHA384_FIXED,
-        KeyType::Ec(EcCurve::P521) => &sig::ECDSA_P521_SHA512_FIXED,
-        KeyType::Ec(EcCurve::Secp256k1) => &sig::ECDSA_P256K1_SHA256_FIXED,
-        KeyType::Okp(OkpCurve::Ed25519) => &sig::ED25519,
-        _ => return None,
-    })
+    JwsAlg::fitting(kty)
+        .into_iter()
+        .find_map(|alg| aws_lc_verification(alg, kty))
+}
+
+/// The SubjectPublicKeyInfo of an aws-lc key pair's public key.
+fn spki_of<K: KeyPair>(pair: K) -> Option<Vec<u8>>
+where
+    K::PublicKey: AsDer<PublicKeyX509Der<'static>>,
+{
+    Some(pair.public_key().as_der().ok()?.as_ref().to_vec())
 }
 
 /// Checks aws-lc's re-encoded SubjectPublicKeyInfo and builds the key. RSA outside
@@ -172,7 +184,6 @@ fn finish(
         DerKey {
             spki,
             pkcs8,
-            bits,
             openssl: OnceLock::new(),
         },
     ))
@@ -203,7 +214,7 @@ pub(super) fn from_spki(spki: &[u8]) -> Option<(KeyType, DerKey)> {
 /// An Ed448 public key from its 57 raw bytes. Like OpenSSL's own decoders, this does not
 /// decode the point; a bad one fails every signature check.
 pub(super) fn ed448_public(raw: &[u8]) -> Option<(KeyType, DerKey)> {
-    let spki = der::spki(&[tag::OID, 3, 0x2b, 0x65, 0x71], raw);
+    let spki = der::spki(OID_ED448, raw);
     finish(KeyType::Okp(OkpCurve::Ed448), spki, None)
 }
 
@@ -242,21 +253,11 @@ pub(super) fn from_pkcs8(pkcs8: &[u8]) -> Option<(KeyType, DerKey)> {
                 EcCurve::P521 => &sig::ECDSA_P521_SHA512_FIXED_SIGNING,
                 EcCurve::Secp256k1 => &sig::ECDSA_P256K1_SHA256_FIXED_SIGNING,
             };
-            sig::EcdsaKeyPair::from_pkcs8(alg, pkcs8)
-                .ok()?
-                .public_key()
-                .as_der()
-                .ok()?
-                .as_ref()
-                .to_vec()
+            spki_of(sig::EcdsaKeyPair::from_pkcs8(alg, pkcs8).ok()?)?
         }
-        KeyType::Okp(OkpCurve::Ed25519) => sig::Ed25519KeyPair::from_pkcs8_maybe_unchecked(pkcs8)
-            .ok()?
-            .public_key()
-            .as_der()
-            .ok()?
-            .as_ref()
-            .to_vec(),
+        KeyType::Okp(OkpCurve::Ed25519) => {
+            spki_of(sig::Ed25519KeyPair::from_pkcs8_maybe_unchecked(pkcs8).ok()?)?
+        }
         _ => return None,
     };
     finish(kty, spki, Some(Zeroizing::new(pkcs8.to_vec())))
