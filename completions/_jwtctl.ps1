@@ -41,7 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;sign' {
-            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'Signature algorithm. `none` is refused unless --allow-unsecured')
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'Signature algorithm. `none` is refused unless --allow-unsecured. Optional for a key that admits one algorithm: EC keys (ES256, ES384, ES512, ES256K), Ed25519/Ed448 keys (EdDSA) and JWKs with an "alg"; RSA keys and secrets need it')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Key file: PEM (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1, SPKI, X.509), DER, JWK or JWKS; the format is read from the content')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'HMAC secret: env:NAME, file:PATH or @PATH (raw bytes), prompt, b64:VALUE, or a literal (which warns: it leaks through shell history and ps)')
             [CompletionResult]::new('--passphrase', '--passphrase', [CompletionResultType]::ParameterName, 'Passphrase of an encrypted private key (same sources as --secret); asked on the terminal when needed and not given')
@@ -132,7 +132,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--typ', '--typ', [CompletionResultType]::ParameterName, 'Header typ')
             [CompletionResult]::new('--zip', '--zip', [CompletionResultType]::ParameterName, 'Compress the plaintext before encrypting')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra protected header member: NAME=VALUE or NAME:=JSON')
-            [CompletionResult]::new('--p2c', '--p2c', [CompletionResultType]::ParameterName, 'PBES2 iteration count (at least 1000)')
+            [CompletionResult]::new('--p2c', '--p2c', [CompletionResultType]::ParameterName, 'PBES2 iteration count, 1000 to 2147483647. The default, 10000, is what common libraries (panva/jose, jwcrypto, latchset jose) accept by default; more warns')
             [CompletionResult]::new('--serialization', '--serialization', [CompletionResultType]::ParameterName, 'Output serialization')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never')
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (the default on a terminal)')
@@ -150,7 +150,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--passphrase', '--passphrase', [CompletionResultType]::ParameterName, 'Passphrase of an encrypted key file')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'Allowed key management algorithm (repeatable). Default: those that fit the key')
             [CompletionResult]::new('--enc', '--enc', [CompletionResultType]::ParameterName, 'Allowed content encryption (repeatable). Default: all')
-            [CompletionResult]::new('--max-p2c', '--max-p2c', [CompletionResultType]::ParameterName, 'Highest PBES2 iteration count accepted (checked before any key derivation)')
+            [CompletionResult]::new('--max-p2c', '--max-p2c', [CompletionResultType]::ParameterName, 'Highest PBES2 iteration count accepted, 1 to 2147483647: the budget of the whole token, summed over every recipient tried, checked before each key derivation')
             [CompletionResult]::new('--max-plaintext', '--max-plaintext', [CompletionResultType]::ParameterName, 'Largest plaintext accepted, in bytes (K, M, G suffixes); inflating stops there')
             [CompletionResult]::new('--verify-key', '--verify-key', [CompletionResultType]::ParameterName, 'Nested JWT: verify the decrypted JWS with this key and print its claims')
             [CompletionResult]::new('--verify-alg', '--verify-alg', [CompletionResultType]::ParameterName, 'Allowed algorithm of the inner JWS (repeatable; with --verify-key)')

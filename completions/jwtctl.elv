@@ -37,7 +37,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jwtctl;sign'= {
-            cand --alg 'Signature algorithm. `none` is refused unless --allow-unsecured'
+            cand --alg 'Signature algorithm. `none` is refused unless --allow-unsecured. Optional for a key that admits one algorithm: EC keys (ES256, ES384, ES512, ES256K), Ed25519/Ed448 keys (EdDSA) and JWKs with an "alg"; RSA keys and secrets need it'
             cand --key 'Key file: PEM (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1, SPKI, X.509), DER, JWK or JWKS; the format is read from the content'
             cand --secret 'HMAC secret: env:NAME, file:PATH or @PATH (raw bytes), prompt, b64:VALUE, or a literal (which warns: it leaks through shell history and ps)'
             cand --passphrase 'Passphrase of an encrypted private key (same sources as --secret); asked on the terminal when needed and not given'
@@ -125,7 +125,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --typ 'Header typ'
             cand --zip 'Compress the plaintext before encrypting'
             cand --header 'Extra protected header member: NAME=VALUE or NAME:=JSON'
-            cand --p2c 'PBES2 iteration count (at least 1000)'
+            cand --p2c 'PBES2 iteration count, 1000 to 2147483647. The default, 10000, is what common libraries (panva/jose, jwcrypto, latchset jose) accept by default; more warns'
             cand --serialization 'Output serialization'
             cand --color 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never'
             cand --pretty 'Pretty-print JSON output (the default on a terminal)'
@@ -142,7 +142,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --passphrase 'Passphrase of an encrypted key file'
             cand --alg 'Allowed key management algorithm (repeatable). Default: those that fit the key'
             cand --enc 'Allowed content encryption (repeatable). Default: all'
-            cand --max-p2c 'Highest PBES2 iteration count accepted (checked before any key derivation)'
+            cand --max-p2c 'Highest PBES2 iteration count accepted, 1 to 2147483647: the budget of the whole token, summed over every recipient tried, checked before each key derivation'
             cand --max-plaintext 'Largest plaintext accepted, in bytes (K, M, G suffixes); inflating stops there'
             cand --verify-key 'Nested JWT: verify the decrypted JWS with this key and print its claims'
             cand --verify-alg 'Allowed algorithm of the inner JWS (repeatable; with --verify-key)'

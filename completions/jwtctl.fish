@@ -41,7 +41,7 @@ complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "jwks" -d 'Build, merg
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "generate-docs" -d 'Write the committed completions/ and man/ folders (for maintainers)'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l alg -d 'Signature algorithm. `none` is refused unless --allow-unsecured' -r -f -a "HS256\t''
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l alg -d 'Signature algorithm. `none` is refused unless --allow-unsecured. Optional for a key that admits one algorithm: EC keys (ES256, ES384, ES512, ES256K), Ed25519/Ed448 keys (EdDSA) and JWKs with an "alg"; RSA keys and secrets need it' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
 RS256\t''
@@ -181,7 +181,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l cty -d 'Header
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l typ -d 'Header typ' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l zip -d 'Compress the plaintext before encrypting' -r -f -a "DEF\t'DEFLATE (RFC 1951)'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l header -d 'Extra protected header member: NAME=VALUE or NAME:=JSON' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l p2c -d 'PBES2 iteration count (at least 1000)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l p2c -d 'PBES2 iteration count, 1000 to 2147483647. The default, 10000, is what common libraries (panva/jose, jwcrypto, latchset jose) accept by default; more warns' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l serialization -d 'Output serialization' -r -f -a "compact\t'header.payload.signature'
 flattened\t'JSON with one signature'
 general\t'JSON with a "signatures" array'"
@@ -221,7 +221,7 @@ A256CBC-HS512\t''
 A128GCM\t''
 A192GCM\t''
 A256GCM\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l max-p2c -d 'Highest PBES2 iteration count accepted (checked before any key derivation)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l max-p2c -d 'Highest PBES2 iteration count accepted, 1 to 2147483647: the budget of the whole token, summed over every recipient tried, checked before each key derivation' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l max-plaintext -d 'Largest plaintext accepted, in bytes (K, M, G suffixes); inflating stops there' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l verify-key -d 'Nested JWT: verify the decrypted JWS with this key and print its claims' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l verify-alg -d 'Allowed algorithm of the inner JWS (repeatable; with --verify-key)' -r -f -a "HS256\t''

@@ -127,7 +127,10 @@ pub fn bit_len(magnitude: &[u8]) -> u32 {
     let bytes = u32::try_from(magnitude.len()).unwrap_or(u32::MAX);
     match magnitude.first() {
         None => 0,
-        Some(&b) => bytes.saturating_sub(1).saturating_mul(8) + (8 - b.leading_zeros()),
+        Some(&b) => bytes
+            .saturating_sub(1)
+            .saturating_mul(8)
+            .saturating_add(8u32.saturating_sub(b.leading_zeros())),
     }
 }
 
@@ -151,7 +154,7 @@ fn push_unsigned(out: &mut Vec<u8>, magnitude: &[u8]) {
         let skip = magnitude.iter().take_while(|&&b| b == 0).count();
         magnitude.get(skip..).unwrap_or_default()
     };
-    let mut contents = Vec::with_capacity(trimmed.len() + 1);
+    let mut contents = Vec::with_capacity(trimmed.len().saturating_add(1));
     if trimmed.first().is_none_or(|&b| b & 0x80 != 0) {
         contents.push(0);
     }
@@ -162,25 +165,25 @@ fn push_unsigned(out: &mut Vec<u8>, magnitude: &[u8]) {
 /// DER SubjectPublicKeyInfo (RFC 5280 4.1) for an algorithm identified by an OID alone (no
 /// parameters, as for Ed25519/Ed448) and the key bytes.
 pub fn spki(oid: &[u8], key: &[u8]) -> Vec<u8> {
-    let mut alg = Vec::with_capacity(oid.len() + 2);
+    let mut alg = Vec::with_capacity(oid.len().saturating_add(2));
     push_tlv(&mut alg, tag::OID, oid);
-    let mut body = Vec::with_capacity(alg.len() + key.len() + 8);
+    let mut body = Vec::with_capacity(alg.len().saturating_add(key.len()).saturating_add(8));
     push_tlv(&mut body, tag::SEQUENCE, &alg);
-    let mut bits = Vec::with_capacity(key.len() + 1);
+    let mut bits = Vec::with_capacity(key.len().saturating_add(1));
     bits.push(0);
     bits.extend_from_slice(key);
     push_tlv(&mut body, tag::BIT_STRING, &bits);
-    let mut out = Vec::with_capacity(body.len() + 4);
+    let mut out = Vec::with_capacity(body.len().saturating_add(4));
     push_tlv(&mut out, tag::SEQUENCE, &body);
     out
 }
 
 /// DER `RSAPublicKey` (RFC 8017 A.1.1) from big-endian `n` and `e`.
 pub fn rsa_public_key(n: &[u8], e: &[u8]) -> Vec<u8> {
-    let mut ints = Vec::with_capacity(n.len() + e.len() + 16);
+    let mut ints = Vec::with_capacity(n.len().saturating_add(e.len()).saturating_add(16));
     push_unsigned(&mut ints, n);
     push_unsigned(&mut ints, e);
-    let mut out = Vec::with_capacity(ints.len() + 4);
+    let mut out = Vec::with_capacity(ints.len().saturating_add(4));
     push_tlv(&mut out, tag::SEQUENCE, &ints);
     out
 }

@@ -97,7 +97,7 @@ pub fn to_json_text(v: &Value, pretty: bool) -> String {
     if !raw.chars().any(crate::sanitize::is_deceptive) {
         return raw;
     }
-    let mut out = String::with_capacity(raw.len() + 16);
+    let mut out = String::with_capacity(raw.len().saturating_add(16));
     for c in raw.chars() {
         if crate::sanitize::is_deceptive(c) {
             let mut buf = [0u16; 2];

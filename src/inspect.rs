@@ -362,8 +362,8 @@ pub fn describe_key(key: &crate::keys::Key) -> Value {
     use crate::keys::KeyType;
     let kty = key.key_type();
     let mut warnings = Vec::new();
-    if kty == KeyType::Rsa && key.bits() < 2048 {
-        warnings.push(json!({"code": "weak_rsa", "message": format!("RSA key of {} bits is below the 2048-bit minimum", key.bits())}));
+    if let Some((code, message)) = key.rsa_weakness() {
+        warnings.push(json!({"code": code, "message": message}));
     }
     if kty == KeyType::Oct && key.bits() < 256 {
         warnings.push(json!({"code": "short_secret", "message": format!("{}-bit secret is shorter than 256 bits, the minimum for HS256", key.bits())}));

@@ -54,8 +54,12 @@ pub const ENCS: &[(&str, usize, usize, usize)] = &[
 
 /// The default content encryption.
 pub const DEFAULT_ENC: &str = "A256GCM";
-/// The default PBES2 iteration count when encrypting.
-pub const DEFAULT_P2C: u64 = 600_000;
+/// The default PBES2 iteration count when encrypting: the most that panva/jose (10,000),
+/// jwcrypto (16,384) and latchset jose (32,768) all accept with their default limits, so a
+/// token jwtctl writes opens everywhere.
+pub const DEFAULT_P2C: u64 = 10_000;
+/// The highest PBES2 iteration count that key derivation accepts (OpenSSL takes a C `int`).
+pub const MAX_P2C: u64 = i32::MAX as u64;
 /// The default cap on PBES2 `p2c` when decrypting.
 pub const DEFAULT_MAX_P2C: u64 = 1_000_000;
 /// The default cap on decrypted (and inflated) plaintext.
@@ -117,8 +121,8 @@ pub fn check_key(alg: &str, enc: Option<&str>, key: &Key, decrypting: bool) -> R
         if s.len() != need {
             return Err(Error::key(format!(
                 "{alg} needs a {}-bit key; this secret has {} bits",
-                need * 8,
-                s.len() * 8
+                need.saturating_mul(8),
+                s.len().saturating_mul(8)
             )));
         }
     }
@@ -127,17 +131,14 @@ pub fn check_key(alg: &str, enc: Option<&str>, key: &Key, decrypting: bool) -> R
             if s.len() != n {
                 return Err(Error::key(format!(
                     "dir with {e} needs a {}-bit key; this secret has {} bits",
-                    n * 8,
-                    s.len() * 8
+                    n.saturating_mul(8),
+                    s.len().saturating_mul(8)
                 )));
             }
         }
     }
-    if kty == KeyType::Rsa && key.bits() < 2048 {
-        return Err(Error::key(format!(
-            "RSA key of {} bits is below the 2048-bit minimum",
-            key.bits()
-        )));
+    if let Some((_, why)) = key.rsa_weakness() {
+        return Err(Error::key(why));
     }
     if alg.starts_with("RSA") && decrypting && !key.is_private() {
         return Err(Error::key(format!(
@@ -282,6 +283,12 @@ fn decrypter(alg: &str, key: &Key) -> Result<Box<dyn JweDecrypter>> {
     })
 }
 
+thread_local! {
+    /// PBKDF2 iterations run by this thread's decryptions: the work a token made jwtctl do,
+    /// which the unit tests check against the `max_p2c` budget.
+    static PBKDF2_ITERATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
 /// PBES2 key unwrapping (RFC 7518 4.8) with jwtctl's own `p2c` cap (checked before this runs),
 /// since josekit's decrypter has a fixed one.
 #[derive(Debug, Clone)]
@@ -332,12 +339,17 @@ impl JweDecrypter for Pbes2Decrypter {
             "PBES2-HS384+A192KW" => (openssl::hash::MessageDigest::sha384(), 24),
             _ => (openssl::hash::MessageDigest::sha512(), 32),
         };
-        let mut salt = Vec::with_capacity(name.len() + 1 + p2s.len());
+        let mut salt = Vec::with_capacity(name.len().saturating_add(1).saturating_add(p2s.len()));
         salt.extend_from_slice(name.as_bytes());
         salt.push(0);
         salt.extend_from_slice(&p2s);
         let mut kek = zeroize::Zeroizing::new(vec![0u8; len]);
+        // OpenSSL's binding converts the count to a C int and panics when it does not fit.
+        if p2c > MAX_P2C {
+            return Err(fail("bad p2c"));
+        }
         let iter = usize::try_from(p2c).map_err(|_| fail("bad p2c"))?;
+        PBKDF2_ITERATIONS.with(|n| n.set(n.get().saturating_add(p2c)));
         openssl::pkcs5::pbkdf2_hmac(&self.password, &salt, iter, md, &mut kek)
             .map_err(|_| fail("kdf"))?;
         let aes = openssl::aes::AesKey::new_decrypt(&kek).map_err(|_| fail("kek"))?;
@@ -370,7 +382,11 @@ impl JweCompression for BoundedDeflate {
     fn decompress(&self, message: &[u8]) -> std::io::Result<Vec<u8>> {
         let mut out = Vec::new();
         flate2::read::DeflateDecoder::new(message)
-            .take(self.cap as u64 + 1)
+            .take(
+                u64::try_from(self.cap)
+                    .unwrap_or(u64::MAX)
+                    .saturating_add(1),
+            )
             .read_to_end(&mut out)?;
         if out.len() > self.cap {
             return Err(std::io::Error::other(PLAINTEXT_CAP_MARK));
@@ -413,8 +429,11 @@ pub fn encrypt(plaintext: &[u8], key: &Key, opts: &EncryptOptions) -> Result<Str
         Some(a) => a.clone(),
         None => default_alg(key, &opts.enc)?.to_string(),
     };
-    if alg.starts_with("PBES2") && opts.p2c < 1000 {
-        return Err(Error::usage("PBES2 needs at least 1000 iterations (p2c)"));
+    if alg.starts_with("PBES2") && !(1000..=MAX_P2C).contains(&opts.p2c) {
+        return Err(Error::usage(format!(
+            "PBES2 needs 1000 to {MAX_P2C} iterations (p2c), not {}",
+            opts.p2c
+        )));
     }
     check_key(&alg, Some(&opts.enc), key, false)?;
     let enc = encrypter(&alg, key, opts.p2c)?;
@@ -476,7 +495,8 @@ pub struct DecryptOptions {
     pub encs: Vec<String>,
     /// Accept `RSA1_5`.
     pub allow_rsa1_5: bool,
-    /// Highest PBES2 `p2c` accepted.
+    /// Highest PBES2 `p2c` accepted: for one recipient, and for the sum over every recipient
+    /// and key a token makes jwtctl try.
     pub max_p2c: u64,
     /// Largest plaintext (after inflation).
     pub max_plaintext: usize,
@@ -625,10 +645,17 @@ fn recipients(text: &str) -> Result<Vec<Recipient>, Rejection> {
                     flat.insert(k.into(), v.clone());
                 }
             }
-            for k in ["header", "encrypted_key"] {
-                if let Some(v) = r.get(k) {
-                    flat.insert(k.into(), v.clone());
+            if let Some(h) = r.get("header") {
+                flat.insert("header".into(), h.clone());
+            }
+            // Some producers (latchset jose) write `"encrypted_key": ""` for `dir` and
+            // `ECDH-ES`: the same as no encrypted key at all.
+            match r.get("encrypted_key") {
+                Some(Value::String(k)) if k.is_empty() => {}
+                Some(k) => {
+                    flat.insert("encrypted_key".into(), k.clone());
                 }
+                None => {}
             }
             out.push(Recipient {
                 header,
@@ -839,6 +866,10 @@ pub fn decrypt(input: &str, keys: &KeySet, opts: &DecryptOptions) -> Result<Decr
         cap: opts.max_plaintext,
     }));
     let mut first_err: Option<Rejection> = None;
+    // PBKDF2 iterations spent on this token: `max_p2c` bounds the sum over every recipient
+    // and key tried, not just each recipient's own count, or a token of many recipients
+    // would cost many times the limit.
+    let mut spent: u64 = 0;
     for r in &recips {
         let (alg, enc) = match precheck(r, opts) {
             Ok(x) => x,
@@ -880,7 +911,22 @@ pub fn decrypt(input: &str, keys: &KeySet, opts: &DecryptOptions) -> Result<Decr
             ));
             continue;
         }
+        let cost = r.header.get("p2c").and_then(Value::as_u64).unwrap_or(0);
         for key in fitting {
+            if alg.starts_with("PBES2") {
+                spent = match spent.checked_add(cost) {
+                    Some(total) if total <= opts.max_p2c => total,
+                    _ => {
+                        return Err(reject(
+                            RejectCode::LimitExceeded,
+                            format!(
+                                "PBES2 work limit: another recipient would take the iterations past {} for this token (--max-p2c raises it)",
+                                opts.max_p2c
+                            ),
+                        ));
+                    }
+                };
+            }
             let Ok(d) = decrypter(&alg, key) else {
                 continue;
             };
@@ -919,4 +965,105 @@ fn plaintext_cap(opts: &DecryptOptions) -> Rejection {
             opts.max_plaintext
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    fn password_set(password: &[u8]) -> KeySet {
+        KeySet {
+            keys: vec![Key::from_secret(password.to_vec())],
+            is_set: false,
+        }
+    }
+
+    /// A general JWE of `n` PBES2 recipients, each with its own salt and `p2c`, none of
+    /// which the password opens.
+    fn many_recipients(n: usize, p2c: u64) -> String {
+        let opts = EncryptOptions {
+            alg: Some("PBES2-HS256+A128KW".into()),
+            enc: "A128GCM".into(),
+            zip: false,
+            header: Map::new(),
+            serialization: Serialization::Flattened,
+            p2c: 1000,
+        };
+        let one = encrypt(b"secret", &Key::from_secret(b"right".to_vec()), &opts).unwrap();
+        let v: Value = serde_json::from_str(&one).unwrap();
+        let protected: Value =
+            serde_json::from_slice(&b64url_decode(v["protected"].as_str().unwrap()).unwrap())
+                .unwrap();
+        let recipients: Vec<Value> = (0..n)
+            .map(|i| {
+                serde_json::json!({
+                    "header": {"alg": "PBES2-HS256+A128KW", "p2c": p2c,
+                               "p2s": crate::encoding::b64url(format!("salt-{i:04}"))},
+                    "encrypted_key": v["encrypted_key"],
+                })
+            })
+            .collect();
+        let shared =
+            crate::encoding::b64url(serde_json::json!({"enc": protected["enc"]}).to_string());
+        serde_json::json!({
+            "protected": shared,
+            "recipients": recipients,
+            "iv": v["iv"], "ciphertext": v["ciphertext"], "tag": v["tag"],
+        })
+        .to_string()
+    }
+
+    fn iterations_spent(token: &str, max_p2c: u64) -> (u64, Result<Decrypted, Rejection>) {
+        let before = PBKDF2_ITERATIONS.with(std::cell::Cell::get);
+        let opts = DecryptOptions {
+            max_p2c,
+            ..DecryptOptions::default()
+        };
+        let r = decrypt(token, &password_set(b"wrong"), &opts);
+        (
+            PBKDF2_ITERATIONS
+                .with(std::cell::Cell::get)
+                .saturating_sub(before),
+            r,
+        )
+    }
+
+    /// 100 recipients of p2c 1000 each, under a budget of 5000: at most 5 key derivations,
+    /// then a limit rejection, instead of 100 derivations.
+    #[test]
+    fn pbes2_budget_bounds_the_whole_token() {
+        let token = many_recipients(100, 1000);
+        let (spent, r) = iterations_spent(&token, 5000);
+        assert_eq!(spent, 5000);
+        assert_eq!(r.unwrap_err().code, RejectCode::LimitExceeded);
+        // Within the budget every recipient is tried, and the failure is a decryption one.
+        let (spent, r) = iterations_spent(&many_recipients(3, 1000), 5000);
+        assert_eq!(spent, 3000);
+        assert_eq!(r.unwrap_err().code, RejectCode::DecryptionFailed);
+        // One recipient over the budget costs nothing.
+        let (spent, r) = iterations_spent(&many_recipients(1, 6000), 5000);
+        assert_eq!(spent, 0);
+        assert_eq!(r.unwrap_err().code, RejectCode::LimitExceeded);
+    }
+
+    #[test]
+    fn p2c_outside_openssl_range_never_reaches_it() {
+        let opts = EncryptOptions {
+            alg: Some("PBES2-HS256+A128KW".into()),
+            enc: "A128GCM".into(),
+            zip: false,
+            header: Map::new(),
+            serialization: Serialization::Compact,
+            p2c: MAX_P2C + 1,
+        };
+        assert!(encrypt(b"x", &Key::from_secret(b"pw".to_vec()), &opts).is_err());
+        let opts = DecryptOptions {
+            max_p2c: u64::MAX,
+            ..DecryptOptions::default()
+        };
+        let token = many_recipients(1, 3_000_000_000);
+        let r = decrypt(&token, &password_set(b"wrong"), &opts);
+        assert!(r.is_err());
+    }
 }

@@ -96,7 +96,8 @@ pub struct Jws {
     /// How it was serialized.
     pub serialization: Serialization,
     /// The payload as it appears in the token (base64url, or the raw text when `b64` is
-    /// false); `None` when the payload is detached.
+    /// false); `None` when a JSON serialization has no `payload` member (detached). A compact
+    /// token always has one, possibly empty.
     pub payload_segment: Option<String>,
     /// The signatures (exactly one unless general JSON).
     pub signatures: Vec<SignatureEntry>,
@@ -188,14 +189,11 @@ pub fn parse(input: &str) -> Result<Token, Rejection> {
                 unprotected: Map::new(),
                 signature,
             };
-            let payload_segment = if p.is_empty() {
-                None
-            } else {
-                Some((*p).to_string())
-            };
+            // An empty middle part is an empty payload (RFC 7515 allows it); content
+            // detached from a compact JWS is whatever `--payload` supplies instead.
             let jws = Jws {
                 serialization: Serialization::Compact,
-                payload_segment,
+                payload_segment: Some((*p).to_string()),
                 signatures: vec![entry],
             };
             jws.check_alg_present()?;
@@ -379,6 +377,16 @@ fn parse_json_jwe(obj: &Map<String, Value>) -> Result<Token, Rejection> {
 }
 
 impl Jws {
+    /// The payload segment that goes into the signing input: the token's own, or `None` when
+    /// a detached payload replaces it (see [`Jws::payload`]).
+    pub fn signed_segment(&self, detached: Option<&[u8]>) -> Option<&str> {
+        match (&self.payload_segment, detached) {
+            (Some(seg), None) => Some(seg),
+            (Some(seg), Some(_)) if !seg.is_empty() => Some(seg),
+            _ => None,
+        }
+    }
+
     /// Every JOSE header must name its algorithm as a string (RFC 7515 section 4.1.1).
     fn check_alg_present(&self) -> Result<(), Rejection> {
         for s in &self.signatures {
@@ -396,10 +404,12 @@ impl Jws {
         Ok(())
     }
 
-    /// The payload bytes: decoded from the token, or the detached payload supplied.
-    /// `b64` comes from the header of the signature being checked.
+    /// The payload bytes: decoded from the token, or the detached payload supplied (which
+    /// takes the place of an empty or absent payload segment). `b64` comes from the header of
+    /// the signature being checked.
     pub fn payload(&self, b64: bool, detached: Option<&[u8]>) -> Result<Vec<u8>, Rejection> {
         match (&self.payload_segment, detached) {
+            (Some(seg), Some(d)) if seg.is_empty() => Ok(d.to_vec()),
             (Some(_), Some(_)) => Err(malformed(
                 "the token carries a payload, and --payload gave another",
             )),
@@ -477,7 +487,12 @@ pub fn check_header(entry: &SignatureEntry) -> Result<(), Rejection> {
 
 /// The JWS signing input: `BASE64URL(protected) '.' payload-segment`.
 pub fn signing_input(protected_b64: &str, payload_segment: &[u8]) -> Vec<u8> {
-    let mut v = Vec::with_capacity(protected_b64.len() + 1 + payload_segment.len());
+    let mut v = Vec::with_capacity(
+        protected_b64
+            .len()
+            .saturating_add(1)
+            .saturating_add(payload_segment.len()),
+    );
     v.extend_from_slice(protected_b64.as_bytes());
     v.push(b'.');
     v.extend_from_slice(payload_segment);
@@ -485,8 +500,8 @@ pub fn signing_input(protected_b64: &str, payload_segment: &[u8]) -> Vec<u8> {
 }
 
 /// Checks one signature with a prepared verifier. The signing input uses the payload segment
-/// exactly as it appears in the token (`segment`), or, for a detached payload, `payload`
-/// encoded as the header's `b64` says.
+/// exactly as it appears in the token (`segment`), or, for a detached payload (`segment` is
+/// `None`), `payload` encoded as the header's `b64` says.
 pub fn check_signature(
     entry: &SignatureEntry,
     segment: Option<&str>,

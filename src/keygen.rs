@@ -171,9 +171,9 @@ pub fn spec_for_kty(kty: &str, bits: Option<u32>, crv: Option<&str>) -> Result<K
         },
         "oct" => {
             let b = bits.unwrap_or(256);
-            if b == 0 || b % 8 != 0 {
+            if b == 0 || b % 8 != 0 || b > 8192 {
                 return Err(Error::usage(format!(
-                    "oct keys need a positive multiple of 8 bits, not {b}"
+                    "oct keys need a multiple of 8 bits from 8 to 8192, not {b}"
                 )));
             }
             Ok(KeySpec::Oct(b))

@@ -5,6 +5,7 @@
 //! OpenSSL parses and validates everything else. The rest of jwtctl sees only [`Key`].
 
 mod native;
+mod rsa_check;
 
 use std::fmt;
 use std::path::Path;
@@ -240,9 +241,12 @@ impl Key {
         }
     }
 
-    /// A key from an OpenSSL private key (for example a freshly generated one).
+    /// A key from an OpenSSL private key (for example a freshly generated one), checked for
+    /// consistency first: a key whose parts do not belong together signs tokens that its own
+    /// public key rejects.
     pub fn from_private(pkey: PKey<Private>) -> Result<Key> {
         let kty = classify(pkey.id(), pkey.ec_key().ok().as_ref())?;
+        check_private_consistency(&pkey, kty)?;
         Ok(Key {
             material: Material::Private(pkey),
             kty,
@@ -268,6 +272,29 @@ impl Key {
             kty,
             meta: KeyMeta::default(),
             origin: KeyOrigin::default(),
+        })
+    }
+
+    /// Why an RSA key is too weak to use, if it is: a modulus under 2048 bits, or one with
+    /// the ROCA fingerprint (CVE-2017-15361). The one statement of jwtctl's RSA key policy;
+    /// `--allow-weak-key` lets callers accept such a key with a warning.
+    /// Returns a stable code (`weak_rsa`, `roca`) and the message.
+    pub fn rsa_weakness(&self) -> Option<(&'static str, String)> {
+        if self.kty != KeyType::Rsa {
+            return None;
+        }
+        if self.bits() < 2048 {
+            return Some((
+                "weak_rsa",
+                format!(
+                    "RSA key of {} bits is below the 2048-bit minimum",
+                    self.bits()
+                ),
+            ));
+        }
+        let (n, _) = self.rsa_components().ok()?;
+        rsa_check::has_roca_fingerprint(&n).then(|| {
+            ("roca", "RSA key has the ROCA fingerprint (CVE-2017-15361): its primes come from a flawed generator (Infineon RSALib) and it can be factored".to_string())
         })
     }
 
@@ -471,8 +498,8 @@ impl Key {
                 let point = self.ec_point()?;
                 let l = c.field_len();
                 let (x, y) = (
-                    point.get(1..1 + l).unwrap_or_default(),
-                    point.get(1 + l..).unwrap_or_default(),
+                    point.get(1..l.saturating_add(1)).unwrap_or_default(),
+                    point.get(l.saturating_add(1)..).unwrap_or_default(),
                 );
                 m.insert("crv".into(), c.name().into());
                 m.insert("kty".into(), "EC".into());
@@ -605,7 +632,7 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>> {
     use std::io::Read;
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut bytes = Vec::new();
-    file.take(limit + 1)
+    file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io(path, e))?;
     if bytes.len() as u64 > limit {
@@ -667,16 +694,34 @@ pub fn load_key_bytes(bytes: &[u8], what: &str, passphrase: Option<&[u8]>) -> Re
             is_set: false,
         });
     }
-    load_der(trimmed, what, passphrase).map(|k| KeySet {
+    // DER is binary: trimming "whitespace" would cut a key whose last byte happens to be
+    // 0x20 or 0x0a.
+    load_der(bytes, what, passphrase).map(|k| KeySet {
         keys: vec![k],
         is_set: false,
     })
 }
 
+/// An OKP private key read by OpenSSL, checked against the public key its PKCS#8 may carry
+/// (OpenSSL ignores that one and derives its own).
+fn check_pkcs8_public(pkcs8: &[u8], key: Key) -> Result<Key> {
+    if let (KeyType::Okp(_), Some(embedded)) =
+        (key.key_type(), native::pkcs8_embedded_public(pkcs8))
+    {
+        if !native::embedded_public_matches(Some(embedded), &key.okp_public()?) {
+            return Err(Error::key(format!(
+                "inconsistent {} private key: the public key in the file is not the one its private key gives",
+                key.key_type()
+            )));
+        }
+    }
+    Ok(key)
+}
+
 fn pem_labels(text: &str) -> Vec<&str> {
     text.match_indices("-----BEGIN ")
         .filter_map(|(i, m)| {
-            let rest = text.get(i + m.len()..)?;
+            let rest = text.get(i.checked_add(m.len())?..)?;
             rest.find("-----").and_then(|end| rest.get(..end))
         })
         .collect()
@@ -759,7 +804,11 @@ fn load_pem(text: &str, what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
         };
         let key = PKey::private_key_from_pem(pem)
             .map_err(|e| bad("PEM private key", e))
-            .and_then(Key::from_private);
+            .and_then(Key::from_private)
+            .and_then(|k| match native::pem_block(text, "PRIVATE KEY") {
+                Some(der) => check_pkcs8_public(&der, k),
+                None => Ok(k),
+            });
         with_origin(what, key, format, false, None)
     } else if has("PUBLIC KEY") {
         let key = PKey::public_key_from_pem(pem)
@@ -835,7 +884,8 @@ fn load_der(der: &[u8], what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
         return with_origin(what, Ok(Key::from_der_key(parts)), "DER SPKI", false, None);
     }
     if let Ok(p) = PKey::private_key_from_der(der) {
-        return with_origin(what, Key::from_private(p), "DER private key", false, None);
+        let key = Key::from_private(p).and_then(|k| check_pkcs8_public(der, k));
+        return with_origin(what, key, "DER private key", false, None);
     }
     if let Ok(p) = PKey::public_key_from_der(der) {
         return with_origin(what, Key::from_public(p), "DER SPKI", false, None);
@@ -993,50 +1043,59 @@ fn rsa_from_jwk(jwk: &Map<String, Value>) -> Result<Key> {
         }
     }
     .map_err(|e| Error::key(format!("invalid RSA private key: {}", ossl_reason(&e))))?;
-    if !present.is_empty() && !rsa_consistent(&rsa) {
-        return Err(Error::key(
-            "invalid RSA private key: members do not form a consistent key",
-        ));
-    }
     Key::from_private(PKey::from_rsa(rsa).map_err(|e| Error::key(ossl_reason(&e)))?)
 }
 
-/// Cheap consistency checks of an RSA private key with CRT members: n = p·q, d·e ≡ 1 (mod
-/// p−1) and (mod q−1), and the CRT values derived from d. (OpenSSL's `RSA_check_key` also
-/// tests p and q for primality, which costs ~60 ms per load: too much for a one-shot CLI.)
-fn rsa_consistent(rsa: &Rsa<Private>) -> bool {
+/// Checks that a private key's parts belong together: an RSA key's CRT members (or, without
+/// them, that d inverts e on a test value), an EC scalar against its public point. (An OKP
+/// key held by OpenSSL is its seed alone; its public key is derived, so it cannot disagree.)
+fn check_private_consistency(pkey: &PKey<Private>, kty: KeyType) -> Result<()> {
+    let inconsistent = |why: &str| Error::key(format!("inconsistent {kty} private key: {why}"));
+    match kty {
+        KeyType::Rsa => {
+            let rsa = pkey.rsa().map_err(|e| Error::key(ossl_reason(&e)))?;
+            let why = match (rsa.p(), rsa.q(), rsa.dmp1(), rsa.dmq1(), rsa.iqmp()) {
+                (Some(p), Some(q), Some(dp), Some(dq), Some(qi)) => {
+                    let [n, e, d, p, q, dp, dq, qi] =
+                        [rsa.n(), rsa.e(), rsa.d(), p, q, dp, dq, qi].map(|b| b.to_vec());
+                    rsa_check::rsa_inconsistency(&rsa_check::RsaParts {
+                        n: &n,
+                        e: &e,
+                        d: &d,
+                        p: &p,
+                        q: &q,
+                        dp: &dp,
+                        dq: &dq,
+                        qi: &qi,
+                    })
+                }
+                _ => (!rsa_exponents_invert(&rsa))
+                    .then_some("the private exponent d does not invert the public exponent e"),
+            };
+            match why {
+                Some(w) => Err(inconsistent(w)),
+                None => Ok(()),
+            }
+        }
+        KeyType::Ec(_) => {
+            let ec = pkey.ec_key().map_err(|e| Error::key(ossl_reason(&e)))?;
+            ec.check_key()
+                .map_err(|_| inconsistent("the private scalar does not match the public point"))
+        }
+        KeyType::Okp(_) | KeyType::Oct => Ok(()),
+    }
+}
+
+/// For an RSA key without CRT members: (2^e)^d ≡ 2 (mod n).
+fn rsa_exponents_invert(rsa: &Rsa<Private>) -> bool {
     let check = || -> Result<bool, openssl::error::ErrorStack> {
-        let (Some(p), Some(q), Some(dp), Some(dq), Some(qi)) =
-            (rsa.p(), rsa.q(), rsa.dmp1(), rsa.dmq1(), rsa.iqmp())
-        else {
-            return Ok(false);
-        };
         let mut ctx = BigNumContext::new()?;
-        let one = BigNum::from_u32(1)?;
-        let mut t = BigNum::new()?;
-        t.checked_mul(p, q, &mut ctx)?;
-        if t != *rsa.n() {
-            return Ok(false);
-        }
-        let mut p1 = BigNum::new()?;
-        p1.checked_sub(p, &one)?;
-        let mut q1 = BigNum::new()?;
-        q1.checked_sub(q, &one)?;
-        let mut r = BigNum::new()?;
-        r.nnmod(rsa.d(), &p1, &mut ctx)?;
-        if r != *dp {
-            return Ok(false);
-        }
-        r.nnmod(rsa.d(), &q1, &mut ctx)?;
-        if r != *dq {
-            return Ok(false);
-        }
-        r.mod_mul(rsa.e(), dp, &p1, &mut ctx)?;
-        if r != one {
-            return Ok(false);
-        }
-        r.mod_mul(qi, q, p, &mut ctx)?;
-        Ok(r == one)
+        let two = BigNum::from_u32(2)?;
+        let mut c = BigNum::new()?;
+        c.mod_exp(&two, rsa.e(), rsa.n(), &mut ctx)?;
+        let mut m = BigNum::new()?;
+        m.mod_exp(&c, rsa.d(), rsa.n(), &mut ctx)?;
+        Ok(m == two)
     };
     check().unwrap_or(false)
 }

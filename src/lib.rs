@@ -4,6 +4,7 @@
 
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
+#![deny(clippy::arithmetic_side_effects)]
 
 pub mod alg;
 pub mod claims;

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 pub fn system_now() -> i64 {
     match SystemTime::now().duration_since(UNIX_EPOCH) {
         Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-        Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
+        Err(e) => i64::try_from(e.duration().as_secs()).map_or(i64::MIN, |s| s.saturating_neg()),
     }
 }
 
@@ -45,8 +45,12 @@ pub fn parse_time(text: &str, now: i64) -> Result<i64> {
     };
     let d = humantime::parse_duration(rest.trim()).map_err(|e| bad(&e.to_string()))?;
     let secs = i64::try_from(d.as_secs()).map_err(|_| bad("out of range"))?;
-    now.checked_add(sign * secs)
-        .ok_or_else(|| bad("out of range"))
+    let t = if sign < 0 {
+        now.checked_sub(secs)
+    } else {
+        now.checked_add(secs)
+    };
+    t.ok_or_else(|| bad("out of range"))
 }
 
 /// Parses a DURATION in humantime form (`30s`, `5m`, `1h 30m`); a bare number is seconds.
@@ -68,6 +72,10 @@ pub fn parse_duration(text: &str) -> Result<u64> {
 
 /// Parses RFC 3339 (`YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`), also accepting a space or
 /// lower-case `t` as separator and a bare date. Fractions of a second are dropped.
+// Calendar arithmetic on bounded values: years 0-9999 (four digits, or the range
+// format_timestamp checks), months, days, hours and offsets of two digits each; nothing
+// here comes near i64's range.
+#[allow(clippy::arithmetic_side_effects)]
 fn parse_rfc3339(s: &str) -> Option<i64> {
     let b = s.as_bytes();
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
@@ -122,6 +130,10 @@ fn parse_rfc3339(s: &str) -> Option<i64> {
     Some(days * 86_400 + h * 3600 + mi * 60 + sec - offset)
 }
 
+// Calendar arithmetic on bounded values: years 0-9999 (four digits, or the range
+// format_timestamp checks), months, days, hours and offsets of two digits each; nothing
+// here comes near i64's range.
+#[allow(clippy::arithmetic_side_effects)]
 fn is_leap(y: i64) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
@@ -136,6 +148,10 @@ fn days_in_month(y: i64, m: i64) -> i64 {
 }
 
 /// Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's algorithm).
+// Calendar arithmetic on bounded values: years 0-9999 (four digits, or the range
+// format_timestamp checks), months, days, hours and offsets of two digits each; nothing
+// here comes near i64's range.
+#[allow(clippy::arithmetic_side_effects)]
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
@@ -147,6 +163,10 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 }
 
 /// The date for a day count since 1970-01-01.
+// Calendar arithmetic on bounded values: years 0-9999 (four digits, or the range
+// format_timestamp checks), months, days, hours and offsets of two digits each; nothing
+// here comes near i64's range.
+#[allow(clippy::arithmetic_side_effects)]
 fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
@@ -161,6 +181,10 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 
 /// Renders Unix seconds as RFC 3339 in UTC (`2026-11-23T10:00:00Z`). Values outside years
 /// 0–9999 are shown as `@<seconds>` rather than as a misleading date.
+// Calendar arithmetic on bounded values: years 0-9999 (four digits, or the range
+// format_timestamp checks), months, days, hours and offsets of two digits each; nothing
+// here comes near i64's range.
+#[allow(clippy::arithmetic_side_effects)]
 pub fn format_timestamp(t: i64) -> String {
     const MIN: i64 = -62_167_219_200; // 0000-01-01T00:00:00Z
     const MAX: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
@@ -178,6 +202,10 @@ pub fn format_timestamp(t: i64) -> String {
 }
 
 /// A short span: `42s`, `3m`, `2h 5m`, `3d 4h`, `2y 10d`.
+// Calendar arithmetic on bounded values: years 0-9999 (four digits, or the range
+// format_timestamp checks), months, days, hours and offsets of two digits each; nothing
+// here comes near i64's range.
+#[allow(clippy::arithmetic_side_effects)]
 pub fn format_span(secs: u64) -> String {
     const M: u64 = 60;
     const H: u64 = 3600;
@@ -201,7 +229,7 @@ pub fn format_span(secs: u64) -> String {
 
 /// `3m ago`, `in 14m`, or `now`, for `t` seen from `now`.
 pub fn format_relative(t: i64, now: i64) -> String {
-    let diff = i128::from(t) - i128::from(now);
+    let diff = i128::from(t).saturating_sub(i128::from(now));
     let span = u64::try_from(diff.unsigned_abs()).unwrap_or(u64::MAX);
     match diff {
         0 => "now".to_string(),

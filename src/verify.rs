@@ -43,7 +43,7 @@ pub fn check_key_fits(
         if secret.len() < need {
             let msg = format!(
                 "{alg} needs a secret of at least {need} bytes ({} bits, RFC 7518 3.2); this one has {}",
-                need * 8,
+                need.saturating_mul(8),
                 secret.len()
             );
             return if allow_weak {
@@ -60,11 +60,7 @@ pub fn check_key_fits(
             ));
         }
     }
-    if key.key_type() == KeyType::Rsa && key.bits() < 2048 {
-        let msg = format!(
-            "RSA key of {} bits is below the 2048-bit minimum",
-            key.bits()
-        );
+    if let Some((_, msg)) = key.rsa_weakness() {
         return if allow_weak {
             Ok(Some(format!("{msg} (accepted: --allow-weak-key)")))
         } else {
@@ -112,6 +108,20 @@ impl KeyRing {
     /// Prepares `set` for the algorithms in `algs` (empty: every algorithm that fits each
     /// key). Fails (exit 2) when no key can verify any allowed algorithm.
     pub fn new(set: KeySet, algs: &[JwsAlg], allow_weak: bool) -> Result<KeyRing> {
+        // A published set must never carry a secret, and a set of secrets should stand
+        // alone: a mixed one is a publishing mistake, and it lets a token choose between
+        // HMAC and a public-key algorithm.
+        let secrets = set
+            .keys
+            .iter()
+            .filter(|k| k.key_type() == KeyType::Oct)
+            .count();
+        if set.is_set && secrets > 0 && secrets < set.keys.len() {
+            return Err(Error::key(format!(
+                "the key set mixes {secrets} secret (oct) key(s) with {} public-key key(s): a published set must never carry a secret; keep secrets in a set of their own",
+                set.keys.len().saturating_sub(secrets)
+            )));
+        }
         let mut slots = Vec::new();
         let mut warnings = Vec::new();
         let mut first_err = None;
@@ -283,7 +293,7 @@ impl Verifiers<'_> {
             .map_err(|r| report.fail("payload", r))?;
         for &index in &fitting {
             let verifier = self.verifier(index).map_err(|r| report.fail("key", r))?;
-            if check_signature(entry, jws.payload_segment.as_deref(), &payload, verifier) {
+            if check_signature(entry, jws.signed_segment(detached), &payload, verifier) {
                 let key_index = ring.slots.get(index).map_or(usize::MAX, |s| s.key_index);
                 report.add("signature", Outcome::Pass, || {
                     let desc = ring.keys.get(key_index).map(|k| {
@@ -305,11 +315,18 @@ impl Verifiers<'_> {
         } else {
             format!("any of {} keys", fitting.len())
         };
+        // `header..signature` is an empty payload, but it is also how detached content
+        // (RFC 7515 appendix F) looks: say how to supply it.
+        let hint = if detached.is_none() && jws.payload_segment.as_deref() == Some("") {
+            " (the payload is empty; if it is detached, give it with --payload FILE)"
+        } else {
+            ""
+        };
         Err(report.fail(
             "signature",
             Rejection::new(
                 RejectCode::BadSignature,
-                format!("{alg} signature does not verify with {tried}"),
+                format!("{alg} signature does not verify with {tried}{hint}"),
             ),
         ))
     }

@@ -12,6 +12,7 @@ mod util;
 mod attacks;
 mod bad_input;
 mod claims;
+mod corners;
 mod docs;
 mod inspect;
 mod jwe;

@@ -410,7 +410,7 @@ fn defaults_serializations_and_multi_recipient_choice() {
     let t = assert_ok(&o);
     let h: Value = serde_json::from_slice(&b64url_decode(t.split('.').next().unwrap())).unwrap();
     assert_eq!(h["alg"], "PBES2-HS512+A256KW");
-    assert_eq!(h["p2c"], 600000);
+    assert_eq!(h["p2c"], 10000); // accepted by panva/jose, jwcrypto and latchset jose by default
     assert_eq!(b64url_decode(h["p2s"].as_str().unwrap()).len(), 16);
     for ser in ["flattened", "general"] {
         let o = run(jwtctl().args([

@@ -202,9 +202,11 @@ impl From<SerializationArg> for jwtctl::jws::Serialization {
 
 #[derive(Debug, Args)]
 pub struct SignArgs {
-    /// Signature algorithm. `none` is refused unless --allow-unsecured.
+    /// Signature algorithm. `none` is refused unless --allow-unsecured. Optional for a key
+    /// that admits one algorithm: EC keys (ES256, ES384, ES512, ES256K), Ed25519/Ed448 keys
+    /// (EdDSA) and JWKs with an "alg"; RSA keys and secrets need it.
     #[arg(long, value_name = "ALG", value_parser = PossibleValuesParser::new(sign_alg_names()), ignore_case = true)]
-    pub alg: String,
+    pub alg: Option<String>,
 
     #[command(flatten)]
     pub key: KeyArgs,
@@ -340,7 +342,7 @@ pub struct VerifyArgs {
     pub batch: bool,
 
     /// Worker threads for --batch (default: every core). Output order is kept.
-    #[arg(long, value_name = "N", requires = "batch", value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, value_name = "N", requires = "batch", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: Option<u16>,
 
     /// Print the check-by-check report to standard error.
@@ -462,8 +464,10 @@ pub struct EncryptArgs {
     #[arg(long = "header", value_name = "NAME=VALUE")]
     pub headers: Vec<String>,
 
-    /// PBES2 iteration count (at least 1000).
-    #[arg(long, value_name = "N", default_value_t = jwtctl::jwe::DEFAULT_P2C)]
+    /// PBES2 iteration count, 1000 to 2147483647. The default, 10000, is what common libraries
+    /// (panva/jose, jwcrypto, latchset jose) accept by default; more warns.
+    #[arg(long, value_name = "N", default_value_t = jwtctl::jwe::DEFAULT_P2C,
+          value_parser = clap::value_parser!(u64).range(1000..=jwtctl::jwe::MAX_P2C))]
     pub p2c: u64,
 
     /// Output serialization.
@@ -505,8 +509,10 @@ pub struct DecryptArgs {
     #[arg(long = "allow-rsa1_5")]
     pub allow_rsa1_5: bool,
 
-    /// Highest PBES2 iteration count accepted (checked before any key derivation).
-    #[arg(long, value_name = "N", default_value_t = jwtctl::jwe::DEFAULT_MAX_P2C)]
+    /// Highest PBES2 iteration count accepted, 1 to 2147483647: the budget of the whole token,
+    /// summed over every recipient tried, checked before each key derivation.
+    #[arg(long, value_name = "N", default_value_t = jwtctl::jwe::DEFAULT_MAX_P2C,
+          value_parser = clap::value_parser!(u64).range(1..=jwtctl::jwe::MAX_P2C))]
     pub max_p2c: u64,
 
     /// Largest plaintext accepted, in bytes (K, M, G suffixes); inflating stops there.

@@ -11,10 +11,13 @@ use jwtctl::error::{Error, RejectCode, Result};
 
 use super::args::Cli;
 
-/// Writes a completion script for `shell` to `w`.
-pub fn completions(shell: Shell, w: &mut dyn std::io::Write) {
+/// A completion script for `shell`. It is built in memory: clap_complete's `generate` panics
+/// when its writer fails (`> /dev/full`), so the caller writes the bytes and reports errors.
+pub fn completions(shell: Shell) -> Vec<u8> {
     let mut cmd = Cli::command();
-    clap_complete::generate(shell, &mut cmd, "jwtctl", w);
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "jwtctl", &mut buf);
+    buf
 }
 
 /// The file name a shell's completion script is committed under.
@@ -170,9 +173,10 @@ pub fn generated_files() -> Result<Vec<(String, Vec<u8>)>> {
         Shell::Elvish,
         Shell::PowerShell,
     ] {
-        let mut buf = Vec::new();
-        completions(shell, &mut buf);
-        files.push((format!("completions/{}", completion_file(shell)), buf));
+        files.push((
+            format!("completions/{}", completion_file(shell)),
+            completions(shell),
+        ));
     }
     let root = Cli::command();
     files.push((

@@ -27,13 +27,39 @@ pub fn read_stdin_limited(limit: usize, too_big: impl Fn() -> Error) -> Result<V
     Ok(buf)
 }
 
-/// The token text: the argument, or all of standard input when absent or `-`.
+/// Token input larger than this is refused while reading (a token may be surrounded by
+/// whitespace and a `Bearer ` prefix).
+const MAX_TOKEN_INPUT: usize = MAX_TOKEN_BYTES + 4096;
+
+/// The token text: the argument, `@FILE`, or all of standard input when absent or `-`.
+/// An argument that is not a token but names an existing file is refused with a hint.
 pub fn read_token(arg: Option<&str>) -> Result<String> {
+    let too_big =
+        || Rejection::malformed(format!("input is larger than {MAX_TOKEN_BYTES} bytes")).into();
     let bytes = match arg {
-        Some(t) if t != "-" => return Ok(t.to_string()),
-        _ => read_stdin_limited(MAX_TOKEN_BYTES + 4096, || {
-            Rejection::malformed(format!("input is larger than {MAX_TOKEN_BYTES} bytes")).into()
-        })?,
+        None | Some("-") => read_stdin_limited(MAX_TOKEN_INPUT, too_big)?,
+        Some(t) => match t.strip_prefix('@') {
+            Some(path) => {
+                let bytes =
+                    read_limited(Path::new(path), MAX_TOKEN_INPUT as u64).map_err(|e| match e {
+                        Error::Usage(_) => too_big(),
+                        other => other,
+                    })?;
+                return String::from_utf8(bytes).map_err(|_| {
+                    Rejection::malformed(format!("{path} is not text: a token is ASCII")).into()
+                });
+            }
+            None => {
+                if Path::new(t).is_file() && jwtctl::jws::parse(t).is_err() {
+                    return Err(Rejection::malformed(format!(
+                        "{:?} is not a token, but it names a file: to read the token from it, give @{t}",
+                        jwtctl::sanitize::sanitize(t)
+                    ))
+                    .into());
+                }
+                return Ok(t.to_string());
+            }
+        },
     };
     String::from_utf8(bytes)
         .map_err(|_| Rejection::malformed("input is not text: a token is ASCII").into())

@@ -51,7 +51,11 @@ fn render(ins: &Inspection, out: &Output) -> std::io::Result<()> {
         head(ins.kind),
         ins.serialization.name(),
         out.paint(
-            "decoded only, signature NOT verified (use jwtctl verify)",
+            if ins.kind == "JWE" {
+                "header decoded only, content NOT decrypted (use jwtctl decrypt)"
+            } else {
+                "decoded only, signature NOT verified (use jwtctl verify)"
+            },
             |t| t.yellow()
         )
     ))?;
@@ -120,16 +124,26 @@ fn lifetime_bar(ins: &Inspection, out: &Output) -> Option<String> {
     if exp <= start {
         return None;
     }
-    let span = exp - start;
-    let pos = ((ins.now - start).clamp(0, span) * WIDTH / span).clamp(0, WIDTH);
+    // Times come from the token: any i64 (a float claim such as 1e300 saturates), so the
+    // arithmetic is done in i128, where differences of i64 values and their products with
+    // 100 cannot overflow.
+    let (start, exp, now) = (i128::from(start), i128::from(exp), i128::from(ins.now));
+    let span = exp.saturating_sub(start);
+    let elapsed = now.saturating_sub(start).clamp(0, span);
+    let pos = elapsed
+        .saturating_mul(i128::from(WIDTH))
+        .checked_div(span)
+        .unwrap_or(0)
+        .clamp(0, i128::from(WIDTH));
     let used: String = "━".repeat(usize::try_from(pos).unwrap_or(0));
-    let left: String = "─".repeat(usize::try_from(WIDTH - pos).unwrap_or(0));
-    let state = if ins.now >= exp {
+    let left: String =
+        "─".repeat(usize::try_from(i128::from(WIDTH).saturating_sub(pos)).unwrap_or(0));
+    let state = if now >= exp {
         out.paint("expired", |t| t.red().bold())
-    } else if ins.now < start {
+    } else if now < start {
         out.paint("not yet started", |t| t.yellow())
     } else {
-        let pct = (ins.now - start) * 100 / span;
+        let pct = elapsed.saturating_mul(100).checked_div(span).unwrap_or(0);
         out.paint(&format!("{pct}% of lifetime used"), |t| t.green())
     };
     Some(format!(

@@ -62,6 +62,18 @@ pub fn encrypt(a: &EncryptArgs, out: &Output) -> Result<()> {
         &a.headers,
         &reserved,
     )?;
+    let pbes2 = a
+        .alg
+        .as_deref()
+        .map_or_else(|| jwe::default_alg(&key, &a.enc).ok(), Some)
+        .is_some_and(|alg| alg.starts_with("PBES2"));
+    if pbes2 && a.p2c > jwe::DEFAULT_P2C {
+        out.warn(&format!(
+            "p2c {} is above {}: panva/jose, jwcrypto and other libraries refuse such tokens by default",
+            a.p2c,
+            jwe::DEFAULT_P2C
+        ));
+    }
     let opts = EncryptOptions {
         alg: a.alg.clone(),
         enc: a.enc.clone(),

@@ -12,6 +12,7 @@ mod output;
 mod sign;
 mod verify;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -25,8 +26,14 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            // --help and --version go to stdout, and writing them can fail (`> /dev/full`).
+            return match e.print() {
+                Err(w) if w.kind() != std::io::ErrorKind::BrokenPipe => {
+                    let _ = writeln!(std::io::stderr(), "error: <stdout>: {w}");
+                    ExitCode::from(2)
+                }
+                _ => ExitCode::from(if e.use_stderr() { 2 } else { 0 }),
+            };
         }
     };
     let out = Output::new(cli.color, cli.pretty, cli.compact);
@@ -39,8 +46,11 @@ pub fn main() -> ExitCode {
         Command::Keygen(a) => keygen::run(a, &out),
         Command::Jwks(a) => jwks::run(a, &out),
         Command::Completions(a) => {
-            docs::completions(a.shell, &mut std::io::stdout());
-            Ok(())
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(&docs::completions(a.shell))
+                .and_then(|()| stdout.flush())
+                .map_err(|e| jwtctl::Error::io("<stdout>", e))
         }
         Command::GenerateDocs(a) => docs::write_all(&a.dir),
     };

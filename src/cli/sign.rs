@@ -8,13 +8,52 @@ use jwtctl::crypto::Signer;
 use jwtctl::encoding::{b64url, parse_object_strict};
 use jwtctl::error::{Error, Result};
 use jwtctl::jws::{self, SignOptions};
-use jwtctl::keys::{Key, KeyOp, read_limited};
+use jwtctl::keys::{Key, KeyOp, KeyType, OkpCurve, read_limited};
 use jwtctl::time::{parse_time, system_now};
 use jwtctl::verify::check_key_fits;
 
 use super::args::SignArgs;
 use super::input::{MAX_PAYLOAD, load_keys, read_text_arg};
 use super::output::Output;
+
+/// The algorithm when `--alg` is absent: a JWK's own `alg`, or the one JWS algorithm an EC
+/// key admits, or EdDSA for Ed25519/Ed448 (the name every verifier knows). RSA keys and
+/// secrets fit several algorithms, and guessing one would pick the hash for the user.
+fn infer_alg(keys: &[Key], kid: Option<&str>) -> Result<JwsAlg> {
+    let chosen: Vec<&Key> = keys
+        .iter()
+        .filter(|k| kid.is_none_or(|want| k.meta.kid.as_deref() == Some(want)))
+        .collect();
+    let [key] = chosen.as_slice() else {
+        return Err(Error::usage(
+            "--alg is needed to choose a key from the set (or give --kid)",
+        ));
+    };
+    if let Some(name) = &key.meta.alg {
+        return JwsAlg::from_header(name).ok_or_else(|| {
+            Error::key(format!(
+                "the key's JWK \"alg\" is {name:?}, which is not a JWS algorithm"
+            ))
+        });
+    }
+    match key.key_type() {
+        KeyType::Okp(OkpCurve::Ed25519 | OkpCurve::Ed448) => Ok(JwsAlg::EdDSA),
+        kty @ KeyType::Ec(_) => JwsAlg::fitting(kty)
+            .first()
+            .copied()
+            .ok_or_else(|| Error::key(format!("no JWS algorithm fits {}", key.describe()))),
+        KeyType::Rsa => Err(Error::usage(
+            "give --alg: an RSA key fits RS256, RS384, RS512, PS256, PS384 and PS512, and the choice is the verifier's to expect",
+        )),
+        KeyType::Oct => Err(Error::usage(
+            "give --alg: a secret fits HS256, HS384 and HS512, and the choice is the verifier's to expect",
+        )),
+        KeyType::Okp(_) => Err(Error::key(format!(
+            "{} cannot sign: X25519 and X448 keys are for key agreement (ECDH-ES)",
+            key.describe()
+        ))),
+    }
+}
 
 fn pick_key(mut keys: Vec<Key>, is_set: bool, alg: JwsAlg, kid: Option<&str>) -> Result<Key> {
     if !is_set {
@@ -44,7 +83,10 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
         Some(t) => parse_time(t, system_now())?,
         None => system_now(),
     };
-    let unsecured = a.alg.eq_ignore_ascii_case("none");
+    let unsecured = a
+        .alg
+        .as_deref()
+        .is_some_and(|s| s.eq_ignore_ascii_case("none"));
     let (alg_name, signer, key_kid) = if unsecured {
         if !a.allow_unsecured {
             return Err(Error::usage(
@@ -57,7 +99,6 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
         out.warn("creating an unsecured token (alg none): it is not signed and every careful verifier rejects it");
         ("none".to_string(), None, None)
     } else {
-        let alg: JwsAlg = a.alg.parse()?;
         let k = &a.key;
         let set = load_keys(
             k.key.as_deref(),
@@ -66,6 +107,10 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
             None,
             out,
         )?;
+        let alg: JwsAlg = match &a.alg {
+            Some(name) => name.parse()?,
+            None => infer_alg(&set.keys, a.kid.as_deref())?,
+        };
         let key = pick_key(set.keys, set.is_set, alg, a.kid.as_deref())?;
         if let Some(w) = check_key_fits(alg, &key, KeyOp::Sign, a.key.allow_weak_key)? {
             out.warn(&w);

@@ -88,7 +88,7 @@ pub fn run(a: &VerifyArgs, out: &Output) -> Result<()> {
     if a.batch {
         let jobs = match a.jobs {
             Some(n) => usize::from(n),
-            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            None => std::thread::available_parallelism().map_or(1, |n| n.get().min(256)),
         };
         return batch(&ring, &rules, need_claims, a.output, jobs, out);
     }
@@ -225,6 +225,8 @@ struct BlockReader<R> {
     carry: Vec<u8>,
     next_line: u64,
     skipping: bool,
+    /// Bytes searched for a line end so far (the unit tests check it stays linear).
+    scanned: u64,
 }
 
 impl<R: Read> BlockReader<R> {
@@ -235,6 +237,7 @@ impl<R: Read> BlockReader<R> {
             carry: Vec::new(),
             next_line: 1,
             skipping: false,
+            scanned: 0,
         }
     }
 
@@ -267,7 +270,14 @@ impl<R: Read> BlockReader<R> {
                 }
                 return Ok(Some(self.emit(buf)));
             }
-            match buf.iter().rposition(|&b| b == b'\n') {
+            // The carry holds no newline (it is what followed the last one), so only the bytes
+            // just read are scanned: a long line costs linear, not quadratic, work.
+            self.scanned = self.scanned.saturating_add(n as u64);
+            let newline = buf
+                .get(start..)
+                .and_then(|new| new.iter().rposition(|&b| b == b'\n'))
+                .map(|i| start + i);
+            match newline {
                 Some(i) => {
                     self.carry = buf.split_off(i + 1);
                     return Ok(Some(self.emit(buf)));
@@ -432,7 +442,7 @@ fn batch(
         for _ in 0..jobs {
             let (tx, rx) = sync_channel::<(u64, Vec<u8>)>(1);
             let (rtx, rrx) = sync_channel::<((String, u64, u64), usize, f64)>(1);
-            scope.spawn(move || {
+            let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
                 let verifiers = ring.verifiers();
                 for (first, block) in rx {
                     let started = std::time::Instant::now();
@@ -443,11 +453,14 @@ fn batch(
                     }
                 }
             });
+            if let Err(e) = spawned {
+                return Err(Error::usage(format!("cannot start a worker thread: {e}")));
+            }
             to_workers.push(tx);
             from_workers.push(rrx);
         }
         let block_size = &block_size;
-        let writer = scope.spawn(move || -> Result<()> {
+        let writer = std::thread::Builder::new().spawn_scoped(scope, move || -> Result<()> {
             let mut sink = Sink::new(progress);
             // Block i went to worker i % jobs; a worker that has hung up has no block i.
             for i in 0.. {
@@ -464,6 +477,8 @@ fn batch(
             }
             sink.finish()
         });
+        let writer =
+            writer.map_err(|e| Error::usage(format!("cannot start the writer thread: {e}")))?;
         let read = (|| -> Result<()> {
             for sent in 0.. {
                 blocks.block_size = block_size.load(Ordering::Relaxed);
@@ -484,4 +499,50 @@ fn batch(
         read?;
         written
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    /// Hands out its data a few bytes at a time, as a pipe from a slow writer does.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.data.len());
+            let (head, rest) = self.data.split_at(n);
+            buf[..n].copy_from_slice(head);
+            self.data = rest;
+            Ok(n)
+        }
+    }
+
+    /// A 10 MiB line arriving in 4 KiB reads: the bytes searched for a line end stay linear in
+    /// the input (the old reader rescanned the growing carry after every read).
+    #[test]
+    fn a_long_line_is_scanned_once() {
+        let mut input = vec![b'a'; 10 << 20];
+        input.extend_from_slice(b"\nshort\n");
+        let mut reader = BlockReader::new(Trickle {
+            data: &input,
+            step: 4096,
+        });
+        reader.block_size = MIN_BATCH_BLOCK;
+        let mut lines = 0;
+        while let Some((_, block)) = reader.next_block().unwrap() {
+            lines += block.iter().filter(|&&b| b == b'\n').count();
+        }
+        assert_eq!(lines, 2);
+        assert!(
+            reader.scanned <= 2 * input.len() as u64,
+            "{} bytes scanned for {} of input",
+            reader.scanned,
+            input.len()
+        );
+    }
 }

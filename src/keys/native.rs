@@ -79,7 +79,10 @@ pub(super) fn spki_parts(spki: &[u8]) -> Option<(KeyType, &[u8])> {
     }
     let kty = algorithm(alg)?;
     let fits = match kty {
-        KeyType::Ec(c) => key.len() == 1 + 2 * c.field_len() && key.first() == Some(&4),
+        KeyType::Ec(c) => {
+            key.len() == c.field_len().saturating_mul(2).saturating_add(1)
+                && key.first() == Some(&4)
+        }
         KeyType::Okp(c) => key.len() == c.key_len(),
         _ => true,
     };
@@ -123,10 +126,14 @@ pub(super) fn rsa_parts(rsa_public_key: &[u8]) -> Option<(&[u8], &[u8])> {
 
 /// The private key inside a PKCS#8 (for RSA: the PKCS#1 RSAPrivateKey).
 pub(super) fn pkcs8_inner(pkcs8: &[u8]) -> Option<&[u8]> {
-    pkcs8_parts(pkcs8).map(|(_, inner)| inner)
+    pkcs8_parts(pkcs8).map(|(_, inner, _)| inner)
 }
 
-fn pkcs8_parts(pkcs8: &[u8]) -> Option<(KeyType, &[u8])> {
+/// The key type, the private key, and the public key a v2 PKCS#8 (RFC 5958
+/// OneAsymmetricKey) may carry beside it (the BIT STRING's contents, unused-bits byte first).
+type Pkcs8Parts<'a> = (KeyType, &'a [u8], Option<&'a [u8]>);
+
+fn pkcs8_parts(pkcs8: &[u8]) -> Option<Pkcs8Parts<'_>> {
     let mut seq = der::whole(pkcs8, tag::SEQUENCE)?;
     if !matches!(seq.unsigned()?, [0] | [1]) {
         return None;
@@ -134,8 +141,45 @@ fn pkcs8_parts(pkcs8: &[u8]) -> Option<(KeyType, &[u8])> {
     let kty = algorithm(seq.expect(tag::SEQUENCE)?)?;
     let inner = seq.expect(tag::OCTET_STRING)?;
     seq.optional(0xa0); // attributes
-    seq.optional(0x81); // v2 public key
-    seq.is_empty().then_some((kty, inner))
+    let public = seq.optional(0x81);
+    seq.is_empty().then_some((kty, inner, public))
+}
+
+/// The public key a v2 PKCS#8 carries beside its private key (BIT STRING contents), if any.
+pub(super) fn pkcs8_embedded_public(pkcs8: &[u8]) -> Option<&[u8]> {
+    pkcs8_parts(pkcs8).and_then(|(_, _, public)| public)
+}
+
+/// True when a v2 PKCS#8's own public key, if it has one, is the one derived from the
+/// private key: a file whose halves disagree is refused rather than used.
+pub(super) fn embedded_public_matches(embedded: Option<&[u8]>, derived: &[u8]) -> bool {
+    embedded.is_none_or(|bits| bits.split_first() == Some((&0, derived)))
+}
+
+/// An RSAPrivateKey (two primes) whose parts are consistent; `None` sends anything else to
+/// the OpenSSL path, which reads it and words the error.
+fn consistent_rsa(inner: &[u8]) -> Option<(&[u8], &[u8])> {
+    let mut rsa = der::whole(inner, tag::SEQUENCE)?;
+    if rsa.unsigned()? != [0] {
+        return None; // two-prime keys only; multi-prime ones go to OpenSSL
+    }
+    let (n, e, d) = (rsa.unsigned()?, rsa.unsigned()?, rsa.unsigned()?);
+    let (p, q) = (rsa.unsigned()?, rsa.unsigned()?);
+    let (dp, dq, qi) = (rsa.unsigned()?, rsa.unsigned()?, rsa.unsigned()?);
+    let parts = super::rsa_check::RsaParts {
+        n,
+        e,
+        d,
+        p,
+        q,
+        dp,
+        dq,
+        qi,
+    };
+    if !rsa.is_empty() || super::rsa_check::rsa_inconsistency(&parts).is_some() {
+        return None;
+    }
+    Some((n, e))
 }
 
 /// OpenSSL's `EVP_PKEY_bits` for the key, so descriptions read the same whichever path
@@ -219,30 +263,30 @@ pub(super) fn ed448_public(raw: &[u8]) -> Option<(KeyType, DerKey)> {
 }
 
 /// An Ed448 private key from PKCS#8: OpenSSL derives the public key from the raw seed.
-fn ed448_private(pkcs8: &[u8], inner: &[u8]) -> Option<(KeyType, DerKey)> {
+fn ed448_private(pkcs8: &[u8], inner: &[u8], embedded: Option<&[u8]>) -> Option<(KeyType, DerKey)> {
     use openssl::pkey::Id;
     let seed = der::whole(inner, tag::OCTET_STRING)?.rest();
     let key = PKey::private_key_from_raw_bytes(seed, Id::ED448).ok()?;
-    let (kty, mut der) = ed448_public(&key.raw_public_key().ok()?)?;
+    let public = key.raw_public_key().ok()?;
+    if !embedded_public_matches(embedded, &public) {
+        return None;
+    }
+    let (kty, mut der) = ed448_public(&public)?;
     der.pkcs8 = Some(Zeroizing::new(pkcs8.to_vec()));
     der.openssl = OnceLock::from(Some(key));
     Some((kty, der))
 }
 
-/// A private key from unencrypted DER PKCS#8. aws-lc checks EC and Ed25519 keys (the scalar
-/// against the curve, any embedded public point) and derives their public key. An RSA key's
-/// public half is read from its `n` and `e`; aws-lc checks the private components when a
-/// signer is made from them (`RSA_check_key` costs ~0.5 ms, so it runs once, not twice).
+/// A private key from unencrypted DER PKCS#8. aws-lc checks EC keys (the scalar against the
+/// curve and any embedded public point) and derives EC and Ed25519 public keys; an Ed25519 or
+/// Ed448 file's own public key must equal the derived one. An RSA key's parts are checked for
+/// consistency here and its public half is read from its `n` and `e`.
 pub(super) fn from_pkcs8(pkcs8: &[u8]) -> Option<(KeyType, DerKey)> {
-    let (kty, inner) = pkcs8_parts(pkcs8)?;
+    let (kty, inner, embedded) = pkcs8_parts(pkcs8)?;
     let spki = match kty {
-        KeyType::Okp(OkpCurve::Ed448) => return ed448_private(pkcs8, inner),
+        KeyType::Okp(OkpCurve::Ed448) => return ed448_private(pkcs8, inner, embedded),
         KeyType::Rsa => {
-            let mut rsa = der::whole(inner, tag::SEQUENCE)?;
-            if rsa.unsigned()? != [0] {
-                return None; // two-prime keys only; multi-prime ones go to OpenSSL
-            }
-            let (n, e) = (rsa.unsigned()?, rsa.unsigned()?);
+            let (n, e) = consistent_rsa(inner)?;
             let (_, public) = public(KeyType::Rsa, &der::rsa_public_key(n, e))?;
             public.spki
         }
@@ -256,7 +300,12 @@ pub(super) fn from_pkcs8(pkcs8: &[u8]) -> Option<(KeyType, DerKey)> {
             spki_of(sig::EcdsaKeyPair::from_pkcs8(alg, pkcs8).ok()?)?
         }
         KeyType::Okp(OkpCurve::Ed25519) => {
-            spki_of(sig::Ed25519KeyPair::from_pkcs8_maybe_unchecked(pkcs8).ok()?)?
+            let spki = spki_of(sig::Ed25519KeyPair::from_pkcs8_maybe_unchecked(pkcs8).ok()?)?;
+            let (_, derived) = spki_parts(&spki)?;
+            if !embedded_public_matches(embedded, derived) {
+                return None;
+            }
+            spki
         }
         _ => return None,
     };
