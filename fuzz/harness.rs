@@ -1,0 +1,197 @@
+//! The bodies of the fuzz targets, shared by `fuzz/fuzz_targets/*.rs` (cargo-fuzz, nightly)
+//! and by the regression replay in `tests/fuzz_regressions.rs` (stable `cargo test`), so a
+//! crash input found once is checked by every CI run after.
+//!
+//! Each function takes arbitrary bytes and must return without panicking, whatever they are.
+//! Keys are fixed (built once per process); the input is the token, key file, time or claims.
+
+#![allow(dead_code)]
+
+use std::sync::OnceLock;
+
+use jwtctl::alg::JwsAlg;
+use jwtctl::claims::{ClaimRules, Report, validate};
+use jwtctl::jwe::{DecryptOptions, decrypt};
+use jwtctl::keys::{Key, KeySet, load_key_bytes};
+use jwtctl::verify::{KeyRing, verify_token};
+
+/// A fixed "now" so that runs are reproducible.
+const NOW: i64 = 1_795_000_000;
+
+/// A fuzz target's body.
+pub type Target = fn(&[u8]);
+
+/// The fuzz targets by name, as `fuzz/fuzz_targets/` and the regression folders name them.
+pub const TARGETS: [(&str, Target); 6] = [
+    ("parse_inspect", parse_inspect),
+    ("verify_jws", verify_jws),
+    ("decrypt_jwe", decrypt_jwe),
+    ("load_key", load_key),
+    ("time_parse", time_parse),
+    ("claims_validate", claims_validate),
+];
+
+fn text(data: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(data)
+}
+
+/// Token parsing (compact, flattened and general JSON, JWS and JWE) and inspection.
+pub fn parse_inspect(data: &[u8]) {
+    let t = text(data);
+    let _ = jwtctl::jws::parse(&t);
+    if let Ok(ins) = jwtctl::inspect::inspect(&t, NOW) {
+        let _ = ins.to_json().to_string();
+    }
+}
+
+fn ring(jwk: &str, algs: &[JwsAlg]) -> KeyRing {
+    let set = load_key_bytes(jwk.as_bytes(), "fuzz key", None).expect("fixed fuzz key loads");
+    KeyRing::new(set, algs, false).expect("fixed fuzz key fits")
+}
+
+fn rings() -> &'static [KeyRing] {
+    static RINGS: OnceLock<Vec<KeyRing>> = OnceLock::new();
+    RINGS.get_or_init(|| {
+        vec![
+            ring(
+                r#"{"kty":"oct","kid":"h","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#,
+                &[],
+            ),
+            ring(
+                r#"{"keys":[{"kty":"EC","kid":"e","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}"#,
+                &[JwsAlg::ES256],
+            ),
+        ]
+    })
+}
+
+/// JWS verification against an HMAC key and an EC key set, with claim rules on and off; the
+/// first byte picks the rules and whether a detached payload is supplied.
+pub fn verify_jws(data: &[u8]) {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let t = text(rest);
+    let rules = if mode & 1 == 0 {
+        ClaimRules {
+            now: NOW,
+            ..ClaimRules::default()
+        }
+    } else {
+        ClaimRules {
+            iss: vec!["https://issuer.example".into()],
+            aud: vec!["api".into()],
+            sub: Some("alice".into()),
+            typ: Some("JWT".into()),
+            require: vec!["jti".into()],
+            leeway: u64::MAX,
+            max_age: Some(u64::MAX),
+            now: NOW,
+            ..ClaimRules::default()
+        }
+    };
+    let detached: Option<&[u8]> = (mode & 2 != 0).then_some(b"detached".as_slice());
+    for ring in rings() {
+        let verifiers = ring.verifiers();
+        let mut report = Report::recording();
+        let _ = verify_token(&t, &verifiers, &rules, detached, mode & 4 != 0, &mut report);
+    }
+}
+
+fn jwe_keys() -> &'static [KeySet] {
+    static KEYS: OnceLock<Vec<KeySet>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let load = |b: &[u8]| load_key_bytes(b, "fuzz key", None).expect("fixed fuzz key loads");
+        vec![
+            // 16 bytes: A128KW, A128GCMKW, and dir with A128GCM.
+            load(br#"{"kty":"oct","k":"GawgguFyGrWKav7AX4VKUg"}"#),
+            load(include_bytes!("../tests/fixtures/keys/rsa.pkcs8.pem")),
+            KeySet {
+                keys: vec![Key::from_secret(b"fuzz password".to_vec())],
+                is_set: false,
+            },
+        ]
+    })
+}
+
+/// JWE decryption with an AES key, an RSA key and a password, `zip` included, under small
+/// limits so that a run stays fast.
+pub fn decrypt_jwe(data: &[u8]) {
+    let t = text(data);
+    let opts = DecryptOptions {
+        max_p2c: 2000,
+        max_plaintext: 1 << 20,
+        allow_rsa1_5: true,
+        ..DecryptOptions::default()
+    };
+    for keys in jwe_keys() {
+        let _ = decrypt(&t, keys, &opts);
+    }
+}
+
+/// Key loading from arbitrary bytes (PEM, DER, JWK and JWKS sniffing), then everything the
+/// tool does with a loaded key.
+pub fn load_key(data: &[u8]) {
+    for pass in [None, Some(b"passphrase".as_slice())] {
+        let Ok(set) = load_key_bytes(data, "fuzz", pass) else {
+            continue;
+        };
+        for k in &set.keys {
+            let _ = jwtctl::inspect::describe_key(k);
+            let _ = k.to_jwk(true);
+            let _ = k.to_jwk(false);
+            let _ = k.thumbprint();
+            let _ = k.rsa_weakness();
+        }
+        let _ = KeyRing::new(set, &[], true);
+    }
+}
+
+/// The TIME and DURATION parsers, and formatting of any timestamp.
+pub fn time_parse(data: &[u8]) {
+    let t = text(data);
+    let now = data
+        .get(..8)
+        .and_then(|b| <[u8; 8]>::try_from(b).ok())
+        .map_or(NOW, i64::from_le_bytes);
+    if let Ok(v) = jwtctl::time::parse_time(&t, now) {
+        let _ = jwtctl::time::format_timestamp(v);
+        let _ = jwtctl::time::format_relative(v, now);
+    }
+    if let Ok(d) = jwtctl::time::parse_duration(&t) {
+        let _ = jwtctl::time::format_span(d);
+    }
+    let _ = jwtctl::time::format_timestamp(now);
+    let _ = jwtctl::time::format_relative(now, NOW);
+    let _ = jwtctl::time::format_relative(i64::MIN, now);
+}
+
+/// Claims validation: the input is a JSON claims set, checked against strict rules.
+pub fn claims_validate(data: &[u8]) {
+    let Ok(claims) = jwtctl::encoding::parse_object_strict(data) else {
+        return;
+    };
+    let header = serde_json::Map::new();
+    for leeway in [0, 60, u64::MAX] {
+        let rules = ClaimRules {
+            iss: vec!["https://issuer.example".into()],
+            aud: vec!["api".into()],
+            sub: Some("alice".into()),
+            require: vec!["exp".into(), "jti".into()],
+            leeway,
+            max_age: Some(leeway),
+            now: NOW,
+            revoked: Some(["revoked".to_string()].into_iter().collect()),
+            ..ClaimRules::default()
+        };
+        let mut report = Report::recording();
+        let _ = validate(&header, &claims, &rules, &mut report);
+        let any = ClaimRules {
+            any_aud: true,
+            now: i64::MIN,
+            leeway,
+            ..ClaimRules::default()
+        };
+        let _ = validate(&header, &claims, &any, &mut Report::default());
+    }
+}

@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Writes seed corpora for the fuzz targets into fuzz/corpus/<target>/ from tests/fixtures:
+every token in the test vectors (compact and JSON serializations), every key fixture and JWK,
+tokens that jwtctl makes for the fuzz keys (so the fuzzer starts from inputs that verify or
+decrypt), and a few times, durations and claim sets. Usage: fuzz-seeds.py JWTCTL_BINARY
+"""
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FIX = os.path.join(ROOT, "tests", "fixtures")
+OUT = os.path.join(ROOT, "fuzz", "corpus")
+COMPACT = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]*){2,4}$")
+
+
+def put(target, data):
+    if isinstance(data, str):
+        data = data.encode()
+    d = os.path.join(OUT, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, hashlib.sha1(data).hexdigest()), "wb") as f:
+        f.write(data)
+
+
+def walk(value, tokens, keys):
+    if isinstance(value, dict):
+        if "kty" in value:
+            keys.append(json.dumps(value))
+        if "keys" in value and isinstance(value["keys"], list):
+            keys.append(json.dumps(value))
+        if ("signature" in value or "signatures" in value or "ciphertext" in value):
+            tokens.append(json.dumps(value))
+        for v in value.values():
+            walk(v, tokens, keys)
+    elif isinstance(value, list):
+        for v in value:
+            walk(v, tokens, keys)
+    elif isinstance(value, str) and COMPACT.match(value) and len(value) > 20:
+        tokens.append(value)
+
+
+def main():
+    jwtctl = sys.argv[1]
+    tokens, keys = [], []
+    for dirpath, _, files in os.walk(os.path.join(FIX, "vectors")):
+        for name in files:
+            if name.endswith(".json"):
+                with open(os.path.join(dirpath, name)) as f:
+                    walk(json.load(f), tokens, keys)
+    kdir = os.path.join(FIX, "keys")
+    for name in sorted(os.listdir(kdir)):
+        if name.endswith((".pem", ".der", ".bin")):
+            with open(os.path.join(kdir, name), "rb") as f:
+                put("load_key", f.read())
+    for k in keys:
+        put("load_key", k)
+
+    def run(*args, stdin=None):
+        r = subprocess.run([jwtctl, *args], input=stdin, capture_output=True)
+        return r.stdout.decode().strip() if r.returncode == 0 else None
+
+    hmac = "b64:AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"
+    for ser in ["compact", "flattened", "general"]:
+        for extra in [[], ["--iss", "https://issuer.example", "--aud", "api", "--sub", "alice", "--jti", "j", "--exp", "1h", "--now", "1795000000"]]:
+            t = run("sign", "--alg", "HS256", "--secret", hmac, "--kid", "h", "--serialization", ser, *extra)
+            if t:
+                tokens.append(t)
+    aes = os.path.join(OUT, "aes.jwk")
+    os.makedirs(OUT, exist_ok=True)
+    with open(aes, "w") as f:
+        f.write('{"kty":"oct","k":"GawgguFyGrWKav7AX4VKUg"}')
+    jwe = []
+    for alg, enc in [("A128KW", "A128GCM"), ("dir", "A128GCM"), ("A128GCMKW", "A256CBC-HS512")]:
+        for ser in ["compact", "flattened", "general"]:
+            t = run("encrypt", "--key", aes, "--alg", alg, "--enc", enc, "--zip", "DEF", "--serialization", ser, "payload")
+            if t:
+                jwe.append(t)
+    for alg in ["RSA-OAEP", "RSA-OAEP-256", "RSA1_5"]:
+        t = run("encrypt", "--key", os.path.join(kdir, "rsa.spki.pem"), "--alg", alg, "--zip", "DEF", "payload")
+        if t:
+            jwe.append(t)
+    t = run("encrypt", "--secret", "fuzz password", "--p2c", "1000", "payload")
+    if t:
+        jwe.append(t)
+    os.remove(aes)
+    for t in tokens + jwe:
+        put("parse_inspect", t)
+        put("decrypt_jwe", t)
+        for mode in range(8):
+            put("verify_jws", bytes([mode]) + t.encode())
+    for s in ["2026-11-23T10:00:00Z", "2026-11-23T11:00:00+01:00", "1795000000", "-1d 3h",
+              "+2h", "15m", "now", "2026-02-29", "9999-12-31T23:59:60.999Z", "30s", "1h 30m", "90"]:
+        put("time_parse", s)
+    for c in [{"iss": "https://issuer.example", "aud": ["api"], "sub": "alice", "exp": 1795003600,
+               "iat": 1795000000, "nbf": 1795000000, "jti": "j"},
+              {"exp": 1e300, "iat": -1e300, "aud": "other", "jti": "revoked"},
+              {"exp": "soon", "nbf": None, "aud": [1, 2], "iat": 1.5}]:
+        put("claims_validate", json.dumps(c))
+    print(f"seeds: {len(tokens)} JWS, {len(jwe)} JWE, {len(keys)} JWK/JWKS", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
