@@ -9,8 +9,8 @@
 
 use std::sync::OnceLock;
 
-use jwtctl::alg::JwsAlg;
 use jwtctl::claims::{ClaimRules, Report, validate};
+use jwtctl::jwa::JwsAlg;
 use jwtctl::jwe::{DecryptOptions, decrypt};
 use jwtctl::keys::{Key, KeySet, load_key_bytes};
 use jwtctl::verify::{KeyRing, verify_token};

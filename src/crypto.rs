@@ -21,9 +21,11 @@ use openssl::pkey::{PKey, Private, Public};
 use openssl::rsa::Padding;
 use openssl::sign::RsaPssSaltlen;
 
-use crate::alg::JwsAlg;
 use crate::error::{Error, Result};
-use crate::keys::{Key, KeyType, OkpCurve, ossl_reason};
+use crate::jwa::JwsAlg;
+use crate::jwa::{KeyType, OkpCurve};
+use crate::keys::{Key, ossl_reason};
+use crate::params::{aws_lc_ecdsa_signing, aws_lc_verification};
 
 /// Which implementation computes an algorithm for a given key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,13 +116,12 @@ impl Signer {
             }
             Backend::AwsLcEcdsa => {
                 use aws_lc_rs::signature as sig;
-                let params = if alg == JwsAlg::ES512 {
-                    &sig::ECDSA_P521_SHA512_FIXED_SIGNING
-                } else {
-                    &sig::ECDSA_P256K1_SHA256_FIXED_SIGNING
+                let KeyType::Ec(curve) = key.key_type() else {
+                    return Err(Error::key(format!("{alg} needs an EC key")));
                 };
-                let pair = sig::EcdsaKeyPair::from_pkcs8(params, &key.pkcs8_der()?)
-                    .map_err(|e| Error::key(format!("{alg}: the key cannot be used: {e}")))?;
+                let pair =
+                    sig::EcdsaKeyPair::from_pkcs8(aws_lc_ecdsa_signing(curve), &key.pkcs8_der()?)
+                        .map_err(|e| Error::key(format!("{alg}: the key cannot be used: {e}")))?;
                 SignerImpl::Ecdsa(Box::new(pair))
             }
             Backend::Openssl => {
@@ -160,29 +161,6 @@ impl Signer {
             }
         }
     }
-}
-
-/// aws-lc's verification parameters for `alg` with a key of type `kty`; `None` where aws-lc
-/// does not verify it (HMAC, Ed448). The key loader validates keys with the same table.
-pub(crate) fn aws_lc_verification(
-    alg: JwsAlg,
-    kty: KeyType,
-) -> Option<&'static dyn aws_lc_rs::signature::VerificationAlgorithm> {
-    use aws_lc_rs::signature as sig;
-    Some(match alg {
-        JwsAlg::RS256 => &sig::RSA_PKCS1_2048_8192_SHA256,
-        JwsAlg::RS384 => &sig::RSA_PKCS1_2048_8192_SHA384,
-        JwsAlg::RS512 => &sig::RSA_PKCS1_2048_8192_SHA512,
-        JwsAlg::PS256 => &sig::RSA_PSS_2048_8192_SHA256,
-        JwsAlg::PS384 => &sig::RSA_PSS_2048_8192_SHA384,
-        JwsAlg::PS512 => &sig::RSA_PSS_2048_8192_SHA512,
-        JwsAlg::ES256 => &sig::ECDSA_P256_SHA256_FIXED,
-        JwsAlg::ES384 => &sig::ECDSA_P384_SHA384_FIXED,
-        JwsAlg::ES512 => &sig::ECDSA_P521_SHA512_FIXED,
-        JwsAlg::ES256K => &sig::ECDSA_P256K1_SHA256_FIXED,
-        JwsAlg::EdDSA | JwsAlg::Ed25519 if kty == KeyType::Okp(OkpCurve::Ed25519) => &sig::ED25519,
-        _ => return None,
-    })
 }
 
 impl Verifier {

@@ -50,6 +50,12 @@ pub enum Error {
     },
 }
 
+impl From<crate::jwa::UnknownAlg> for Error {
+    fn from(e: crate::jwa::UnknownAlg) -> Error {
+        Error::Usage(e.0)
+    }
+}
+
 impl Error {
     /// The process exit code for this error: 1 for a rejected token, 2 for everything else.
     pub fn exit_code(&self) -> u8 {

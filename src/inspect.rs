@@ -331,8 +331,8 @@ impl Inspection {
 }
 
 /// JWE key-management algorithms a key type can serve (for key descriptions).
-fn jwe_algs_for(kty: crate::keys::KeyType, bits: u32) -> Vec<&'static str> {
-    use crate::keys::{EcCurve, KeyType, OkpCurve};
+fn jwe_algs_for(kty: crate::jwa::KeyType, bits: u32) -> Vec<&'static str> {
+    use crate::jwa::{EcCurve, KeyType, OkpCurve};
     match kty {
         KeyType::Rsa => vec!["RSA-OAEP", "RSA-OAEP-256", "RSA-OAEP-384", "RSA-OAEP-512"],
         KeyType::Ec(EcCurve::Secp256k1) => vec![],
@@ -358,8 +358,8 @@ fn jwe_algs_for(kty: crate::keys::KeyType, bits: u32) -> Vec<&'static str> {
 
 /// A description of a key for `inspect --key`.
 pub fn describe_key(key: &crate::keys::Key) -> Value {
-    use crate::alg::JwsAlg;
-    use crate::keys::KeyType;
+    use crate::jwa::JwsAlg;
+    use crate::jwa::KeyType;
     let kty = key.key_type();
     let mut warnings = Vec::new();
     if let Some((code, message)) = key.rsa_weakness() {

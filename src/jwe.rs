@@ -16,8 +16,9 @@ use serde_json::{Map, Value};
 
 use crate::encoding::{b64url_decode, json_type, parse_object_strict, parse_value_strict};
 use crate::error::{Error, RejectCode, Rejection, Result};
+use crate::jwa::{EcCurve, KeyType, OkpCurve};
 use crate::jws::{MAX_TOKEN_BYTES, Serialization, normalize_input};
-use crate::keys::{EcCurve, Key, KeySet, KeyType, OkpCurve};
+use crate::keys::{Key, KeySet};
 
 /// Key management algorithms.
 pub const KEY_ALGS: &[&str] = &[

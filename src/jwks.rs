@@ -6,7 +6,8 @@ use serde_json::{Map, Value};
 
 use crate::encoding::b64url;
 use crate::error::{Error, Result};
-use crate::keys::{Key, KeyType, key_from_jwk};
+use crate::jwa::KeyType;
+use crate::keys::{Key, key_from_jwk};
 
 /// How to describe each key added to a set.
 #[derive(Debug, Clone, Default)]

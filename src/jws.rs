@@ -4,10 +4,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::alg::JwsAlg;
 use crate::crypto::{Signer, Verifier};
 use crate::encoding::{b64url, b64url_decode, json_type, parse_object_strict, parse_value_strict};
 use crate::error::{Error, RejectCode, Rejection, Result};
+use crate::jwa::JwsAlg;
 
 /// Tokens (of any kind) larger than this are rejected before parsing.
 pub const MAX_TOKEN_BYTES: usize = 16 * 1024 * 1024;

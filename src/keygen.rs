@@ -5,12 +5,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use openssl::ec::{EcGroup, EcKey};
-use openssl::nid::Nid;
 use openssl::pkey::PKey;
 use openssl::rsa::Rsa;
 
 use crate::error::{Error, Result};
-use crate::keys::{EcCurve, Key, KeyOrigin, KeyType, OkpCurve, ossl_reason};
+use crate::jwa::{EcCurve, KeyType, OkpCurve};
+use crate::keys::{Key, KeyOrigin, ec_nid, ossl_reason};
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,13 +197,7 @@ pub fn generate(spec: KeySpec) -> Result<Key> {
         }
         KeySpec::Rsa(bits) => PKey::from_rsa(Rsa::generate(bits).map_err(fail)?).map_err(fail)?,
         KeySpec::Ec(c) => {
-            let nid = match c {
-                EcCurve::P256 => Nid::X9_62_PRIME256V1,
-                EcCurve::P384 => Nid::SECP384R1,
-                EcCurve::P521 => Nid::SECP521R1,
-                EcCurve::Secp256k1 => Nid::SECP256K1,
-            };
-            let group = EcGroup::from_curve_name(nid).map_err(fail)?;
+            let group = EcGroup::from_curve_name(ec_nid(c)).map_err(fail)?;
             PKey::from_ec_key(EcKey::generate(&group).map_err(fail)?).map_err(fail)?
         }
         KeySpec::Okp(OkpCurve::Ed25519) => PKey::generate_ed25519().map_err(fail)?,

@@ -21,139 +21,28 @@ use zeroize::Zeroizing;
 
 use crate::encoding::{b64url, b64url_decode, json_type, parse_value_strict};
 use crate::error::{Error, Result};
+use crate::jwa::{EcCurve, KeyType, OkpCurve};
 
 /// Key files larger than this are refused before parsing (a JWKS of thousands of keys fits).
 pub const MAX_KEY_FILE: u64 = 4 * 1024 * 1024;
 
-/// Elliptic curves for ECDSA and ECDH.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum EcCurve {
-    /// NIST P-256 (secp256r1).
-    P256,
-    /// NIST P-384.
-    P384,
-    /// NIST P-521.
-    P521,
-    /// secp256k1 (RFC 8812).
-    Secp256k1,
-}
-
-impl EcCurve {
-    /// The JWK `crv` name.
-    pub fn name(self) -> &'static str {
-        match self {
-            EcCurve::P256 => "P-256",
-            EcCurve::P384 => "P-384",
-            EcCurve::P521 => "P-521",
-            EcCurve::Secp256k1 => "secp256k1",
-        }
-    }
-    fn nid(self) -> Nid {
-        match self {
-            EcCurve::P256 => Nid::X9_62_PRIME256V1,
-            EcCurve::P384 => Nid::SECP384R1,
-            EcCurve::P521 => Nid::SECP521R1,
-            EcCurve::Secp256k1 => Nid::SECP256K1,
-        }
-    }
-    fn from_nid(nid: Nid) -> Option<EcCurve> {
-        [
-            EcCurve::P256,
-            EcCurve::P384,
-            EcCurve::P521,
-            EcCurve::Secp256k1,
-        ]
-        .into_iter()
-        .find(|c| c.nid() == nid)
-    }
-    fn from_name(name: &str) -> Option<EcCurve> {
-        [
-            EcCurve::P256,
-            EcCurve::P384,
-            EcCurve::P521,
-            EcCurve::Secp256k1,
-        ]
-        .into_iter()
-        .find(|c| c.name() == name)
-    }
-    /// Size in bytes of a coordinate or private scalar.
-    pub fn field_len(self) -> usize {
-        match self {
-            EcCurve::P256 | EcCurve::Secp256k1 => 32,
-            EcCurve::P384 => 48,
-            EcCurve::P521 => 66,
-        }
+/// OpenSSL's identifier of an EC curve.
+pub(crate) fn ec_nid(c: EcCurve) -> Nid {
+    match c {
+        EcCurve::P256 => Nid::X9_62_PRIME256V1,
+        EcCurve::P384 => Nid::SECP384R1,
+        EcCurve::P521 => Nid::SECP521R1,
+        EcCurve::Secp256k1 => Nid::SECP256K1,
     }
 }
 
-/// Curves of octet key pairs (RFC 8037).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum OkpCurve {
-    /// Ed25519 signatures.
-    Ed25519,
-    /// Ed448 signatures.
-    Ed448,
-    /// X25519 key agreement.
-    X25519,
-    /// X448 key agreement.
-    X448,
-}
-
-impl OkpCurve {
-    /// The JWK `crv` name.
-    pub fn name(self) -> &'static str {
-        match self {
-            OkpCurve::Ed25519 => "Ed25519",
-            OkpCurve::Ed448 => "Ed448",
-            OkpCurve::X25519 => "X25519",
-            OkpCurve::X448 => "X448",
-        }
-    }
-    fn id(self) -> Id {
-        match self {
-            OkpCurve::Ed25519 => Id::ED25519,
-            OkpCurve::Ed448 => Id::ED448,
-            OkpCurve::X25519 => Id::X25519,
-            OkpCurve::X448 => Id::X448,
-        }
-    }
-    const ALL: [OkpCurve; 4] = [
-        OkpCurve::Ed25519,
-        OkpCurve::Ed448,
-        OkpCurve::X25519,
-        OkpCurve::X448,
-    ];
-    /// Length in bytes of the public (and private) key.
-    pub fn key_len(self) -> usize {
-        match self {
-            OkpCurve::Ed25519 | OkpCurve::X25519 => 32,
-            OkpCurve::Ed448 => 57,
-            OkpCurve::X448 => 56,
-        }
-    }
-}
-
-/// The type of a key, as far as algorithm selection cares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum KeyType {
-    /// RSA of any size.
-    Rsa,
-    /// An elliptic-curve key.
-    Ec(EcCurve),
-    /// An octet key pair.
-    Okp(OkpCurve),
-    /// A symmetric secret.
-    Oct,
-}
-
-impl fmt::Display for KeyType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            KeyType::Rsa => f.write_str("RSA"),
-            KeyType::Ec(c) => write!(f, "EC {}", c.name()),
-            KeyType::Okp(c) => f.write_str(c.name()),
-            KeyType::Oct => f.write_str("secret"),
-        }
+/// OpenSSL's identifier of an OKP curve.
+pub(crate) fn okp_id(c: OkpCurve) -> Id {
+    match c {
+        OkpCurve::Ed25519 => Id::ED25519,
+        OkpCurve::Ed448 => Id::ED448,
+        OkpCurve::X25519 => Id::X25519,
+        OkpCurve::X448 => Id::X448,
     }
 }
 
@@ -370,7 +259,7 @@ impl Key {
             (Material::Public(p), _) => Ok(p.clone()),
             // Raw bytes skip OpenSSL's decoders (~1 ms on first use).
             (Material::Der(_), KeyType::Okp(c)) => {
-                PKey::public_key_from_raw_bytes(&self.okp_public()?, c.id())
+                PKey::public_key_from_raw_bytes(&self.okp_public()?, okp_id(c))
                     .map_err(|e| Error::key(format!("invalid public key: {}", ossl_reason(&e))))
             }
             _ => PKey::public_key_from_der(&self.spki_der()?)
@@ -591,7 +480,7 @@ fn classify(id: Id, ec: Option<&EcKey<impl openssl::pkey::HasParams>>) -> Result
         Id::RSA => Ok(KeyType::Rsa),
         Id::EC => {
             let nid = ec.and_then(|k| k.group().curve_name());
-            match nid.and_then(EcCurve::from_nid) {
+            match nid.and_then(|n| EcCurve::ALL.into_iter().find(|&c| ec_nid(c) == n)) {
                 Some(c) => Ok(KeyType::Ec(c)),
                 None => Err(Error::key(format!(
                     "unsupported elliptic curve {} (jwtctl supports P-256, P-384, P-521, secp256k1)",
@@ -1118,7 +1007,7 @@ fn ec_from_jwk(jwk: &Map<String, Value>) -> Result<Key> {
             return Ok(Key::from_der_key(parts));
         }
     }
-    let group = EcGroup::from_curve_name(crv.nid()).map_err(|e| Error::key(ossl_reason(&e)))?;
+    let group = EcGroup::from_curve_name(ec_nid(crv)).map_err(|e| Error::key(ossl_reason(&e)))?;
     let public =
         EcKey::from_public_key_affine_coordinates(&group, &*bn(&x)?, &*bn(&y)?).map_err(|_| {
             Error::key(format!(
@@ -1157,12 +1046,12 @@ fn okp_from_jwk(jwk: &Map<String, Value>) -> Result<Key> {
         if let Some(parts) = native::public(KeyType::Okp(crv), &x) {
             return Ok(Key::from_der_key(parts));
         }
-        let p = PKey::public_key_from_raw_bytes(&x, crv.id())
+        let p = PKey::public_key_from_raw_bytes(&x, okp_id(crv))
             .map_err(|e| Error::key(format!("invalid \"x\": {}", ossl_reason(&e))))?;
         return Key::from_public(p);
     };
     exact_len(&d, "d", crv.key_len(), crv.name())?;
-    let p = PKey::private_key_from_raw_bytes(&d, crv.id())
+    let p = PKey::private_key_from_raw_bytes(&d, okp_id(crv))
         .map_err(|e| Error::key(format!("invalid \"d\": {}", ossl_reason(&e))))?;
     let derived = p
         .raw_public_key()

@@ -6,18 +6,19 @@
 #![deny(unsafe_code)]
 #![deny(clippy::arithmetic_side_effects)]
 
-pub mod alg;
 pub mod claims;
 pub mod crypto;
 pub mod der;
 pub mod encoding;
 pub mod error;
 pub mod inspect;
+pub mod jwa;
 pub mod jwe;
 pub mod jwks;
 pub mod jws;
 pub mod keygen;
 pub mod keys;
+mod params;
 pub mod sanitize;
 pub mod secret;
 pub mod time;

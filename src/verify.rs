@@ -5,13 +5,14 @@ use std::cell::OnceCell;
 
 use serde_json::{Map, Value};
 
-use crate::alg::JwsAlg;
 use crate::claims::{ClaimRules, Outcome, Report, validate};
 use crate::crypto::Verifier;
 use crate::encoding::parse_object_strict;
 use crate::error::{Error, RejectCode, Rejection, Result};
+use crate::jwa::JwsAlg;
+use crate::jwa::KeyType;
 use crate::jws::{Jws, SignatureEntry, Token, check_header, check_signature, header_alg};
-use crate::keys::{Key, KeyOp, KeySet, KeyType};
+use crate::keys::{Key, KeyOp, KeySet};
 
 /// Checks that a key may be used with `alg` for `op`: type, JWK `alg`/`use`/`key_ops`, and
 /// strength (RFC 7518 3.2 for HMAC, 2048-bit RSA). Returns the warning to print when a weak

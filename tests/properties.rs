@@ -8,9 +8,9 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
-use jwtctl::alg::JwsAlg;
 use jwtctl::claims::{ClaimRules, Report};
 use jwtctl::crypto::Signer;
+use jwtctl::jwa::JwsAlg;
 use jwtctl::jwe::{self, DecryptOptions, EncryptOptions};
 use jwtctl::jws::{self, Serialization, SignOptions};
 use jwtctl::keys::{Key, KeySet, load_key_file};

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
-use jwtctl::alg::JwsAlg;
+use jwtctl::jwa::JwsAlg;
 use jwtctl::secret::SecretSource;
 
 /// Algorithm names accepted by `sign --alg` (`none` only with `--allow-unsecured`).

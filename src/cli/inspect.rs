@@ -204,7 +204,7 @@ fn inspect_keys(a: &InspectArgs, out: &Output) -> Result<()> {
             .iter()
             .map(|k| {
                 let alg_fits =
-                    jwtctl::alg::JwsAlg::from_header(&alg).is_some_and(|x| x.fits(k.key_type()));
+                    jwtctl::jwa::JwsAlg::from_header(&alg).is_some_and(|x| x.fits(k.key_type()));
                 let kid_fits = match (&kid, &k.meta.kid) {
                     (Some(t), Some(m)) => Some(t == m),
                     _ => None,

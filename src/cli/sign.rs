@@ -2,13 +2,14 @@
 
 use serde_json::{Map, Value};
 
-use jwtctl::alg::JwsAlg;
 use jwtctl::claims::{ClaimsSpec, build, parse_assignment};
 use jwtctl::crypto::Signer;
 use jwtctl::encoding::{b64url, parse_object_strict};
 use jwtctl::error::{Error, Result};
+use jwtctl::jwa::JwsAlg;
+use jwtctl::jwa::{KeyType, OkpCurve};
 use jwtctl::jws::{self, SignOptions};
-use jwtctl::keys::{Key, KeyOp, KeyType, OkpCurve, read_limited};
+use jwtctl::keys::{Key, KeyOp, read_limited};
 use jwtctl::time::{parse_time, system_now};
 use jwtctl::verify::check_key_fits;
 

@@ -15,9 +15,9 @@ use openssl::pkey::{PKey, Private};
 use zeroize::Zeroizing;
 
 use super::{EcCurve, KeyType, OkpCurve};
-use crate::alg::JwsAlg;
-use crate::crypto::aws_lc_verification;
 use crate::der::{self, Reader, tag};
+use crate::jwa::JwsAlg;
+use crate::params::{aws_lc_ecdsa_signing, aws_lc_verification};
 
 /// rsaEncryption (1.2.840.113549.1.1.1).
 const OID_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
@@ -291,13 +291,7 @@ pub(super) fn from_pkcs8(pkcs8: &[u8]) -> Option<(KeyType, DerKey)> {
             public.spki
         }
         KeyType::Ec(c) => {
-            let alg = match c {
-                EcCurve::P256 => &sig::ECDSA_P256_SHA256_FIXED_SIGNING,
-                EcCurve::P384 => &sig::ECDSA_P384_SHA384_FIXED_SIGNING,
-                EcCurve::P521 => &sig::ECDSA_P521_SHA512_FIXED_SIGNING,
-                EcCurve::Secp256k1 => &sig::ECDSA_P256K1_SHA256_FIXED_SIGNING,
-            };
-            spki_of(sig::EcdsaKeyPair::from_pkcs8(alg, pkcs8).ok()?)?
+            spki_of(sig::EcdsaKeyPair::from_pkcs8(aws_lc_ecdsa_signing(c), pkcs8).ok()?)?
         }
         KeyType::Okp(OkpCurve::Ed25519) => {
             let spki = spki_of(sig::Ed25519KeyPair::from_pkcs8_maybe_unchecked(pkcs8).ok()?)?;

@@ -1,11 +1,121 @@
-//! JWS algorithm names (RFC 7518 section 3, RFC 8037, RFC 8812, RFC 9864) and which keys fit
-//! each one.
+//! JOSE algorithm and key-type vocabulary (RFC 7518, RFC 8037, RFC 8812, RFC 9864): key types
+//! and curves, JWS algorithms and which keys fit each one. Pure data, the bottom layer: no
+//! crypto library and no error type of the crate's.
 
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::Error;
-use crate::keys::{EcCurve, KeyType, OkpCurve};
+/// Elliptic curves for ECDSA and ECDH.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EcCurve {
+    /// NIST P-256 (secp256r1).
+    P256,
+    /// NIST P-384.
+    P384,
+    /// NIST P-521.
+    P521,
+    /// secp256k1 (RFC 8812).
+    Secp256k1,
+}
+
+impl EcCurve {
+    /// The JWK `crv` name.
+    pub fn name(self) -> &'static str {
+        match self {
+            EcCurve::P256 => "P-256",
+            EcCurve::P384 => "P-384",
+            EcCurve::P521 => "P-521",
+            EcCurve::Secp256k1 => "secp256k1",
+        }
+    }
+    /// Every curve.
+    pub const ALL: [EcCurve; 4] = [
+        EcCurve::P256,
+        EcCurve::P384,
+        EcCurve::P521,
+        EcCurve::Secp256k1,
+    ];
+    /// The curve with this JWK `crv` name.
+    pub fn from_name(name: &str) -> Option<EcCurve> {
+        EcCurve::ALL.into_iter().find(|c| c.name() == name)
+    }
+    /// Size in bytes of a coordinate or private scalar.
+    pub fn field_len(self) -> usize {
+        match self {
+            EcCurve::P256 | EcCurve::Secp256k1 => 32,
+            EcCurve::P384 => 48,
+            EcCurve::P521 => 66,
+        }
+    }
+}
+
+/// Curves of octet key pairs (RFC 8037).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OkpCurve {
+    /// Ed25519 signatures.
+    Ed25519,
+    /// Ed448 signatures.
+    Ed448,
+    /// X25519 key agreement.
+    X25519,
+    /// X448 key agreement.
+    X448,
+}
+
+impl OkpCurve {
+    /// The JWK `crv` name.
+    pub fn name(self) -> &'static str {
+        match self {
+            OkpCurve::Ed25519 => "Ed25519",
+            OkpCurve::Ed448 => "Ed448",
+            OkpCurve::X25519 => "X25519",
+            OkpCurve::X448 => "X448",
+        }
+    }
+    /// Every curve.
+    pub const ALL: [OkpCurve; 4] = [
+        OkpCurve::Ed25519,
+        OkpCurve::Ed448,
+        OkpCurve::X25519,
+        OkpCurve::X448,
+    ];
+    /// The curve with this JWK `crv` name.
+    pub fn from_name(name: &str) -> Option<OkpCurve> {
+        OkpCurve::ALL.into_iter().find(|c| c.name() == name)
+    }
+    /// Length in bytes of the public (and private) key.
+    pub fn key_len(self) -> usize {
+        match self {
+            OkpCurve::Ed25519 | OkpCurve::X25519 => 32,
+            OkpCurve::Ed448 => 57,
+            OkpCurve::X448 => 56,
+        }
+    }
+}
+
+/// The type of a key, as far as algorithm selection cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyType {
+    /// RSA of any size.
+    Rsa,
+    /// An elliptic-curve key.
+    Ec(EcCurve),
+    /// An octet key pair.
+    Okp(OkpCurve),
+    /// A symmetric secret.
+    Oct,
+}
+
+impl fmt::Display for KeyType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyType::Rsa => f.write_str("RSA"),
+            KeyType::Ec(c) => write!(f, "EC {}", c.name()),
+            KeyType::Okp(c) => f.write_str(c.name()),
+            KeyType::Oct => f.write_str("secret"),
+        }
+    }
+}
 
 /// A JWS algorithm jwtctl can sign and verify.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -139,20 +249,34 @@ impl fmt::Display for JwsAlg {
     }
 }
 
+/// A name that is not a JWS algorithm jwtctl accepts; its message says why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownAlg(pub String);
+
+impl fmt::Display for UnknownAlg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UnknownAlg {}
+
 impl FromStr for JwsAlg {
-    type Err = Error;
+    type Err = UnknownAlg;
 
     /// Parses a user-given name; case-insensitive for convenience on the command line.
-    fn from_str(s: &str) -> Result<Self, Error> {
+    fn from_str(s: &str) -> Result<Self, UnknownAlg> {
         if s.eq_ignore_ascii_case("none") {
-            return Err(Error::usage("algorithm 'none' is never a valid choice"));
+            return Err(UnknownAlg(
+                "algorithm 'none' is never a valid choice".to_string(),
+            ));
         }
         JwsAlg::ALL
             .into_iter()
             .find(|a| a.name().eq_ignore_ascii_case(s))
             .ok_or_else(|| {
                 let names: Vec<_> = JwsAlg::ALL.iter().map(|a| a.name()).collect();
-                Error::usage(format!(
+                UnknownAlg(format!(
                     "unknown JWS algorithm {s:?} (expected one of {})",
                     names.join(", ")
                 ))
