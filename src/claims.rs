@@ -1,35 +1,12 @@
-//! JWT claims: building a claims set for `sign` (httpie-style `name=value` / `name:=json`
-//! assignments, times) and validating one for `verify` (RFC 7519 section 4.1, RFC 8725) against
+//! JWT claims: building a claims set for `sign` and validating one for `verify` (RFC 7519 section 4.1, RFC 8725) against
 //! an injected clock.
 
 use std::collections::HashSet;
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, RejectCode, Rejection, Result};
+use crate::error::{RejectCode, Rejection, Result};
 use crate::time::{format_relative, format_timestamp};
-
-/// Parses `name=value` (a string) or `name:=json` (raw JSON), as httpie does.
-pub fn parse_assignment(text: &str) -> Result<(String, Value)> {
-    let eq = text
-        .find('=')
-        .ok_or_else(|| Error::usage(format!("expected NAME=VALUE or NAME:=JSON, got {text:?}")))?;
-    let (name, rest) = text.split_at(eq);
-    let value = rest.get(1..).unwrap_or("");
-    let (name, value) = match name.strip_suffix(':') {
-        Some(n) => {
-            let v = serde_json::from_str(value).map_err(|e| {
-                Error::usage(format!("{n}:= needs JSON, but {value:?} is not: {e}"))
-            })?;
-            (n, v)
-        }
-        None => (name, Value::String(value.to_string())),
-    };
-    if name.is_empty() {
-        return Err(Error::usage(format!("missing name in {text:?}")));
-    }
-    Ok((name.to_string(), value))
-}
 
 /// The registered claims a `sign` invocation sets on top of its base claims.
 #[derive(Debug, Clone, Default)]
@@ -554,22 +531,6 @@ mod tests {
             return Err(RejectCode::Malformed);
         };
         validate(&Map::new(), &c, rules, &mut Report::default()).map_err(|r| r.code)
-    }
-
-    #[test]
-    fn assignments() {
-        assert_eq!(parse_assignment("x=1").ok(), Some(("x".into(), json!("1"))));
-        assert_eq!(parse_assignment("x:=1").ok(), Some(("x".into(), json!(1))));
-        assert_eq!(
-            parse_assignment("r:=[\"a\"]").ok(),
-            Some(("r".into(), json!(["a"])))
-        );
-        assert_eq!(
-            parse_assignment("u=a=b").ok(),
-            Some(("u".into(), json!("a=b")))
-        );
-        assert!(parse_assignment("x:=nope").is_err());
-        assert!(parse_assignment("novalue").is_err());
     }
 
     #[test]

@@ -50,6 +50,12 @@ pub enum Error {
     },
 }
 
+impl From<crate::time::TimeError> for Error {
+    fn from(e: crate::time::TimeError) -> Error {
+        Error::Usage(e.0)
+    }
+}
+
 impl From<crate::jwa::UnknownAlg> for Error {
     fn from(e: crate::jwa::UnknownAlg) -> Error {
         Error::Usage(e.0)

@@ -516,34 +516,6 @@ pub fn check_signature(
     verifier.verify(&input, &entry.signature)
 }
 
-/// Adds the protected-header members users set with flags: `typ`, `kid`, `cty`, then
-/// `--header NAME=VALUE | NAME:=JSON` assignments, refusing the names in `reserved` (those the
-/// tool sets itself). Shared by `sign` and `encrypt`.
-pub fn add_header_members(
-    header: &mut Map<String, Value>,
-    typ: Option<&str>,
-    kid: Option<&str>,
-    cty: Option<&str>,
-    assignments: &[String],
-    reserved: &[&str],
-) -> Result<()> {
-    for (name, value) in [("typ", typ), ("kid", kid), ("cty", cty)] {
-        if let Some(v) = value {
-            header.insert(name.into(), v.into());
-        }
-    }
-    for a in assignments {
-        let (name, value) = crate::claims::parse_assignment(a)?;
-        if reserved.contains(&name.as_str()) {
-            return Err(Error::usage(format!(
-                "--header cannot set {name:?}: jwtctl sets it"
-            )));
-        }
-        header.insert(name, value);
-    }
-    Ok(())
-}
-
 /// How to serialize a new JWS.
 #[derive(Debug, Clone, Copy)]
 pub struct SignOptions {

@@ -20,7 +20,6 @@ pub mod keygen;
 pub mod keys;
 mod params;
 pub mod sanitize;
-pub mod secret;
 pub mod time;
 pub mod verify;
 

@@ -4,7 +4,20 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::error::{Error, Result};
+/// A TIME or DURATION argument that does not parse; the message names it and says what is
+/// expected. (Its own type, so that this bottom-layer module needs nothing from above.)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeError(pub String);
+
+impl std::fmt::Display for TimeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TimeError {}
+
+type Result<T> = std::result::Result<T, TimeError>;
 
 /// The system clock as Unix seconds. Only the binary's edge calls this; everything below it
 /// receives `now` as a value.
@@ -21,7 +34,7 @@ pub fn system_now() -> i64 {
 pub fn parse_time(text: &str, now: i64) -> Result<i64> {
     let s = text.trim();
     let bad = |why: &str| {
-        Error::usage(format!(
+        TimeError(format!(
             "invalid time {text:?}: {why} (expected RFC 3339 like 2026-11-23T10:00:00Z, Unix seconds, or a duration like 15m, +2h, -1d)"
         ))
     };
@@ -59,12 +72,12 @@ pub fn parse_duration(text: &str) -> Result<u64> {
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
         return s
             .parse()
-            .map_err(|_| Error::usage(format!("invalid duration {text:?}: out of range")));
+            .map_err(|_| TimeError(format!("invalid duration {text:?}: out of range")));
     }
     humantime::parse_duration(s)
         .map(|d| d.as_secs())
         .map_err(|e| {
-            Error::usage(format!(
+            TimeError(format!(
                 "invalid duration {text:?}: {e} (expected e.g. 30s, 5m, 1h)"
             ))
         })

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
+use super::secret::SecretSource;
 use jwtctl::jwa::JwsAlg;
-use jwtctl::secret::SecretSource;
 
 /// Algorithm names accepted by `sign --alg` (`none` only with `--allow-unsecured`).
 fn sign_alg_names() -> Vec<&'static str> {

@@ -6,10 +6,10 @@ use std::path::Path;
 
 use zeroize::Zeroizing;
 
+use super::secret::SecretSource;
 use jwtctl::error::{Error, Rejection, Result};
 use jwtctl::jws::MAX_TOKEN_BYTES;
 use jwtctl::keys::{Key, KeySet, load_key_file, read_limited};
-use jwtctl::secret::SecretSource;
 
 use super::output::Output;
 

@@ -54,7 +54,7 @@ pub fn encrypt(a: &EncryptArgs, out: &Output) -> Result<()> {
     let mut header = Map::new();
     let kid = a.kid.clone().or_else(|| key.meta.kid.clone());
     let reserved = ["alg", "enc", "zip", "epk", "p2c", "p2s", "iv", "tag"];
-    jwtctl::jws::add_header_members(
+    super::assign::add_header_members(
         &mut header,
         a.typ.as_deref(),
         kid.as_deref(),

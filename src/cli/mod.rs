@@ -2,6 +2,7 @@
 //! messages and exit codes.
 
 mod args;
+mod assign;
 mod docs;
 mod input;
 mod inspect;
@@ -9,6 +10,7 @@ mod jwe;
 mod jwks;
 mod keygen;
 mod output;
+mod secret;
 mod sign;
 mod verify;
 

@@ -2,7 +2,9 @@
 
 use serde_json::{Map, Value};
 
-use jwtctl::claims::{ClaimsSpec, build, parse_assignment};
+use jwtctl::claims::{ClaimsSpec, build};
+
+use super::assign::{add_header_members, parse_assignment};
 use jwtctl::crypto::Signer;
 use jwtctl::encoding::{b64url, parse_object_strict};
 use jwtctl::error::{Error, Result};
@@ -193,7 +195,7 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
         .clone()
         .or_else(|| is_claims.then(|| "JWT".to_string()));
     let kid = a.kid.clone().or(key_kid);
-    jws::add_header_members(
+    add_header_members(
         &mut header,
         typ.as_deref(),
         kid.as_deref(),

@@ -7,8 +7,8 @@ use std::str::FromStr;
 
 use zeroize::Zeroizing;
 
-use crate::encoding::b64_decode_lenient;
-use crate::error::{Error, Result};
+use jwtctl::encoding::b64_decode_lenient;
+use jwtctl::error::{Error, Result};
 
 /// Secrets read from files are capped; a secret is never megabytes long.
 const MAX_SECRET_FILE: u64 = 1024 * 1024;
@@ -77,7 +77,7 @@ impl SecretSource {
                 Zeroizing::new(v.into_encoded_bytes())
             }
             SecretSource::File(path) => {
-                Zeroizing::new(crate::keys::read_limited(path, MAX_SECRET_FILE)?)
+                Zeroizing::new(jwtctl::keys::read_limited(path, MAX_SECRET_FILE)?)
             }
             SecretSource::Prompt => {
                 let text = ask().map_err(|e| {
