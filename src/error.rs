@@ -268,6 +268,17 @@ impl Rejection {
         }
     }
 
+    /// `kid_not_found`: a JWK Set has no key with the token's `kid`.
+    pub fn kid_not_found(kid: &str) -> Self {
+        Rejection::new(
+            RejectCode::KidNotFound,
+            format!(
+                "no key in the set has kid {:?}",
+                crate::sanitize::sanitize(kid)
+            ),
+        )
+    }
+
     /// A `malformed` rejection.
     pub fn malformed(message: impl Into<String>) -> Self {
         Rejection::new(RejectCode::Malformed, message)

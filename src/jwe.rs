@@ -364,13 +364,12 @@ impl JweDecrypter for Pbes2Decrypter {
     }
 }
 
-/// `zip: DEF` with a bound: inflation stops one byte past the cap.
+/// `zip: DEF` for josekit's serializers, which compress when encrypting. (Decryption does
+/// not go through josekit's parsers: [`open`] inflates, with the plaintext cap.)
 #[derive(Debug, Clone)]
-struct BoundedDeflate {
-    cap: usize,
-}
+struct Deflate;
 
-impl JweCompression for BoundedDeflate {
+impl JweCompression for Deflate {
     fn name(&self) -> &str {
         "DEF"
     }
@@ -381,25 +380,13 @@ impl JweCompression for BoundedDeflate {
         e.finish()
     }
     fn decompress(&self, message: &[u8]) -> std::io::Result<Vec<u8>> {
-        let mut out = Vec::new();
-        flate2::read::DeflateDecoder::new(message)
-            .take(
-                u64::try_from(self.cap)
-                    .unwrap_or(u64::MAX)
-                    .saturating_add(1),
-            )
-            .read_to_end(&mut out)?;
-        if out.len() > self.cap {
-            return Err(std::io::Error::other(PLAINTEXT_CAP_MARK));
-        }
-        Ok(out)
+        inflate_bounded(message, usize::MAX)
+            .map_err(|_| std::io::Error::other("invalid DEFLATE data"))
     }
     fn box_clone(&self) -> Box<dyn JweCompression> {
         Box::new(self.clone())
     }
 }
-
-const PLAINTEXT_CAP_MARK: &str = "jwtctl: plaintext cap exceeded";
 
 /// How to encrypt.
 #[derive(Debug, Clone)]
@@ -446,9 +433,7 @@ pub fn encrypt(plaintext: &[u8], key: &Key, opts: &EncryptOptions) -> Result<Str
     }
     let mut ctx = JweContext::new();
     ctx.remove_compression("DEF");
-    ctx.add_compression(Box::new(BoundedDeflate {
-        cap: usize::MAX - 1,
-    }));
+    ctx.add_compression(Box::new(Deflate));
     let fail = |e: JoseError| Error::usage(format!("encryption failed: {e}"));
     match opts.serialization {
         Serialization::Compact => {
@@ -532,16 +517,27 @@ fn malformed(m: impl Into<String>) -> Rejection {
     Rejection::malformed(m)
 }
 
-/// One recipient's view of a JWE: the merged header, the parts, and the input josekit reads.
+/// The parts of a JWE that every recipient shares.
+struct Body {
+    iv: Vec<u8>,
+    ciphertext: Vec<u8>,
+    tag: Vec<u8>,
+    /// The additional authenticated data: the protected header as encoded, and for JSON a
+    /// `.` and the `aad` member when there is one (RFC 7516 5.1 step 14).
+    aad: String,
+}
+
+/// One recipient's view of a JWE: the merged header and its encrypted key (`None` when the
+/// member is absent or empty, as producers write it for `dir` and `ECDH-ES`).
 struct Recipient {
     header: Map<String, Value>,
-    encrypted_key: Vec<u8>,
-    iv: Vec<u8>,
-    ciphertext_len: usize,
-    tag: Vec<u8>,
-    /// Compact text, or a flattened JSON document for this recipient alone.
-    input: String,
-    json: bool,
+    encrypted_key: Option<Vec<u8>>,
+}
+
+impl Recipient {
+    fn encrypted_key_len(&self) -> usize {
+        self.encrypted_key.as_ref().map_or(0, Vec::len)
+    }
 }
 
 fn part(obj: &Map<String, Value>, name: &str) -> Result<Vec<u8>, Rejection> {
@@ -568,7 +564,9 @@ fn merge_into(dst: &mut Map<String, Value>, src: &Map<String, Value>) -> Result<
     Ok(())
 }
 
-fn recipients(text: &str) -> Result<Vec<Recipient>, Rejection> {
+/// The one JWE parser: compact, flattened or general JSON, into the shared body and each
+/// recipient's merged header (RFC 7516 7.2.1: a name in two headers is refused).
+fn parse_jwe(text: &str) -> Result<(Body, Vec<Recipient>), Rejection> {
     if text.starts_with('{') {
         let v = parse_value_strict(text.as_bytes())
             .map_err(|e| malformed(format!("not valid JSON: {e}")))?;
@@ -582,11 +580,13 @@ fn recipients(text: &str) -> Result<Vec<Recipient>, Rejection> {
             ));
         }
         let mut shared = Map::new();
-        if let Some(p) = obj.get("protected") {
-            let p = p
-                .as_str()
-                .ok_or_else(|| malformed("JWE \"protected\" must be a string"))?;
-            let bytes = b64url_decode(p).map_err(|e| {
+        let protected_b64 = match obj.get("protected") {
+            None => "",
+            Some(Value::String(p)) => p.as_str(),
+            Some(_) => return Err(malformed("JWE \"protected\" must be a string")),
+        };
+        if !protected_b64.is_empty() {
+            let bytes = b64url_decode(protected_b64).map_err(|e| {
                 malformed(format!("JWE protected header is not valid base64url: {e}"))
             })?;
             shared = parse_object_strict(&bytes)
@@ -598,9 +598,24 @@ fn recipients(text: &str) -> Result<Vec<Recipient>, Rejection> {
                 .ok_or_else(|| malformed("JWE \"unprotected\" must be an object"))?;
             merge_into(&mut shared, u)?;
         }
-        let (iv, tag) = (part(&obj, "iv")?, part(&obj, "tag")?);
-        let ciphertext_len = part(&obj, "ciphertext")?.len();
-        let list: Vec<Map<String, Value>> = match obj.get("recipients") {
+        let mut aad = protected_b64.to_string();
+        match obj.get("aad") {
+            None => {}
+            Some(Value::String(a)) => {
+                b64url_decode(a)
+                    .map_err(|e| malformed(format!("JWE aad is not valid base64url: {e}")))?;
+                aad.push('.');
+                aad.push_str(a);
+            }
+            Some(_) => return Err(malformed("JWE \"aad\" must be a string")),
+        }
+        let body = Body {
+            iv: part(&obj, "iv")?,
+            ciphertext: part(&obj, "ciphertext")?,
+            tag: part(&obj, "tag")?,
+            aad,
+        };
+        let list: Vec<&Map<String, Value>> = match obj.get("recipients") {
             Some(Value::Array(a)) if a.len() > crate::jws::MAX_PARTIES => {
                 return Err(reject(
                     RejectCode::LimitExceeded,
@@ -615,20 +630,11 @@ fn recipients(text: &str) -> Result<Vec<Recipient>, Rejection> {
                 .iter()
                 .map(|r| {
                     r.as_object()
-                        .cloned()
                         .ok_or_else(|| malformed("a JWE recipient is not an object"))
                 })
                 .collect::<Result<_, _>>()?,
             Some(_) => return Err(malformed("JWE \"recipients\" must be a non-empty array")),
-            None => {
-                let mut r = Map::new();
-                for k in ["header", "encrypted_key"] {
-                    if let Some(v) = obj.get(k) {
-                        r.insert(k.into(), v.clone());
-                    }
-                }
-                vec![r]
-            }
+            None => vec![&obj],
         };
         let mut out = Vec::with_capacity(list.len());
         for r in list {
@@ -640,35 +646,13 @@ fn recipients(text: &str) -> Result<Vec<Recipient>, Rejection> {
                         .ok_or_else(|| malformed("a recipient \"header\" must be an object"))?,
                 )?;
             }
-            let mut flat = Map::new();
-            for k in ["protected", "unprotected", "iv", "ciphertext", "tag", "aad"] {
-                if let Some(v) = obj.get(k) {
-                    flat.insert(k.into(), v.clone());
-                }
-            }
-            if let Some(h) = r.get("header") {
-                flat.insert("header".into(), h.clone());
-            }
-            // Some producers (latchset jose) write `"encrypted_key": ""` for `dir` and
-            // `ECDH-ES`: the same as no encrypted key at all.
-            match r.get("encrypted_key") {
-                Some(Value::String(k)) if k.is_empty() => {}
-                Some(k) => {
-                    flat.insert("encrypted_key".into(), k.clone());
-                }
-                None => {}
-            }
+            let key = part(r, "encrypted_key")?;
             out.push(Recipient {
                 header,
-                encrypted_key: part(&r, "encrypted_key")?,
-                iv: iv.clone(),
-                ciphertext_len,
-                tag: tag.clone(),
-                input: serde_json::to_string(&Value::Object(flat)).unwrap_or_default(),
-                json: true,
+                encrypted_key: (!key.is_empty()).then_some(key),
             });
         }
-        return Ok(out);
+        return Ok((body, out));
     }
     let parts: Vec<&str> = text.split('.').collect();
     let [h, k, iv, c, t] = parts.as_slice() else {
@@ -691,19 +675,28 @@ fn recipients(text: &str) -> Result<Vec<Recipient>, Rejection> {
         b64url_decode(s)
             .map_err(|e| malformed(format!("the JWE {what} is not valid base64url: {e}")))
     };
-    Ok(vec![Recipient {
-        header,
-        encrypted_key: dec(k, "encrypted key")?,
+    let key = dec(k, "encrypted key")?;
+    let body = Body {
         iv: dec(iv, "IV")?,
-        ciphertext_len: dec(c, "ciphertext")?.len(),
+        ciphertext: dec(c, "ciphertext")?,
         tag: dec(t, "tag")?,
-        input: text.to_string(),
-        json: false,
-    }])
+        aad: (*h).to_string(),
+    };
+    Ok((
+        body,
+        vec![Recipient {
+            header,
+            encrypted_key: (!key.is_empty()).then_some(key),
+        }],
+    ))
 }
 
 /// Header and part checks that need no key: names, `crit`, sizes, the `p2c` cap.
-fn precheck(r: &Recipient, opts: &DecryptOptions) -> Result<(String, String), Rejection> {
+fn precheck(
+    r: &Recipient,
+    body: &Body,
+    opts: &DecryptOptions,
+) -> Result<(String, String), Rejection> {
     let s = |n: &str| -> Result<String, Rejection> {
         match r.header.get(n) {
             Some(Value::String(v)) => Ok(v.clone()),
@@ -768,19 +761,20 @@ fn precheck(r: &Recipient, opts: &DecryptOptions) -> Result<(String, String), Re
             format!("critical JWE extensions are not understood: {crit}"),
         ));
     }
-    if r.iv.len() != iv_len || r.tag.len() != tag_len {
+    if body.iv.len() != iv_len || body.tag.len() != tag_len {
         return Err(malformed(format!(
             "{enc} needs a {iv_len}-byte IV and a {tag_len}-byte tag; the token has {} and {}",
-            r.iv.len(),
-            r.tag.len()
+            body.iv.len(),
+            body.tag.len()
         )));
     }
-    if enc.contains("CBC") && (r.ciphertext_len == 0 || r.ciphertext_len % 16 != 0) {
+    let ciphertext_len = body.ciphertext.len();
+    if enc.contains("CBC") && (ciphertext_len == 0 || ciphertext_len % 16 != 0) {
         return Err(malformed(
             "CBC ciphertext must be a non-empty multiple of 16 bytes",
         ));
     }
-    let ek = r.encrypted_key.len();
+    let ek = r.encrypted_key_len();
     let kw = alg.ends_with("KW") && !alg.ends_with("GCMKW");
     if (alg == "dir" || alg == "ECDH-ES") && ek != 0 {
         return Err(malformed(format!(
@@ -860,19 +854,14 @@ pub fn decrypt(input: &str, keys: &KeySet, opts: &DecryptOptions) -> Result<Decr
             format!("token is larger than {MAX_TOKEN_BYTES} bytes"),
         ));
     }
-    let recips = recipients(text)?;
-    let mut ctx = JweContext::new();
-    ctx.remove_compression("DEF");
-    ctx.add_compression(Box::new(BoundedDeflate {
-        cap: opts.max_plaintext,
-    }));
+    let (body, recips) = parse_jwe(text)?;
     let mut first_err: Option<Rejection> = None;
     // PBKDF2 iterations spent on this token: `max_p2c` bounds the sum over every recipient
     // and key tried, not just each recipient's own count, or a token of many recipients
     // would cost many times the limit.
     let mut spent: u64 = 0;
     for r in &recips {
-        let (alg, enc) = match precheck(r, opts) {
+        let (alg, enc) = match precheck(r, &body, opts) {
             Ok(x) => x,
             Err(e) => {
                 first_err.get_or_insert(e);
@@ -880,27 +869,11 @@ pub fn decrypt(input: &str, keys: &KeySet, opts: &DecryptOptions) -> Result<Decr
             }
         };
         let kid = r.header.get("kid").and_then(Value::as_str);
-        let candidates: Vec<&Key> = match (keys.is_set, kid) {
-            (true, Some(kid)) => {
-                let c: Vec<&Key> = keys
-                    .keys
-                    .iter()
-                    .filter(|k| k.meta.kid.as_deref() == Some(kid))
-                    .collect();
-                if c.is_empty() {
-                    first_err.get_or_insert(reject(
-                        RejectCode::KidNotFound,
-                        format!(
-                            "no key in the set has kid {:?}",
-                            crate::sanitize::sanitize(kid)
-                        ),
-                    ));
-                    continue;
-                }
-                c
-            }
-            _ => keys.keys.iter().collect(),
-        };
+        let candidates = keys.select(kid);
+        if let (true, Some(kid)) = (candidates.is_empty(), kid) {
+            first_err.get_or_insert(Rejection::kid_not_found(kid));
+            continue;
+        }
         let fitting: Vec<&Key> = candidates
             .into_iter()
             .filter(|k| check_key(&alg, Some(&enc), k, true).is_ok())
@@ -931,31 +904,94 @@ pub fn decrypt(input: &str, keys: &KeySet, opts: &DecryptOptions) -> Result<Decr
             let Ok(d) = decrypter(&alg, key) else {
                 continue;
             };
-            let result = if r.json {
-                ctx.deserialize_json(&r.input, &*d)
-            } else {
-                ctx.deserialize_compact(&r.input, &*d)
-            };
-            match result {
-                Ok((plaintext, _)) => {
-                    if plaintext.len() > opts.max_plaintext {
-                        return Err(plaintext_cap(opts));
-                    }
+            match open(r, &body, &enc, &*d, opts) {
+                Ok(plaintext) => {
                     return Ok(Decrypted {
                         plaintext,
                         header: r.header.clone(),
                     });
                 }
-                Err(e) if format!("{e:?}").contains(PLAINTEXT_CAP_MARK) => {
-                    return Err(plaintext_cap(opts));
-                }
-                Err(_) => {
+                Err(Opened::TooLarge) => return Err(plaintext_cap(opts)),
+                Err(Opened::Failed) => {
                     first_err.get_or_insert(decrypt_failed());
                 }
             }
         }
     }
     Err(first_err.unwrap_or_else(decrypt_failed))
+}
+
+/// Why a recipient did not open.
+enum Opened {
+    /// Any cryptographic failure: one outcome, so the tool is no padding or key oracle.
+    Failed,
+    /// The plaintext (inflated) is over the cap.
+    TooLarge,
+}
+
+/// Decrypts the body for one recipient (RFC 7516 5.2 steps 10-16): the key management
+/// algorithm gives the content key, which must have the content encryption's size, which
+/// decrypts and authenticates; `zip: DEF` content is inflated up to the cap.
+fn open(
+    r: &Recipient,
+    body: &Body,
+    enc: &str,
+    decrypter: &dyn JweDecrypter,
+    opts: &DecryptOptions,
+) -> Result<Vec<u8>, Opened> {
+    let cenc = content_encryption(enc).ok_or(Opened::Failed)?;
+    let header = JweHeader::from_map(r.header.clone()).map_err(|_| Opened::Failed)?;
+    let cek = decrypter
+        .decrypt(r.encrypted_key.as_deref(), cenc, &header)
+        .map_err(|_| Opened::Failed)?;
+    if cek.len() != cenc.key_len() {
+        return Err(Opened::Failed);
+    }
+    let content = cenc
+        .decrypt(
+            &cek,
+            Some(&body.iv),
+            &body.ciphertext,
+            body.aad.as_bytes(),
+            Some(&body.tag),
+        )
+        .map_err(|_| Opened::Failed)?;
+    let plaintext = match r.header.get("zip") {
+        Some(_) => inflate_bounded(&content, opts.max_plaintext)?,
+        None => content,
+    };
+    if plaintext.len() > opts.max_plaintext {
+        return Err(Opened::TooLarge);
+    }
+    Ok(plaintext)
+}
+
+/// Inflates raw DEFLATE (RFC 1951) data, stopping one byte past `cap`.
+fn inflate_bounded(data: &[u8], cap: usize) -> Result<Vec<u8>, Opened> {
+    let mut out = Vec::new();
+    flate2::read::DeflateDecoder::new(data)
+        .take(u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1))
+        .read_to_end(&mut out)
+        .map_err(|_| Opened::Failed)?;
+    if out.len() > cap {
+        return Err(Opened::TooLarge);
+    }
+    Ok(out)
+}
+
+/// josekit's implementation of a content encryption.
+fn content_encryption(enc: &str) -> Option<&'static dyn JweContentEncryption> {
+    use josekit::jwe::enc::aescbc_hmac::AescbcHmacJweEncryption as Cbc;
+    use josekit::jwe::enc::aesgcm::AesgcmJweEncryption as Gcm;
+    Some(match enc {
+        "A128CBC-HS256" => &Cbc::A128cbcHs256,
+        "A192CBC-HS384" => &Cbc::A192cbcHs384,
+        "A256CBC-HS512" => &Cbc::A256cbcHs512,
+        "A128GCM" => &Gcm::A128gcm,
+        "A192GCM" => &Gcm::A192gcm,
+        "A256GCM" => &Gcm::A256gcm,
+        _ => return None,
+    })
 }
 
 fn plaintext_cap(opts: &DecryptOptions) -> Rejection {

@@ -12,7 +12,7 @@ use crate::error::{Error, RejectCode, Rejection, Result};
 use crate::jwa::JwsAlg;
 use crate::jwa::KeyType;
 use crate::jws::{Jws, SignatureEntry, Token, check_header, check_signature, header_alg};
-use crate::keys::{Key, KeyOp, KeySet};
+use crate::keys::{Key, KeyOp, KeySet, select_by_kid};
 
 /// Checks that a key may be used with `alg` for `op`: type, JWK `alg`/`use`/`key_ops`, and
 /// strength (RFC 7518 3.2 for HMAC, 2048-bit RSA). Returns the warning to print when a weak
@@ -241,35 +241,16 @@ impl Verifiers<'_> {
         }
 
         let kid = entry.kid();
-        if let (true, Some(kid)) = (ring.is_set, kid) {
-            if !ring.keys.iter().any(|k| k.meta.kid.as_deref() == Some(kid)) {
-                return Err(report.fail(
-                    "key",
-                    Rejection::new(
-                        RejectCode::KidNotFound,
-                        format!(
-                            "no key in the set has kid {:?}",
-                            crate::sanitize::sanitize(kid)
-                        ),
-                    ),
-                ));
-            }
+        let picked = select_by_kid(&ring.keys, ring.is_set, kid);
+        if let (true, Some(kid)) = (picked.is_empty(), kid) {
+            return Err(report.fail("key", Rejection::kid_not_found(kid)));
         }
-        // Slot indices whose key matches the kid (in a set) and whose algorithm is the token's.
+        // Slot indices whose key the kid picks and whose algorithm is the token's.
         let fitting: Vec<usize> = ring
             .slots
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.alg == alg)
-            .filter(|(_, s)| match (ring.is_set, kid) {
-                (true, Some(kid)) => {
-                    ring.keys
-                        .get(s.key_index)
-                        .and_then(|k| k.meta.kid.as_deref())
-                        == Some(kid)
-                }
-                _ => true,
-            })
+            .filter(|(_, s)| s.alg == alg && picked.contains(&s.key_index))
             .map(|(i, _)| i)
             .collect();
         if fitting.is_empty() {

@@ -624,3 +624,26 @@ fn der_private_keys_load_whatever_their_last_byte() {
         assert_ok(&run(jwtctl().args(["inspect", "--key", &f])));
     }
 }
+
+/// Found by the round-trip property: josekit's JSON parser refuses an empty "ciphertext", so
+/// an empty plaintext in flattened or general JSON did not decrypt. jwtctl parses every JWE
+/// itself now and hands josekit only the cryptography.
+#[test]
+fn empty_plaintext_in_every_serialization() {
+    let dir = tempdir();
+    let k = write(
+        dir.path(),
+        "k.jwk",
+        r#"{"kty":"oct","k":"GawgguFyGrWKav7AX4VKUg"}"#,
+    );
+    for ser in ["compact", "flattened", "general"] {
+        for (alg, enc) in [("dir", "A128GCM"), ("A128KW", "A256CBC-HS512")] {
+            let t = assert_ok(&run(jwtctl()
+                .args(["encrypt", "--key", &k, "--alg", alg, "--enc", enc])
+                .args(["--serialization", ser, "-"])
+                .write_stdin("")));
+            let o = run(jwtctl().args(["decrypt", "--key", &k, t.trim()]));
+            assert_eq!(assert_ok(&o), "", "{ser} {alg} {enc}");
+        }
+    }
+}

@@ -5,7 +5,7 @@ use serde_json::Value;
 use jwtctl::error::{Error, Result};
 use jwtctl::jwks::{MemberOptions, SetBuilder, member};
 use jwtctl::keygen::{private_pem, public_pem};
-use jwtctl::keys::{Key, read_limited};
+use jwtctl::keys::{Key, read_limited, select_by_kid};
 
 use super::args::JwksArgs;
 use super::input::load_key;
@@ -74,10 +74,14 @@ fn to_pem(a: &JwksArgs, path: &std::path::Path, out: &Output) -> Result<()> {
                 "the set has {n} keys: choose one with --kid"
             )));
         }
-        ([kid], _) => set
-            .keys
-            .into_iter()
-            .find(|k| k.meta.kid.as_deref() == Some(kid.as_str())),
+        ([kid], _) => {
+            // --kid names the key to convert, in a set or a single JWK alike.
+            let picked = select_by_kid(&set.keys, true, Some(kid));
+            let mut keys = set.keys;
+            picked
+                .first()
+                .and_then(|&i| (i < keys.len()).then(|| keys.swap_remove(i)))
+        }
         _ => {
             return Err(Error::usage(
                 "--to-pem converts one key: give at most one --kid",

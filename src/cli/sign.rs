@@ -11,7 +11,7 @@ use jwtctl::error::{Error, Result};
 use jwtctl::jwa::JwsAlg;
 use jwtctl::jwa::{KeyType, OkpCurve};
 use jwtctl::jws::{self, SignOptions};
-use jwtctl::keys::{Key, KeyOp, read_limited};
+use jwtctl::keys::{Key, KeyOp, KeySet, read_limited, select_by_kid};
 use jwtctl::time::{parse_time, system_now};
 use jwtctl::verify::check_key_fits;
 
@@ -22,11 +22,8 @@ use super::output::Output;
 /// The algorithm when `--alg` is absent: a JWK's own `alg`, or the one JWS algorithm an EC
 /// key admits, or EdDSA for Ed25519/Ed448 (the name every verifier knows). RSA keys and
 /// secrets fit several algorithms, and guessing one would pick the hash for the user.
-fn infer_alg(keys: &[Key], kid: Option<&str>) -> Result<JwsAlg> {
-    let chosen: Vec<&Key> = keys
-        .iter()
-        .filter(|k| kid.is_none_or(|want| k.meta.kid.as_deref() == Some(want)))
-        .collect();
+fn infer_alg(set: &KeySet, kid: Option<&str>) -> Result<JwsAlg> {
+    let chosen = set.select(kid);
     let [key] = chosen.as_slice() else {
         return Err(Error::usage(
             "--alg is needed to choose a key from the set (or give --kid)",
@@ -62,21 +59,19 @@ fn pick_key(mut keys: Vec<Key>, is_set: bool, alg: JwsAlg, kid: Option<&str>) ->
     if !is_set {
         return keys.pop().ok_or_else(|| Error::key("no key"));
     }
-    let fits = |k: &Key| {
-        alg.fits(k.key_type()) && kid.is_none_or(|want| k.meta.kid.as_deref() == Some(want))
-    };
-    let n = keys.iter().filter(|k| fits(k)).count();
-    match n {
-        1 => keys
-            .into_iter()
-            .find(fits)
-            .ok_or_else(|| Error::key("no key")),
-        0 => Err(Error::key(format!(
+    let fitting: Vec<usize> = select_by_kid(&keys, is_set, kid)
+        .into_iter()
+        .filter(|&i| keys.get(i).is_some_and(|k| alg.fits(k.key_type())))
+        .collect();
+    match fitting.as_slice() {
+        [i] if *i < keys.len() => Ok(keys.swap_remove(*i)),
+        [] => Err(Error::key(format!(
             "no key in the set fits {alg}{}",
             kid.map(|k| format!(" with kid {k:?}")).unwrap_or_default()
         ))),
-        _ => Err(Error::key(format!(
-            "{n} keys in the set fit {alg}: choose one with --kid"
+        many => Err(Error::key(format!(
+            "{} keys in the set fit {alg}: choose one with --kid",
+            many.len()
         ))),
     }
 }
@@ -112,7 +107,7 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
         )?;
         let alg: JwsAlg = match &a.alg {
             Some(name) => name.parse()?,
-            None => infer_alg(&set.keys, a.kid.as_deref())?,
+            None => infer_alg(&set, a.kid.as_deref())?,
         };
         let key = pick_key(set.keys, set.is_set, alg, a.kid.as_deref())?;
         if let Some(w) = check_key_fits(alg, &key, KeyOp::Sign, a.key.allow_weak_key)? {
