@@ -152,7 +152,8 @@ pub fn inspect(input: &str, now: i64) -> Result<Inspection, Rejection> {
     let token = crate::jws::parse(text)?;
     let mut findings = Vec::new();
     let mut ins = match token {
-        Token::Jwe(j) => {
+        Token::Jwe => {
+            let j = crate::jwe::parts(text)?;
             header_findings(&j.protected, &mut findings);
             if j.protected
                 .get("cty")

@@ -517,8 +517,40 @@ fn malformed(m: impl Into<String>) -> Rejection {
     Rejection::malformed(m)
 }
 
+/// The parts of a compact or JSON JWE, enough to describe it without decrypting.
+#[derive(Debug, Clone)]
+pub struct JweParts {
+    /// How it was serialized.
+    pub serialization: Serialization,
+    /// The decoded protected header.
+    pub protected: Map<String, Value>,
+    /// Sizes in bytes of encrypted key, IV, ciphertext and tag (the first recipient's key).
+    pub sizes: [usize; 4],
+    /// Number of recipients.
+    pub recipients: usize,
+}
+
+/// Parses a JWE for description (`inspect`), with the same parser decryption uses.
+pub fn parts(input: &str) -> Result<JweParts, Rejection> {
+    let (body, recips) = parse_jwe(normalize_input(input))?;
+    Ok(JweParts {
+        serialization: body.serialization,
+        sizes: [
+            recips.first().map_or(0, Recipient::encrypted_key_len),
+            body.iv.len(),
+            body.ciphertext.len(),
+            body.tag.len(),
+        ],
+        recipients: recips.len(),
+        protected: body.protected,
+    })
+}
+
 /// The parts of a JWE that every recipient shares.
 struct Body {
+    serialization: Serialization,
+    /// The protected header, decoded.
+    protected: Map<String, Value>,
     iv: Vec<u8>,
     ciphertext: Vec<u8>,
     tag: Vec<u8>,
@@ -592,6 +624,7 @@ fn parse_jwe(text: &str) -> Result<(Body, Vec<Recipient>), Rejection> {
             shared = parse_object_strict(&bytes)
                 .map_err(|e| malformed(format!("JWE protected header: {e}")))?;
         }
+        let protected = shared.clone();
         if let Some(u) = obj.get("unprotected") {
             let u = u
                 .as_object()
@@ -610,6 +643,12 @@ fn parse_jwe(text: &str) -> Result<(Body, Vec<Recipient>), Rejection> {
             Some(_) => return Err(malformed("JWE \"aad\" must be a string")),
         }
         let body = Body {
+            serialization: if obj.contains_key("recipients") {
+                Serialization::General
+            } else {
+                Serialization::Flattened
+            },
+            protected: protected.clone(),
             iv: part(&obj, "iv")?,
             ciphertext: part(&obj, "ciphertext")?,
             tag: part(&obj, "tag")?,
@@ -677,6 +716,8 @@ fn parse_jwe(text: &str) -> Result<(Body, Vec<Recipient>), Rejection> {
     };
     let key = dec(k, "encrypted key")?;
     let body = Body {
+        serialization: Serialization::Compact,
+        protected: header.clone(),
         iv: dec(iv, "IV")?,
         ciphertext: dec(c, "ciphertext")?,
         tag: dec(t, "tag")?,

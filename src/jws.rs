@@ -103,26 +103,14 @@ pub struct Jws {
     pub signatures: Vec<SignatureEntry>,
 }
 
-/// The parts of a compact or JSON JWE, enough to describe it without decrypting.
-#[derive(Debug, Clone)]
-pub struct JweParts {
-    /// How it was serialized.
-    pub serialization: Serialization,
-    /// The decoded protected header.
-    pub protected: Map<String, Value>,
-    /// Sizes in bytes of encrypted key, IV, ciphertext and tag (the first recipient's key).
-    pub sizes: [usize; 4],
-    /// Number of recipients.
-    pub recipients: usize,
-}
-
 /// A token of either kind.
 #[derive(Debug, Clone)]
 pub enum Token {
     /// A signed token.
     Jws(Jws),
-    /// An encrypted token.
-    Jwe(JweParts),
+    /// An encrypted token, recognised by its shape (five parts, or JSON with a
+    /// `"ciphertext"`); `crate::jwe` parses it.
+    Jwe,
 }
 
 /// Trims whitespace and a leading `Bearer ` (any case) from token input.
@@ -199,24 +187,7 @@ pub fn parse(input: &str) -> Result<Token, Rejection> {
             jws.check_alg_present()?;
             Ok(Token::Jws(jws))
         }
-        [h, k, iv, c, t] => {
-            let protected = decode_header(h, "the JWE header")?;
-            let mut sizes = [0; 4];
-            for (slot, (part, what)) in sizes.iter_mut().zip([
-                (k, "encrypted key"),
-                (iv, "IV"),
-                (c, "ciphertext"),
-                (t, "tag"),
-            ]) {
-                *slot = decode_part(part, &format!("the JWE {what}"))?.len();
-            }
-            Ok(Token::Jwe(JweParts {
-                serialization: Serialization::Compact,
-                protected,
-                sizes,
-                recipients: 1,
-            }))
-        }
+        [_, _, _, _, _] => Ok(Token::Jwe),
         _ => Err(malformed(format!(
             "expected 3 parts (JWS) or 5 parts (JWE) separated by '.', found {}",
             parts.len()
@@ -284,7 +255,7 @@ fn parse_json(text: &str) -> Result<Token, Rejection> {
         return Err(malformed("expected a JSON object"));
     };
     if obj.contains_key("ciphertext") {
-        return parse_json_jwe(&obj);
+        return Ok(Token::Jwe);
     }
     let payload_segment = str_member(&obj, "payload", "the JWS")?.map(str::to_string);
     let (serialization, signatures) = match (obj.get("signatures"), obj.contains_key("signature")) {
@@ -338,42 +309,6 @@ fn parse_json(text: &str) -> Result<Token, Rejection> {
     };
     jws.check_alg_present()?;
     Ok(Token::Jws(jws))
-}
-
-fn parse_json_jwe(obj: &Map<String, Value>) -> Result<Token, Rejection> {
-    let protected = match str_member(obj, "protected", "the JWE")? {
-        Some(p) if !p.is_empty() => decode_header(p, "the JWE protected header")?,
-        _ => Map::new(),
-    };
-    let size = |o: &Map<String, Value>, name: &str| -> Result<usize, Rejection> {
-        Ok(match str_member(o, name, "the JWE")? {
-            Some(s) => decode_part(s, &format!("the JWE {name}"))?.len(),
-            None => 0,
-        })
-    };
-    let (serialization, recipients, key_size) = match obj.get("recipients") {
-        Some(Value::Array(list)) => {
-            let first = match list.first() {
-                Some(Value::Object(o)) => size(o, "encrypted_key")?,
-                _ => 0,
-            };
-            (Serialization::General, list.len(), first)
-        }
-        Some(_) => return Err(malformed("JWE \"recipients\" must be an array")),
-        None => (Serialization::Flattened, 1, size(obj, "encrypted_key")?),
-    };
-    let sizes = [
-        key_size,
-        size(obj, "iv")?,
-        size(obj, "ciphertext")?,
-        size(obj, "tag")?,
-    ];
-    Ok(Token::Jwe(JweParts {
-        serialization,
-        protected,
-        sizes,
-        recipients,
-    }))
 }
 
 impl Jws {

@@ -338,7 +338,7 @@ pub fn verify_token(
     let token = crate::jws::parse(input).map_err(|r| report.fail("format", r))?;
     let jws = match token {
         Token::Jws(j) => j,
-        Token::Jwe(_) => {
+        Token::Jwe => {
             return Err(report.fail(
                 "format",
                 Rejection::new(
