@@ -193,19 +193,12 @@ fn normalize_typ(t: &str) -> String {
 fn numeric(claims: &Map<String, Value>, name: &str) -> Result<Option<i64>, Rejection> {
     match claims.get(name) {
         None => Ok(None),
-        Some(Value::Number(n)) => {
-            let v = n.as_i64().or_else(|| {
-                n.as_f64()
-                    .filter(|f| f.is_finite())
-                    .map(|f| f.floor() as i64)
-            });
-            v.map(Some).ok_or_else(|| {
-                Rejection::new(
-                    RejectCode::InvalidClaim,
-                    format!("\"{name}\" is not a usable NumericDate"),
-                )
-            })
-        }
+        Some(v @ Value::Number(_)) => crate::time::numeric_date(v).map(Some).ok_or_else(|| {
+            Rejection::new(
+                RejectCode::InvalidClaim,
+                format!("\"{name}\" is not a usable NumericDate"),
+            )
+        }),
         Some(_) => Err(Rejection::new(
             RejectCode::InvalidClaim,
             format!("\"{name}\" must be a NumericDate (a number of seconds)"),

@@ -2,8 +2,8 @@
 //!
 //! Two families matter to callers: a [`Rejection`] says the *token* is not acceptable (the
 //! binary exits 1 and prints its stable [`RejectCode`]); every other variant is a problem with
-//! the invocation, a key or a file (exit 2). The mapping to exit codes lives in one place,
-//! [`Error::exit_code`].
+//! the invocation, a key or a file (exit 2). The binary maps errors to exit codes in one place
+//! (`src/cli/exit.rs`).
 
 use std::fmt;
 use std::path::PathBuf;
@@ -63,14 +63,6 @@ impl From<crate::jwa::UnknownAlg> for Error {
 }
 
 impl Error {
-    /// The process exit code for this error: 1 for a rejected token, 2 for everything else.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            Error::Rejected(_) | Error::SomeInvalid { .. } => 1,
-            _ => 2,
-        }
-    }
-
     /// Shorthand for a usage error.
     pub fn usage(msg: impl Into<String>) -> Self {
         Error::Usage(msg.into())

@@ -138,14 +138,6 @@ fn header_findings(header: &Map<String, Value>, out: &mut Vec<Finding>) {
     }
 }
 
-fn numeric(v: &Value) -> Option<i64> {
-    v.as_i64().or_else(|| {
-        v.as_f64()
-            .filter(|f| f.is_finite())
-            .map(|f| f.floor() as i64)
-    })
-}
-
 /// Decodes `input` and collects findings, judged at `now`.
 pub fn inspect(input: &str, now: i64) -> Result<Inspection, Rejection> {
     let text = crate::jws::normalize_input(input);
@@ -232,11 +224,11 @@ fn claim_findings(
     out: &mut Vec<Finding>,
 ) {
     for name in ["iat", "nbf", "exp", "auth_time"] {
-        if let Some(v) = c.get(name).and_then(numeric) {
+        if let Some(v) = c.get(name).and_then(crate::time::numeric_date) {
             times.push(TimeClaim { name, value: v });
         }
     }
-    let get = |n: &str| c.get(n).and_then(numeric);
+    let get = |n: &str| c.get(n).and_then(crate::time::numeric_date);
     match get("exp") {
         Some(exp) if exp <= now => out.push(finding(
             "expired",

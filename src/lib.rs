@@ -1,6 +1,6 @@
 //! jwtctl's library: JOSE keys, JWS signing and verification, JWT claims, and token
 //! inspection. It never prints and never exits; the `jwtctl` binary turns its errors into
-//! messages and exit codes (see [`Error::exit_code`]).
+//! messages and exit codes: a [`Rejection`] is a refused token (exit 1), anything else exit 2.
 
 #![deny(missing_docs)]
 #![deny(unsafe_code)]

@@ -28,6 +28,18 @@ pub fn system_now() -> i64 {
     }
 }
 
+/// A JSON NumericDate (RFC 7519 section 2) as whole Unix seconds: an integer, or a finite
+/// number rounded down (saturating at the ends of `i64`, where `1e300` lands). `None` for
+/// anything else.
+pub fn numeric_date(v: &serde_json::Value) -> Option<i64> {
+    v.as_i64().or_else(|| {
+        v.as_f64()
+            .filter(|f| f.is_finite())
+            // `as` saturates: huge values become i64::MIN / i64::MAX, never wrap.
+            .map(|f| f.floor() as i64)
+    })
+}
+
 /// Parses a TIME: RFC 3339 (`2026-11-23T10:00:00Z`, or a bare date meaning midnight UTC),
 /// Unix seconds (`1795000000`), `now`, or a humantime duration relative to `now`
 /// (`15m`, `+2h`, `-1d 3h`; a bare duration lies in the future).

@@ -36,13 +36,6 @@ impl ValueEnum for AlgArg {
     }
 }
 
-pub const EXIT_CODES_HELP: &str = "\
-Exit status:
-  0  success (for verify: the token is valid)
-  1  the token is not acceptable: malformed, bad signature, expired, not yet valid,
-     wrong iss/aud/sub/typ, missing claim, algorithm not allowed
-  2  usage error, unreadable or unusable key, unknown algorithm, I/O error";
-
 /// jwtctl — sign, verify, encrypt and inspect JSON Web Tokens (JWS, JWE, JWK), safe by default.
 ///
 /// Results go to standard output and nothing else does; warnings and errors go to standard
@@ -50,7 +43,7 @@ Exit status:
 /// accepted, the algorithm is never taken from the token alone, unknown `crit` extensions
 /// are rejected, and keys are never fetched from `jku`/`x5u` or taken from a `jwk` header.
 #[derive(Debug, Parser)]
-#[command(name = "jwtctl", version, propagate_version = true, after_help = EXIT_CODES_HELP, max_term_width = 100)]
+#[command(name = "jwtctl", version, propagate_version = true, after_help = super::exit::help_text(), max_term_width = 100)]
 pub struct Cli {
     /// When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never.
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]

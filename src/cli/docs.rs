@@ -10,6 +10,7 @@ use clap_complete::Shell;
 use jwtctl::error::{Error, RejectCode, Result};
 
 use super::args::Cli;
+use super::exit::Exit;
 
 /// A completion script for `shell`. It is built in memory: clap_complete's `generate` panics
 /// when its writer fails (`> /dev/full`), so the caller writes the bytes and reports errors.
@@ -62,17 +63,10 @@ fn extra_sections(page: &str) -> String {
     let mut s = String::new();
     s += &section(
         "EXIT STATUS",
-        &tagged(&[
-            ("0", "Success; for verify, the token is valid."),
-            (
-                "1",
-                "The token is not acceptable: malformed, bad signature, expired, not yet valid, wrong iss/aud/sub/typ, missing claim, algorithm not allowed, revoked. With verify \\-\\-batch: at least one token is not valid.",
-            ),
-            (
-                "2",
-                "Usage error or unusable input other than the token: bad flags, unreadable or malformed key file, unknown algorithm, a key that does not fit the algorithm or is too weak.",
-            ),
-        ]),
+        &Exit::ALL
+            .iter()
+            .map(|e| tagged(&[(e.code().to_string().as_str(), e.description())]))
+            .collect::<String>(),
     );
     if matches!(page, "jwtctl" | "verify" | "decrypt") {
         let codes: Vec<(&str, &str)> = RejectCode::ALL

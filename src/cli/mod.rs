@@ -4,6 +4,7 @@
 mod args;
 mod assign;
 mod docs;
+mod exit;
 mod input;
 mod inspect;
 mod jwe;
@@ -20,6 +21,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use args::{Cli, Command};
+use exit::Exit;
 use output::Output;
 
 /// Parses arguments, runs the subcommand and maps the outcome to an exit code: 0 success,
@@ -65,7 +67,7 @@ pub fn main() -> ExitCode {
         }
         Err(e) => {
             out.error_line(&e.to_string());
-            ExitCode::from(e.exit_code())
+            Exit::of(&e).into()
         }
     }
 }
