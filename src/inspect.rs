@@ -323,29 +323,44 @@ impl Inspection {
     }
 }
 
-/// JWE key-management algorithms a key type can serve (for key descriptions).
-fn jwe_algs_for(kty: crate::jwa::KeyType, bits: u32) -> Vec<&'static str> {
-    use crate::jwa::{EcCurve, KeyType, OkpCurve};
+/// JWE key-management algorithms a key type can serve (for key descriptions), from the
+/// algorithm tables: a secret lists the key wraps of its size and the `dir` encodings it fits.
+fn jwe_algs_for(kty: crate::jwa::KeyType, bits: u32) -> Vec<String> {
+    use crate::jwa::{EcCurve, JweAlg, JweEnc, JweFamily, KeyType, OkpCurve};
+    let family = |f: JweFamily| -> Vec<String> {
+        JweAlg::ALL
+            .iter()
+            .filter(|a| a.family() == f && **a != JweAlg::Rsa1_5)
+            .map(|a| a.name().to_string())
+            .collect()
+    };
     match kty {
-        KeyType::Rsa => vec!["RSA-OAEP", "RSA-OAEP-256", "RSA-OAEP-384", "RSA-OAEP-512"],
-        KeyType::Ec(EcCurve::Secp256k1) => vec![],
-        KeyType::Ec(_) | KeyType::Okp(OkpCurve::X25519 | OkpCurve::X448) => {
-            vec![
-                "ECDH-ES",
-                "ECDH-ES+A128KW",
-                "ECDH-ES+A192KW",
-                "ECDH-ES+A256KW",
-            ]
+        KeyType::Rsa => family(JweFamily::Rsa),
+        KeyType::Ec(EcCurve::Secp256k1) | KeyType::Okp(OkpCurve::Ed25519 | OkpCurve::Ed448) => {
+            Vec::new()
         }
-        KeyType::Okp(_) => vec![],
-        KeyType::Oct => match bits {
-            128 => vec!["A128KW", "A128GCMKW", "dir (A128GCM)"],
-            192 => vec!["A192KW", "A192GCMKW", "dir (A192GCM)"],
-            256 => vec!["A256KW", "A256GCMKW", "dir (A256GCM, A128CBC-HS256)"],
-            384 => vec!["dir (A192CBC-HS384)"],
-            512 => vec!["dir (A256CBC-HS512)"],
-            _ => vec![],
-        },
+        KeyType::Ec(_) | KeyType::Okp(_) => family(JweFamily::EcdhEs),
+        KeyType::Oct => {
+            let bytes = usize::try_from(bits / 8).unwrap_or(0);
+            let mut v: Vec<String> = JweAlg::ALL
+                .iter()
+                .filter(|a| a.secret_len() == Some(bytes))
+                .map(|a| a.name().to_string())
+                .collect();
+            // GCM before CBC: the recommended encodings first.
+            let gcm_first = JweEnc::ALL
+                .iter()
+                .filter(|e| !e.is_cbc())
+                .chain(JweEnc::ALL.iter().filter(|e| e.is_cbc()));
+            let dir: Vec<&str> = gcm_first
+                .filter(|e| e.key_len() == bytes)
+                .map(|e| e.name())
+                .collect();
+            if !dir.is_empty() {
+                v.push(format!("dir ({})", dir.join(", ")));
+            }
+            v
+        }
     }
 }
 

@@ -283,3 +283,191 @@ impl FromStr for JwsAlg {
             })
     }
 }
+
+/// How a JWE key management algorithm gets the content key (RFC 7518 section 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JweFamily {
+    /// `dir`: the shared secret is the content key.
+    Direct,
+    /// AES Key Wrap with a secret of [`JweAlg::secret_len`] bytes.
+    AesKw,
+    /// AES-GCM key wrap with a secret of [`JweAlg::secret_len`] bytes.
+    AesGcmKw,
+    /// RSAES-OAEP or RSAES-PKCS1-v1_5.
+    Rsa,
+    /// ECDH-ES key agreement, direct or with AES Key Wrap.
+    EcdhEs,
+    /// PBES2: a password through PBKDF2, then AES Key Wrap.
+    Pbes2,
+}
+
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            /// Every value, in the order help texts list them.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The registered name, exactly as it appears in a header.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+
+            /// The value with this registered name (case-sensitive, as in headers).
+            pub fn from_name(name: &str) -> Option<$name> {
+                $name::ALL.iter().copied().find(|v| v.name() == name)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+    };
+}
+
+named_enum! {
+    /// A JWE key management algorithm (RFC 7518 section 4).
+    JweAlg {
+        /// Direct use of a shared secret.
+        Dir => "dir",
+        /// AES-128 Key Wrap.
+        A128Kw => "A128KW",
+        /// AES-192 Key Wrap.
+        A192Kw => "A192KW",
+        /// AES-256 Key Wrap.
+        A256Kw => "A256KW",
+        /// AES-128-GCM key wrap.
+        A128GcmKw => "A128GCMKW",
+        /// AES-192-GCM key wrap.
+        A192GcmKw => "A192GCMKW",
+        /// AES-256-GCM key wrap.
+        A256GcmKw => "A256GCMKW",
+        /// RSAES-OAEP with SHA-1.
+        RsaOaep => "RSA-OAEP",
+        /// RSAES-OAEP with SHA-256.
+        RsaOaep256 => "RSA-OAEP-256",
+        /// RSAES-OAEP with SHA-384.
+        RsaOaep384 => "RSA-OAEP-384",
+        /// RSAES-OAEP with SHA-512.
+        RsaOaep512 => "RSA-OAEP-512",
+        /// RSAES-PKCS1-v1_5: deprecated (RFC 8725), decrypted only on request.
+        Rsa1_5 => "RSA1_5",
+        /// ECDH-ES, the agreed key used directly.
+        EcdhEs => "ECDH-ES",
+        /// ECDH-ES with AES-128 Key Wrap.
+        EcdhEsA128Kw => "ECDH-ES+A128KW",
+        /// ECDH-ES with AES-192 Key Wrap.
+        EcdhEsA192Kw => "ECDH-ES+A192KW",
+        /// ECDH-ES with AES-256 Key Wrap.
+        EcdhEsA256Kw => "ECDH-ES+A256KW",
+        /// PBES2 with HMAC-SHA-256 and AES-128 Key Wrap.
+        Pbes2Hs256A128Kw => "PBES2-HS256+A128KW",
+        /// PBES2 with HMAC-SHA-384 and AES-192 Key Wrap.
+        Pbes2Hs384A192Kw => "PBES2-HS384+A192KW",
+        /// PBES2 with HMAC-SHA-512 and AES-256 Key Wrap.
+        Pbes2Hs512A256Kw => "PBES2-HS512+A256KW",
+    }
+}
+
+impl JweAlg {
+    /// How the algorithm gets the content key.
+    pub fn family(self) -> JweFamily {
+        use JweAlg::*;
+        match self {
+            Dir => JweFamily::Direct,
+            A128Kw | A192Kw | A256Kw => JweFamily::AesKw,
+            A128GcmKw | A192GcmKw | A256GcmKw => JweFamily::AesGcmKw,
+            RsaOaep | RsaOaep256 | RsaOaep384 | RsaOaep512 | Rsa1_5 => JweFamily::Rsa,
+            EcdhEs | EcdhEsA128Kw | EcdhEsA192Kw | EcdhEsA256Kw => JweFamily::EcdhEs,
+            Pbes2Hs256A128Kw | Pbes2Hs384A192Kw | Pbes2Hs512A256Kw => JweFamily::Pbes2,
+        }
+    }
+
+    /// The secret length in bytes of the AES key-wrapping algorithms.
+    pub fn secret_len(self) -> Option<usize> {
+        use JweAlg::*;
+        match self {
+            A128Kw | A128GcmKw => Some(16),
+            A192Kw | A192GcmKw => Some(24),
+            A256Kw | A256GcmKw => Some(32),
+            _ => None,
+        }
+    }
+
+    /// True when the token carries a wrapped content key (every family but `dir` and
+    /// `ECDH-ES` used directly).
+    pub fn wraps_key(self) -> bool {
+        !matches!(self, JweAlg::Dir | JweAlg::EcdhEs)
+    }
+
+    /// True for AES Key Wrap output (RFC 3394): a multiple of 8 bytes, at least 24.
+    pub fn is_aes_key_wrap(self) -> bool {
+        matches!(
+            self.family(),
+            JweFamily::AesKw | JweFamily::Pbes2 | JweFamily::EcdhEs
+        ) && self.wraps_key()
+    }
+}
+
+named_enum! {
+    /// A JWE content encryption algorithm (RFC 7518 section 5).
+    JweEnc {
+        /// AES-128-CBC with HMAC-SHA-256.
+        A128CbcHs256 => "A128CBC-HS256",
+        /// AES-192-CBC with HMAC-SHA-384.
+        A192CbcHs384 => "A192CBC-HS384",
+        /// AES-256-CBC with HMAC-SHA-512.
+        A256CbcHs512 => "A256CBC-HS512",
+        /// AES-128-GCM.
+        A128Gcm => "A128GCM",
+        /// AES-192-GCM.
+        A192Gcm => "A192GCM",
+        /// AES-256-GCM.
+        A256Gcm => "A256GCM",
+    }
+}
+
+impl JweEnc {
+    /// Content key length in bytes (for `dir`, the secret's length).
+    pub fn key_len(self) -> usize {
+        match self {
+            JweEnc::A128CbcHs256 => 32,
+            JweEnc::A192CbcHs384 => 48,
+            JweEnc::A256CbcHs512 => 64,
+            JweEnc::A128Gcm => 16,
+            JweEnc::A192Gcm => 24,
+            JweEnc::A256Gcm => 32,
+        }
+    }
+
+    /// IV length in bytes.
+    pub fn iv_len(self) -> usize {
+        if self.is_cbc() { 16 } else { 12 }
+    }
+
+    /// Authentication tag length in bytes.
+    pub fn tag_len(self) -> usize {
+        match self {
+            JweEnc::A192CbcHs384 => 24,
+            JweEnc::A256CbcHs512 => 32,
+            _ => 16,
+        }
+    }
+
+    /// True for the AES-CBC + HMAC family (block-aligned ciphertext).
+    pub fn is_cbc(self) -> bool {
+        matches!(
+            self,
+            JweEnc::A128CbcHs256 | JweEnc::A192CbcHs384 | JweEnc::A256CbcHs512
+        )
+    }
+}

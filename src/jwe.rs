@@ -16,45 +16,10 @@ use serde_json::{Map, Value};
 
 use crate::encoding::{b64url_decode, json_type, parse_object_strict, parse_value_strict};
 use crate::error::{Error, RejectCode, Rejection, Result};
-use crate::jwa::{EcCurve, KeyType, OkpCurve};
+use crate::jwa::{EcCurve, JweAlg, JweEnc, JweFamily, KeyType, OkpCurve};
 use crate::jws::{MAX_TOKEN_BYTES, Serialization, normalize_input};
 use crate::keys::{Key, KeySet};
 
-/// Key management algorithms.
-pub const KEY_ALGS: &[&str] = &[
-    "dir",
-    "A128KW",
-    "A192KW",
-    "A256KW",
-    "A128GCMKW",
-    "A192GCMKW",
-    "A256GCMKW",
-    "RSA-OAEP",
-    "RSA-OAEP-256",
-    "RSA-OAEP-384",
-    "RSA-OAEP-512",
-    "RSA1_5",
-    "ECDH-ES",
-    "ECDH-ES+A128KW",
-    "ECDH-ES+A192KW",
-    "ECDH-ES+A256KW",
-    "PBES2-HS256+A128KW",
-    "PBES2-HS384+A192KW",
-    "PBES2-HS512+A256KW",
-];
-
-/// Content encryption algorithms: name, key bytes, IV bytes, tag bytes.
-pub const ENCS: &[(&str, usize, usize, usize)] = &[
-    ("A128CBC-HS256", 32, 16, 16),
-    ("A192CBC-HS384", 48, 16, 24),
-    ("A256CBC-HS512", 64, 16, 32),
-    ("A128GCM", 16, 12, 16),
-    ("A192GCM", 24, 12, 16),
-    ("A256GCM", 32, 12, 16),
-];
-
-/// The default content encryption.
-pub const DEFAULT_ENC: &str = "A256GCM";
 /// The default PBES2 iteration count when encrypting: the most that panva/jose (10,000),
 /// jwcrypto (16,384) and latchset jose (32,768) all accept with their default limits, so a
 /// token jwtctl writes opens everywhere.
@@ -66,59 +31,48 @@ pub const DEFAULT_MAX_P2C: u64 = 1_000_000;
 /// The default cap on decrypted (and inflated) plaintext.
 pub const DEFAULT_MAX_PLAINTEXT: usize = 16 * 1024 * 1024;
 
-fn enc_params(enc: &str) -> Option<(usize, usize, usize)> {
-    ENCS.iter().find(|e| e.0 == enc).map(|e| (e.1, e.2, e.3))
-}
-
-/// The key-wrap key size in bytes for AES-KW style algorithms.
-fn kw_len(alg: &str) -> Option<usize> {
-    match alg {
-        "A128KW" | "A128GCMKW" => Some(16),
-        "A192KW" | "A192GCMKW" => Some(24),
-        "A256KW" | "A256GCMKW" => Some(32),
-        _ => None,
-    }
-}
-
 /// The algorithm a key implies when `--alg` is not given.
-pub fn default_alg(key: &Key, enc: &str) -> Result<&'static str> {
+pub fn default_alg(key: &Key, enc: JweEnc) -> Result<JweAlg> {
     Ok(match key.key_type() {
-        KeyType::Rsa => "RSA-OAEP-256",
+        KeyType::Rsa => JweAlg::RsaOaep256,
         KeyType::Ec(EcCurve::Secp256k1) => {
             return Err(Error::key("secp256k1 keys are not used for JWE"));
         }
-        KeyType::Ec(_) | KeyType::Okp(OkpCurve::X25519 | OkpCurve::X448) => "ECDH-ES+A256KW",
+        KeyType::Ec(_) | KeyType::Okp(OkpCurve::X25519 | OkpCurve::X448) => JweAlg::EcdhEsA256Kw,
         KeyType::Okp(_) => {
             return Err(Error::key(
                 "Ed25519/Ed448 keys sign; for JWE use an X25519/X448, EC, RSA or secret key",
             ));
         }
         KeyType::Oct => match key.secret().map(<[u8]>::len) {
-            Some(16) => "A128KW",
-            Some(24) => "A192KW",
-            Some(32) => "A256KW",
-            Some(n) if enc_params(enc).is_some_and(|p| p.0 == n) => "dir",
-            _ => "PBES2-HS512+A256KW",
+            Some(16) => JweAlg::A128Kw,
+            Some(24) => JweAlg::A192Kw,
+            Some(32) => JweAlg::A256Kw,
+            Some(n) if enc.key_len() == n => JweAlg::Dir,
+            _ => JweAlg::Pbes2Hs512A256Kw,
         },
     })
 }
 
 /// Checks that `key` can serve `alg` (type, size, JWK use/alg), as a usage error (exit 2).
-pub fn check_key(alg: &str, enc: Option<&str>, key: &Key, decrypting: bool) -> Result<()> {
+pub fn check_key(alg: JweAlg, enc: Option<JweEnc>, key: &Key, decrypting: bool) -> Result<()> {
     let kty = key.key_type();
-    let ok = match alg {
-        a if a.starts_with("RSA") => kty == KeyType::Rsa,
-        a if a.starts_with("ECDH-ES") => matches!(
+    let family = alg.family();
+    let ok = match family {
+        JweFamily::Rsa => kty == KeyType::Rsa,
+        JweFamily::EcdhEs => matches!(
             kty,
             KeyType::Ec(EcCurve::P256 | EcCurve::P384 | EcCurve::P521)
                 | KeyType::Okp(OkpCurve::X25519 | OkpCurve::X448)
         ),
-        _ => kty == KeyType::Oct,
+        JweFamily::Direct | JweFamily::AesKw | JweFamily::AesGcmKw | JweFamily::Pbes2 => {
+            kty == KeyType::Oct
+        }
     };
     if !ok {
         return Err(Error::key(format!("{alg} cannot use a {}", key.describe())));
     }
-    if let (Some(need), Some(s)) = (kw_len(alg), key.secret()) {
+    if let (Some(need), Some(s)) = (alg.secret_len(), key.secret()) {
         if s.len() != need {
             return Err(Error::key(format!(
                 "{alg} needs a {}-bit key; this secret has {} bits",
@@ -127,27 +81,20 @@ pub fn check_key(alg: &str, enc: Option<&str>, key: &Key, decrypting: bool) -> R
             )));
         }
     }
-    if let (true, "dir", Some(e), Some(s)) = (true, alg, enc, key.secret()) {
-        if let Some((n, _, _)) = enc_params(e) {
-            if s.len() != n {
-                return Err(Error::key(format!(
-                    "dir with {e} needs a {}-bit key; this secret has {} bits",
-                    n.saturating_mul(8),
-                    s.len().saturating_mul(8)
-                )));
-            }
+    if let (JweAlg::Dir, Some(e), Some(s)) = (alg, enc, key.secret()) {
+        let n = e.key_len();
+        if s.len() != n {
+            return Err(Error::key(format!(
+                "dir with {e} needs a {}-bit key; this secret has {} bits",
+                n.saturating_mul(8),
+                s.len().saturating_mul(8)
+            )));
         }
     }
     if let Some((_, why)) = key.rsa_weakness() {
         return Err(Error::key(why));
     }
-    if alg.starts_with("RSA") && decrypting && !key.is_private() {
-        return Err(Error::key(format!(
-            "decrypting needs a private key, but the key is a {}",
-            key.describe()
-        )));
-    }
-    if alg.starts_with("ECDH-ES") && decrypting && !key.is_private() {
+    if matches!(family, JweFamily::Rsa | JweFamily::EcdhEs) && decrypting && !key.is_private() {
         return Err(Error::key(format!(
             "decrypting needs a private key, but the key is a {}",
             key.describe()
@@ -176,8 +123,9 @@ pub fn check_key(alg: &str, enc: Option<&str>, key: &Key, decrypting: bool) -> R
         }
     }
     if let Some(a) = &key.meta.alg {
-        let dir_enc = alg == "dir" && enc.is_some_and(|e| e == a);
-        if a != alg && !dir_enc && !(alg == "dir" && enc_params(a).is_some()) {
+        // A `dir` key may name the content encryption it is for, as some producers write.
+        let dir_enc = alg == JweAlg::Dir && JweEnc::from_name(a).is_some();
+        if a != alg.name() && !dir_enc {
             return Err(Error::key(format!(
                 "the key is for algorithm {a:?} (its JWK \"alg\"), not {alg}"
             )));
@@ -190,97 +138,83 @@ fn jerr(e: JoseError) -> Error {
     Error::key(format!("the key cannot be used: {e}"))
 }
 
-fn encrypter(alg: &str, key: &Key, p2c: u64) -> Result<Box<dyn JweEncrypter>> {
+fn encrypter(alg: JweAlg, key: &Key, p2c: u64) -> Result<Box<dyn JweEncrypter>> {
     use josekit::jwe::*;
     let secret = || key.secret().unwrap_or_default();
+    let spki = || key.spki_der();
     Ok(match alg {
-        "dir" => Box::new(Dir.encrypter_from_bytes(secret()).map_err(jerr)?),
-        "A128KW" => Box::new(A128KW.encrypter_from_bytes(secret()).map_err(jerr)?),
-        "A192KW" => Box::new(A192KW.encrypter_from_bytes(secret()).map_err(jerr)?),
-        "A256KW" => Box::new(A256KW.encrypter_from_bytes(secret()).map_err(jerr)?),
-        "A128GCMKW" => Box::new(A128GCMKW.encrypter_from_bytes(secret()).map_err(jerr)?),
-        "A192GCMKW" => Box::new(A192GCMKW.encrypter_from_bytes(secret()).map_err(jerr)?),
-        "A256GCMKW" => Box::new(A256GCMKW.encrypter_from_bytes(secret()).map_err(jerr)?),
-        "RSA-OAEP" => Box::new(RSA_OAEP.encrypter_from_der(key.spki_der()?).map_err(jerr)?),
-        "RSA-OAEP-256" => Box::new(
-            RSA_OAEP_256
-                .encrypter_from_der(key.spki_der()?)
-                .map_err(jerr)?,
-        ),
-        "RSA-OAEP-384" => Box::new(
-            RSA_OAEP_384
-                .encrypter_from_der(key.spki_der()?)
-                .map_err(jerr)?,
-        ),
-        "RSA-OAEP-512" => Box::new(
-            RSA_OAEP_512
-                .encrypter_from_der(key.spki_der()?)
-                .map_err(jerr)?,
-        ),
-        "ECDH-ES" => Box::new(ECDH_ES.encrypter_from_der(key.spki_der()?).map_err(jerr)?),
-        "ECDH-ES+A128KW" => Box::new(
-            ECDH_ES_A128KW
-                .encrypter_from_der(key.spki_der()?)
-                .map_err(jerr)?,
-        ),
-        "ECDH-ES+A192KW" => Box::new(
-            ECDH_ES_A192KW
-                .encrypter_from_der(key.spki_der()?)
-                .map_err(jerr)?,
-        ),
-        "ECDH-ES+A256KW" => Box::new(
-            ECDH_ES_A256KW
-                .encrypter_from_der(key.spki_der()?)
-                .map_err(jerr)?,
-        ),
-        p if p.starts_with("PBES2") => {
-            let alg = match p {
-                "PBES2-HS256+A128KW" => PBES2_HS256_A128KW,
-                "PBES2-HS384+A192KW" => PBES2_HS384_A192KW,
-                _ => PBES2_HS512_A256KW,
-            };
-            let mut e = alg.encrypter_from_bytes(secret()).map_err(jerr)?;
+        JweAlg::Dir => Box::new(Dir.encrypter_from_bytes(secret()).map_err(jerr)?),
+        JweAlg::A128Kw => Box::new(A128KW.encrypter_from_bytes(secret()).map_err(jerr)?),
+        JweAlg::A192Kw => Box::new(A192KW.encrypter_from_bytes(secret()).map_err(jerr)?),
+        JweAlg::A256Kw => Box::new(A256KW.encrypter_from_bytes(secret()).map_err(jerr)?),
+        JweAlg::A128GcmKw => Box::new(A128GCMKW.encrypter_from_bytes(secret()).map_err(jerr)?),
+        JweAlg::A192GcmKw => Box::new(A192GCMKW.encrypter_from_bytes(secret()).map_err(jerr)?),
+        JweAlg::A256GcmKw => Box::new(A256GCMKW.encrypter_from_bytes(secret()).map_err(jerr)?),
+        JweAlg::RsaOaep => Box::new(RSA_OAEP.encrypter_from_der(spki()?).map_err(jerr)?),
+        JweAlg::RsaOaep256 => Box::new(RSA_OAEP_256.encrypter_from_der(spki()?).map_err(jerr)?),
+        JweAlg::RsaOaep384 => Box::new(RSA_OAEP_384.encrypter_from_der(spki()?).map_err(jerr)?),
+        JweAlg::RsaOaep512 => Box::new(RSA_OAEP_512.encrypter_from_der(spki()?).map_err(jerr)?),
+        JweAlg::EcdhEs => Box::new(ECDH_ES.encrypter_from_der(spki()?).map_err(jerr)?),
+        JweAlg::EcdhEsA128Kw => Box::new(ECDH_ES_A128KW.encrypter_from_der(spki()?).map_err(jerr)?),
+        JweAlg::EcdhEsA192Kw => Box::new(ECDH_ES_A192KW.encrypter_from_der(spki()?).map_err(jerr)?),
+        JweAlg::EcdhEsA256Kw => Box::new(ECDH_ES_A256KW.encrypter_from_der(spki()?).map_err(jerr)?),
+        JweAlg::Pbes2Hs256A128Kw | JweAlg::Pbes2Hs384A192Kw | JweAlg::Pbes2Hs512A256Kw => {
+            let mut e = pbes2(alg).encrypter_from_bytes(secret()).map_err(jerr)?;
             // josekit panics below 1000; callers validate p2c first.
             e.set_iter_count(usize::try_from(p2c.max(1000)).unwrap_or(1000));
             e.set_salt_len(16);
             Box::new(e)
         }
-        "RSA1_5" => {
+        JweAlg::Rsa1_5 => {
             return Err(Error::usage(
                 "RSA1_5 is deprecated (RFC 8725) and never used to encrypt",
             ));
         }
-        other => return Err(Error::usage(format!("unknown JWE algorithm {other:?}"))),
     })
 }
 
-fn decrypter(alg: &str, key: &Key) -> Result<Box<dyn JweDecrypter>> {
+/// josekit's PBES2 algorithm object for a PBES2 `alg`.
+fn pbes2(alg: JweAlg) -> josekit::jwe::alg::pbes2_hmac_aeskw::Pbes2HmacAeskwJweAlgorithm {
+    use josekit::jwe::*;
+    match alg {
+        JweAlg::Pbes2Hs256A128Kw => PBES2_HS256_A128KW,
+        JweAlg::Pbes2Hs384A192Kw => PBES2_HS384_A192KW,
+        _ => PBES2_HS512_A256KW,
+    }
+}
+
+fn decrypter(alg: JweAlg, key: &Key) -> Result<Box<dyn JweDecrypter>> {
     use josekit::jwe::*;
     let secret = || key.secret().unwrap_or_default();
     let der = || key.pkcs8_der();
     Ok(match alg {
-        "dir" => Box::new(Dir.decrypter_from_bytes(secret()).map_err(jerr)?),
-        "A128KW" => Box::new(A128KW.decrypter_from_bytes(secret()).map_err(jerr)?),
-        "A192KW" => Box::new(A192KW.decrypter_from_bytes(secret()).map_err(jerr)?),
-        "A256KW" => Box::new(A256KW.decrypter_from_bytes(secret()).map_err(jerr)?),
-        "A128GCMKW" => Box::new(A128GCMKW.decrypter_from_bytes(secret()).map_err(jerr)?),
-        "A192GCMKW" => Box::new(A192GCMKW.decrypter_from_bytes(secret()).map_err(jerr)?),
-        "A256GCMKW" => Box::new(A256GCMKW.decrypter_from_bytes(secret()).map_err(jerr)?),
-        "RSA-OAEP" => Box::new(RSA_OAEP.decrypter_from_der(&*der()?).map_err(jerr)?),
-        "RSA-OAEP-256" => Box::new(RSA_OAEP_256.decrypter_from_der(&*der()?).map_err(jerr)?),
-        "RSA-OAEP-384" => Box::new(RSA_OAEP_384.decrypter_from_der(&*der()?).map_err(jerr)?),
-        "RSA-OAEP-512" => Box::new(RSA_OAEP_512.decrypter_from_der(&*der()?).map_err(jerr)?),
-        // Deprecated (RFC 8725); reached only with --allow-rsa1_5.
+        JweAlg::Dir => Box::new(Dir.decrypter_from_bytes(secret()).map_err(jerr)?),
+        JweAlg::A128Kw => Box::new(A128KW.decrypter_from_bytes(secret()).map_err(jerr)?),
+        JweAlg::A192Kw => Box::new(A192KW.decrypter_from_bytes(secret()).map_err(jerr)?),
+        JweAlg::A256Kw => Box::new(A256KW.decrypter_from_bytes(secret()).map_err(jerr)?),
+        JweAlg::A128GcmKw => Box::new(A128GCMKW.decrypter_from_bytes(secret()).map_err(jerr)?),
+        JweAlg::A192GcmKw => Box::new(A192GCMKW.decrypter_from_bytes(secret()).map_err(jerr)?),
+        JweAlg::A256GcmKw => Box::new(A256GCMKW.decrypter_from_bytes(secret()).map_err(jerr)?),
+        JweAlg::RsaOaep => Box::new(RSA_OAEP.decrypter_from_der(&*der()?).map_err(jerr)?),
+        JweAlg::RsaOaep256 => Box::new(RSA_OAEP_256.decrypter_from_der(&*der()?).map_err(jerr)?),
+        JweAlg::RsaOaep384 => Box::new(RSA_OAEP_384.decrypter_from_der(&*der()?).map_err(jerr)?),
+        JweAlg::RsaOaep512 => Box::new(RSA_OAEP_512.decrypter_from_der(&*der()?).map_err(jerr)?),
+        // Deprecated (RFC 8725); reached only when the caller allows it.
         #[allow(deprecated)]
-        "RSA1_5" => Box::new(RSA1_5.decrypter_from_der(&*der()?).map_err(jerr)?),
-        "ECDH-ES" => Box::new(ECDH_ES.decrypter_from_der(&*der()?).map_err(jerr)?),
-        "ECDH-ES+A128KW" => Box::new(ECDH_ES_A128KW.decrypter_from_der(&*der()?).map_err(jerr)?),
-        "ECDH-ES+A192KW" => Box::new(ECDH_ES_A192KW.decrypter_from_der(&*der()?).map_err(jerr)?),
-        "ECDH-ES+A256KW" => Box::new(ECDH_ES_A256KW.decrypter_from_der(&*der()?).map_err(jerr)?),
-        "PBES2-HS256+A128KW" => Box::new(Pbes2Decrypter::new(PBES2_HS256_A128KW, secret())),
-        "PBES2-HS384+A192KW" => Box::new(Pbes2Decrypter::new(PBES2_HS384_A192KW, secret())),
-        "PBES2-HS512+A256KW" => Box::new(Pbes2Decrypter::new(PBES2_HS512_A256KW, secret())),
-        other => return Err(Error::usage(format!("unknown JWE algorithm {other:?}"))),
+        JweAlg::Rsa1_5 => Box::new(RSA1_5.decrypter_from_der(&*der()?).map_err(jerr)?),
+        JweAlg::EcdhEs => Box::new(ECDH_ES.decrypter_from_der(&*der()?).map_err(jerr)?),
+        JweAlg::EcdhEsA128Kw => {
+            Box::new(ECDH_ES_A128KW.decrypter_from_der(&*der()?).map_err(jerr)?)
+        }
+        JweAlg::EcdhEsA192Kw => {
+            Box::new(ECDH_ES_A192KW.decrypter_from_der(&*der()?).map_err(jerr)?)
+        }
+        JweAlg::EcdhEsA256Kw => {
+            Box::new(ECDH_ES_A256KW.decrypter_from_der(&*der()?).map_err(jerr)?)
+        }
+        JweAlg::Pbes2Hs256A128Kw | JweAlg::Pbes2Hs384A192Kw | JweAlg::Pbes2Hs512A256Kw => {
+            Box::new(Pbes2Decrypter::new(pbes2(alg), secret()))
+        }
     })
 }
 
@@ -392,9 +326,9 @@ impl JweCompression for Deflate {
 #[derive(Debug, Clone)]
 pub struct EncryptOptions {
     /// Key management algorithm; `None`: chosen from the key ([`default_alg`]).
-    pub alg: Option<String>,
+    pub alg: Option<JweAlg>,
     /// Content encryption.
-    pub enc: String,
+    pub enc: JweEnc,
     /// Compress with DEFLATE first.
     pub zip: bool,
     /// Further protected header members (`kid`, `cty`, `typ`, ...).
@@ -407,27 +341,21 @@ pub struct EncryptOptions {
 
 /// Encrypts `plaintext` to `key`.
 pub fn encrypt(plaintext: &[u8], key: &Key, opts: &EncryptOptions) -> Result<String> {
-    if enc_params(&opts.enc).is_none() {
-        return Err(Error::usage(format!(
-            "unknown content encryption {:?}",
-            opts.enc
-        )));
-    }
-    let alg = match &opts.alg {
-        Some(a) => a.clone(),
-        None => default_alg(key, &opts.enc)?.to_string(),
+    let alg = match opts.alg {
+        Some(a) => a,
+        None => default_alg(key, opts.enc)?,
     };
-    if alg.starts_with("PBES2") && !(1000..=MAX_P2C).contains(&opts.p2c) {
+    if alg.family() == JweFamily::Pbes2 && !(1000..=MAX_P2C).contains(&opts.p2c) {
         return Err(Error::usage(format!(
             "PBES2 needs 1000 to {MAX_P2C} iterations (p2c), not {}",
             opts.p2c
         )));
     }
-    check_key(&alg, Some(&opts.enc), key, false)?;
-    let enc = encrypter(&alg, key, opts.p2c)?;
+    check_key(alg, Some(opts.enc), key, false)?;
+    let enc = encrypter(alg, key, opts.p2c)?;
     let mut map = opts.header.clone();
-    map.insert("alg".into(), alg.clone().into());
-    map.insert("enc".into(), opts.enc.clone().into());
+    map.insert("alg".into(), alg.name().into());
+    map.insert("enc".into(), opts.enc.name().into());
     if opts.zip {
         map.insert("zip".into(), "DEF".into());
     }
@@ -476,9 +404,9 @@ pub fn encrypt(plaintext: &[u8], key: &Key, opts: &EncryptOptions) -> Result<Str
 #[derive(Debug, Clone)]
 pub struct DecryptOptions {
     /// Allowed key management algorithms; empty: those that fit the key (never `RSA1_5`).
-    pub algs: Vec<String>,
+    pub algs: Vec<JweAlg>,
     /// Allowed content encryptions; empty: all.
-    pub encs: Vec<String>,
+    pub encs: Vec<JweEnc>,
     /// Accept `RSA1_5`.
     pub allow_rsa1_5: bool,
     /// Highest PBES2 `p2c` accepted: for one recipient, and for the sum over every recipient
@@ -737,7 +665,7 @@ fn precheck(
     r: &Recipient,
     body: &Body,
     opts: &DecryptOptions,
-) -> Result<(String, String), Rejection> {
+) -> Result<(JweAlg, JweEnc), Rejection> {
     let s = |n: &str| -> Result<String, Rejection> {
         match r.header.get(n) {
             Some(Value::String(v)) => Ok(v.clone()),
@@ -748,17 +676,18 @@ fn precheck(
             None => Err(malformed(format!("the JWE header has no \"{n}\""))),
         }
     };
-    let (alg, enc) = (s("alg")?, s("enc")?);
-    if !KEY_ALGS.contains(&alg.as_str()) {
+    let (alg_name, enc_name) = (s("alg")?, s("enc")?);
+    let Some(alg) = JweAlg::from_name(&alg_name) else {
         return Err(reject(
             RejectCode::AlgNotAllowed,
             format!(
                 "unsupported JWE algorithm {:?}",
-                crate::sanitize::sanitize(&alg)
+                crate::sanitize::sanitize(&alg_name)
             ),
         ));
-    }
-    if alg == "RSA1_5" && !opts.allow_rsa1_5 {
+    };
+    let names = |list: &[String]| list.join(", ");
+    if alg == JweAlg::Rsa1_5 && !opts.allow_rsa1_5 {
         return Err(reject(
             RejectCode::AlgNotAllowed,
             "RSA1_5 is deprecated (RFC 8725) and refused; --allow-rsa1_5 accepts it",
@@ -769,25 +698,38 @@ fn precheck(
             RejectCode::AlgNotAllowed,
             format!(
                 "JWE algorithm {alg} is not allowed (allowed: {})",
-                opts.algs.join(", ")
+                names(
+                    &opts
+                        .algs
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                )
             ),
         ));
     }
-    let Some((_, iv_len, tag_len)) = enc_params(&enc) else {
+    let Some(enc) = JweEnc::from_name(&enc_name) else {
         return Err(reject(
             RejectCode::AlgNotAllowed,
             format!(
                 "unsupported content encryption {:?}",
-                crate::sanitize::sanitize(&enc)
+                crate::sanitize::sanitize(&enc_name)
             ),
         ));
     };
+    let (iv_len, tag_len) = (enc.iv_len(), enc.tag_len());
     if !opts.encs.is_empty() && !opts.encs.contains(&enc) {
         return Err(reject(
             RejectCode::AlgNotAllowed,
             format!(
                 "content encryption {enc} is not allowed (allowed: {})",
-                opts.encs.join(", ")
+                names(
+                    &opts
+                        .encs
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                )
             ),
         ));
     }
@@ -810,29 +752,28 @@ fn precheck(
         )));
     }
     let ciphertext_len = body.ciphertext.len();
-    if enc.contains("CBC") && (ciphertext_len == 0 || ciphertext_len % 16 != 0) {
+    if enc.is_cbc() && (ciphertext_len == 0 || ciphertext_len % 16 != 0) {
         return Err(malformed(
             "CBC ciphertext must be a non-empty multiple of 16 bytes",
         ));
     }
     let ek = r.encrypted_key_len();
-    let kw = alg.ends_with("KW") && !alg.ends_with("GCMKW");
-    if (alg == "dir" || alg == "ECDH-ES") && ek != 0 {
+    if !alg.wraps_key() && ek != 0 {
         return Err(malformed(format!(
             "{alg} carries no encrypted key, but the token has {ek} bytes"
         )));
     }
-    if kw && (ek < 24 || ek % 8 != 0) {
+    if alg.is_aes_key_wrap() && (ek < 24 || ek % 8 != 0) {
         return Err(malformed(format!(
             "{alg} encrypted key must be a multiple of 8 bytes, at least 24; the token has {ek}"
         )));
     }
-    if (alg.starts_with("RSA") || alg.ends_with("GCMKW")) && ek < 16 {
+    if matches!(alg.family(), JweFamily::Rsa | JweFamily::AesGcmKw) && ek < 16 {
         return Err(malformed(format!(
             "the encrypted key has {ek} bytes, too few for {alg}"
         )));
     }
-    if alg.starts_with("PBES2") {
+    if alg.family() == JweFamily::Pbes2 {
         let p2c = match r.header.get("p2c") {
             Some(Value::Number(n)) => n
                 .as_u64()
@@ -861,7 +802,7 @@ fn precheck(
             _ => return Err(malformed("PBES2 needs a \"p2s\" salt of at least 8 bytes")),
         }
     }
-    if alg.starts_with("ECDH-ES") {
+    if alg.family() == JweFamily::EcdhEs {
         let epk = r
             .header
             .get("epk")
@@ -917,7 +858,7 @@ pub fn decrypt(input: &str, keys: &KeySet, opts: &DecryptOptions) -> Result<Decr
         }
         let fitting: Vec<&Key> = candidates
             .into_iter()
-            .filter(|k| check_key(&alg, Some(&enc), k, true).is_ok())
+            .filter(|k| check_key(alg, Some(enc), k, true).is_ok())
             .collect();
         if fitting.is_empty() {
             first_err.get_or_insert(reject(
@@ -928,7 +869,7 @@ pub fn decrypt(input: &str, keys: &KeySet, opts: &DecryptOptions) -> Result<Decr
         }
         let cost = r.header.get("p2c").and_then(Value::as_u64).unwrap_or(0);
         for key in fitting {
-            if alg.starts_with("PBES2") {
+            if alg.family() == JweFamily::Pbes2 {
                 spent = match spent.checked_add(cost) {
                     Some(total) if total <= opts.max_p2c => total,
                     _ => {
@@ -942,10 +883,10 @@ pub fn decrypt(input: &str, keys: &KeySet, opts: &DecryptOptions) -> Result<Decr
                     }
                 };
             }
-            let Ok(d) = decrypter(&alg, key) else {
+            let Ok(d) = decrypter(alg, key) else {
                 continue;
             };
-            match open(r, &body, &enc, &*d, opts) {
+            match open(r, &body, enc, &*d, opts) {
                 Ok(plaintext) => {
                     return Ok(Decrypted {
                         plaintext,
@@ -976,11 +917,11 @@ enum Opened {
 fn open(
     r: &Recipient,
     body: &Body,
-    enc: &str,
+    enc: JweEnc,
     decrypter: &dyn JweDecrypter,
     opts: &DecryptOptions,
 ) -> Result<Vec<u8>, Opened> {
-    let cenc = content_encryption(enc).ok_or(Opened::Failed)?;
+    let cenc = content_encryption(enc);
     let header = JweHeader::from_map(r.header.clone()).map_err(|_| Opened::Failed)?;
     let cek = decrypter
         .decrypt(r.encrypted_key.as_deref(), cenc, &header)
@@ -1021,18 +962,17 @@ fn inflate_bounded(data: &[u8], cap: usize) -> Result<Vec<u8>, Opened> {
 }
 
 /// josekit's implementation of a content encryption.
-fn content_encryption(enc: &str) -> Option<&'static dyn JweContentEncryption> {
+fn content_encryption(enc: JweEnc) -> &'static dyn JweContentEncryption {
     use josekit::jwe::enc::aescbc_hmac::AescbcHmacJweEncryption as Cbc;
     use josekit::jwe::enc::aesgcm::AesgcmJweEncryption as Gcm;
-    Some(match enc {
-        "A128CBC-HS256" => &Cbc::A128cbcHs256,
-        "A192CBC-HS384" => &Cbc::A192cbcHs384,
-        "A256CBC-HS512" => &Cbc::A256cbcHs512,
-        "A128GCM" => &Gcm::A128gcm,
-        "A192GCM" => &Gcm::A192gcm,
-        "A256GCM" => &Gcm::A256gcm,
-        _ => return None,
-    })
+    match enc {
+        JweEnc::A128CbcHs256 => &Cbc::A128cbcHs256,
+        JweEnc::A192CbcHs384 => &Cbc::A192cbcHs384,
+        JweEnc::A256CbcHs512 => &Cbc::A256cbcHs512,
+        JweEnc::A128Gcm => &Gcm::A128gcm,
+        JweEnc::A192Gcm => &Gcm::A192gcm,
+        JweEnc::A256Gcm => &Gcm::A256gcm,
+    }
 }
 
 fn plaintext_cap(opts: &DecryptOptions) -> Rejection {
@@ -1061,8 +1001,8 @@ mod tests {
     /// which the password opens.
     fn many_recipients(n: usize, p2c: u64) -> String {
         let opts = EncryptOptions {
-            alg: Some("PBES2-HS256+A128KW".into()),
-            enc: "A128GCM".into(),
+            alg: Some(JweAlg::Pbes2Hs256A128Kw),
+            enc: JweEnc::A128Gcm,
             zip: false,
             header: Map::new(),
             serialization: Serialization::Flattened,
@@ -1128,8 +1068,8 @@ mod tests {
     #[test]
     fn p2c_outside_openssl_range_never_reaches_it() {
         let opts = EncryptOptions {
-            alg: Some("PBES2-HS256+A128KW".into()),
-            enc: "A128GCM".into(),
+            alg: Some(JweAlg::Pbes2Hs256A128Kw),
+            enc: JweEnc::A128Gcm,
             zip: false,
             header: Map::new(),
             serialization: Serialization::Compact,

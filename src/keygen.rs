@@ -9,7 +9,7 @@ use openssl::pkey::PKey;
 use openssl::rsa::Rsa;
 
 use crate::error::{Error, Result};
-use crate::jwa::{EcCurve, KeyType, OkpCurve};
+use crate::jwa::{EcCurve, JweAlg, JweEnc, KeyType, OkpCurve};
 use crate::keys::{Key, KeyOrigin, ec_nid, ossl_reason};
 
 /// What to generate.
@@ -25,24 +25,9 @@ pub enum KeySpec {
     Oct(u32),
 }
 
-/// JWE content encryption algorithms and their key sizes in bits (for `dir`).
-pub const ENC_KEY_BITS: &[(&str, u32)] = &[
-    ("A128CBC-HS256", 256),
-    ("A192CBC-HS384", 384),
-    ("A256CBC-HS512", 512),
-    ("A128GCM", 128),
-    ("A192GCM", 192),
-    ("A256GCM", 256),
-];
-
 /// Whether `alg` is a JWE key-management algorithm (so keys default to `use: enc`).
 pub fn is_jwe_alg(alg: &str) -> bool {
-    alg.starts_with("RSA-OAEP")
-        || alg == "RSA1_5"
-        || alg.starts_with("ECDH-ES")
-        || alg.starts_with("PBES2")
-        || alg == "dir"
-        || (alg.starts_with('A') && (alg.ends_with("KW")))
+    JweAlg::from_name(alg).is_some()
 }
 
 /// Parses a curve name (`P-256`, `secp256k1`, `Ed25519`, `X448`, ...).
@@ -130,19 +115,19 @@ pub fn spec_for_alg(
                 "ECDH-ES uses P-256, P-384, P-521, X25519 or X448, not {other}"
             ))),
         },
-        "A128KW" | "A128GCMKW" => oct(128),
-        "A192KW" | "A192GCMKW" => oct(192),
-        "A256KW" | "A256GCMKW" => oct(256),
+        a if JweAlg::from_name(a).and_then(JweAlg::secret_len).is_some() => {
+            let bytes = JweAlg::from_name(a)
+                .and_then(JweAlg::secret_len)
+                .unwrap_or(32);
+            oct(u32::try_from(bytes.saturating_mul(8)).unwrap_or(u32::MAX))
+        }
         "dir" => {
             let enc = enc.ok_or_else(|| {
                 Error::usage("--alg dir needs --enc to size the key (e.g. --enc A256GCM)")
             })?;
-            let b = ENC_KEY_BITS
-                .iter()
-                .find(|(n, _)| *n == enc)
-                .map(|(_, b)| *b)
+            let e = JweEnc::from_name(enc)
                 .ok_or_else(|| Error::usage(format!("unknown content encryption {enc:?}")))?;
-            oct(b)
+            oct(u32::try_from(e.key_len().saturating_mul(8)).unwrap_or(u32::MAX))
         }
         a if a.starts_with("PBES2") => Err(Error::usage(
             "PBES2 algorithms use a password (--secret), not a generated key",

@@ -11,6 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use jwtctl::jwa::{JweAlg, JweEnc};
 use serde_json::{Value, json};
 
 use crate::util::*;
@@ -297,15 +298,15 @@ fn jwe_key(alg: &str, enc: &str, dir: &Path) -> (Vec<String>, Vec<String>, Value
         "A128KW" | "A128GCMKW" => oct(16),
         "A192KW" | "A192GCMKW" => oct(24),
         "A256KW" | "A256GCMKW" => oct(32),
-        _ => oct(jwtctl::jwe::ENCS.iter().find(|e| e.0 == enc).unwrap().1),
+        _ => oct(JweEnc::from_name(enc).unwrap().key_len()),
     }
 }
 
 fn jwe_algs() -> Vec<&'static str> {
-    jwtctl::jwe::KEY_ALGS
+    JweAlg::ALL
         .iter()
-        .copied()
-        .filter(|a| *a != "RSA1_5") // decrypt-only in jwtctl, refused by default by peers
+        .filter(|a| **a != JweAlg::Rsa1_5) // decrypt-only in jwtctl, refused by default by peers
+        .map(|a| a.name())
         .collect()
 }
 
@@ -330,9 +331,9 @@ fn jwe_both_ways(lib: &str, cmd: &[String]) -> usize {
     let plaintext = "interop plaintext: ünïcödé ✓ and some length to compress ".repeat(4);
     let mut combos = Vec::new();
     for alg in jwe_algs() {
-        for (enc, ..) in jwtctl::jwe::ENCS {
+        for enc in JweEnc::ALL {
             if jwe_supported(lib, alg) {
-                combos.push((alg, *enc));
+                combos.push((alg, enc.name()));
             }
         }
     }
@@ -489,9 +490,10 @@ fn latchset_jose_both_ways() {
         .into_iter()
         .filter(|a| listed.iter().any(|l| l == a))
     {
-        for (enc, ..) in jwtctl::jwe::ENCS
+        for enc in JweEnc::ALL
             .iter()
-            .filter(|e| listed.iter().any(|l| l == e.0))
+            .map(|e| e.name())
+            .filter(|e| listed.iter().any(|l| l == e))
         {
             let (enc_args, dec_args, peer_enc, peer_dec) = jwe_key(alg, enc, dir.path());
             let jwk_file = |v: &Value, name: &str| {

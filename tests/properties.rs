@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use jwtctl::claims::{ClaimRules, Report};
 use jwtctl::crypto::Signer;
-use jwtctl::jwa::JwsAlg;
+use jwtctl::jwa::{JweAlg, JweEnc, JwsAlg};
 use jwtctl::jwe::{self, DecryptOptions, EncryptOptions};
 use jwtctl::jws::{self, Serialization, SignOptions};
 use jwtctl::keys::{Key, KeySet, load_key_file};
@@ -192,7 +192,7 @@ fn jwe_keys(alg: &str, enc: &str) -> (Key, KeySet) {
         "A128KW" | "A128GCMKW" => oct(16),
         "A192KW" | "A192GCMKW" => oct(24),
         "A256KW" | "A256GCMKW" => oct(32),
-        _ => oct(jwe::ENCS.iter().find(|e| e.0 == enc).unwrap().1),
+        _ => oct(JweEnc::from_name(enc).unwrap().key_len()),
     }
 }
 
@@ -204,8 +204,8 @@ proptest! {
     #[test]
     fn encrypt_then_decrypt_round_trips(
         plaintext in prop::collection::vec(any::<u8>(), 0..2048),
-        a in 0..jwe::KEY_ALGS.len(),
-        e in 0..jwe::ENCS.len(),
+        a in 0..JweAlg::ALL.len(),
+        e in 0..JweEnc::ALL.len(),
         zip in any::<bool>(),
         ser in prop_oneof![
             Just(Serialization::Compact),
@@ -213,13 +213,13 @@ proptest! {
             Just(Serialization::General)
         ],
     ) {
-        let (alg, enc) = (jwe::KEY_ALGS[a], jwe::ENCS[e].0);
+        let (alg, enc) = (JweAlg::ALL[a].name(), JweEnc::ALL[e].name());
         // RSA1_5 is only ever decrypted (RFC 8725); the vectors test that.
         prop_assume!(alg != "RSA1_5");
         let (key, set) = jwe_keys(alg, enc);
         let opts = EncryptOptions {
-            alg: Some(alg.to_string()),
-            enc: enc.to_string(),
+            alg: Some(JweAlg::ALL[a]),
+            enc: JweEnc::ALL[e],
             zip,
             header: Map::new(),
             serialization: ser,

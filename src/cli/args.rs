@@ -7,11 +7,11 @@
 
 use std::path::PathBuf;
 
-use clap::builder::PossibleValuesParser;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use super::secret::SecretSource;
-use jwtctl::jwa::JwsAlg;
+use jwtctl::jwa::{JweAlg, JweEnc, JweFamily, JwsAlg};
 
 /// Algorithm names accepted by `sign --alg` (`none` only with `--allow-unsecured`).
 fn sign_alg_names() -> Vec<&'static str> {
@@ -402,28 +402,45 @@ pub enum ZipArg {
     Def,
 }
 
+/// A JWE key management algorithm, typed at the parser, from the names in `names`.
+fn jwe_alg(names: Vec<&'static str>) -> impl TypedValueParser<Value = JweAlg> {
+    PossibleValuesParser::new(names)
+        .try_map(|s| JweAlg::from_name(&s).ok_or_else(|| format!("unknown JWE algorithm {s:?}")))
+}
+
+fn jwe_alg_names() -> Vec<&'static str> {
+    JweAlg::ALL.iter().map(|a| a.name()).collect()
+}
+
 fn jwe_encrypt_alg_names() -> Vec<&'static str> {
-    jwtctl::jwe::KEY_ALGS
+    JweAlg::ALL
         .iter()
-        .copied()
-        .filter(|a| *a != "RSA1_5")
+        .filter(|a| **a != JweAlg::Rsa1_5)
+        .map(|a| a.name())
         .collect()
 }
 
 fn enc_names() -> Vec<&'static str> {
-    jwtctl::jwe::ENCS.iter().map(|e| e.0).collect()
+    JweEnc::ALL.iter().map(|e| e.name()).collect()
+}
+
+/// A JWE content encryption, typed at the parser.
+fn jwe_enc() -> impl TypedValueParser<Value = JweEnc> {
+    PossibleValuesParser::new(enc_names()).try_map(|s| {
+        JweEnc::from_name(&s).ok_or_else(|| format!("unknown content encryption {s:?}"))
+    })
 }
 
 #[derive(Debug, Args)]
 pub struct EncryptArgs {
     /// Key management algorithm. Default: from the key (RSA: RSA-OAEP-256; EC, X25519/X448:
     /// ECDH-ES+A256KW; secret: the matching A*KW, dir when sized for --enc, else PBES2-HS512+A256KW).
-    #[arg(long, value_name = "KEYALG", value_parser = PossibleValuesParser::new(jwe_encrypt_alg_names()))]
-    pub alg: Option<String>,
+    #[arg(long, value_name = "KEYALG", value_parser = jwe_alg(jwe_encrypt_alg_names()))]
+    pub alg: Option<JweAlg>,
 
     /// Content encryption.
-    #[arg(long, value_name = "ENC", default_value = "A256GCM", value_parser = PossibleValuesParser::new(enc_names()))]
-    pub enc: String,
+    #[arg(long, value_name = "ENC", default_value = "A256GCM", value_parser = jwe_enc())]
+    pub enc: JweEnc,
 
     /// Recipient key file (public key, or a secret as an oct JWK).
     #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
@@ -491,12 +508,12 @@ pub struct DecryptArgs {
     pub passphrase: Option<SecretSource>,
 
     /// Allowed key management algorithm (repeatable). Default: those that fit the key.
-    #[arg(long, value_name = "KEYALG", value_parser = PossibleValuesParser::new(jwtctl::jwe::KEY_ALGS.to_vec()))]
-    pub alg: Vec<String>,
+    #[arg(long, value_name = "KEYALG", value_parser = jwe_alg(jwe_alg_names()))]
+    pub alg: Vec<JweAlg>,
 
     /// Allowed content encryption (repeatable). Default: all.
-    #[arg(long, value_name = "ENC", value_parser = PossibleValuesParser::new(enc_names()))]
-    pub enc: Vec<String>,
+    #[arg(long, value_name = "ENC", value_parser = jwe_enc())]
+    pub enc: Vec<JweEnc>,
 
     /// Accept the deprecated RSA1_5 key encryption (RFC 8725 3.2).
     #[arg(long = "allow-rsa1_5")]
@@ -599,10 +616,10 @@ fn keygen_alg_names() -> Vec<&'static str> {
     // Every JWE key management algorithm has a key to generate, but for the password-based
     // PBES2 family and the deprecated RSA1_5.
     v.extend(
-        jwtctl::jwe::KEY_ALGS
+        JweAlg::ALL
             .iter()
-            .copied()
-            .filter(|a| !a.starts_with("PBES2") && *a != "RSA1_5"),
+            .filter(|a| a.family() != JweFamily::Pbes2 && **a != JweAlg::Rsa1_5)
+            .map(|a| a.name()),
     );
     v
 }
@@ -619,7 +636,7 @@ pub struct KeygenArgs {
     pub alg: Option<String>,
 
     /// Content encryption, to size a key for --alg dir.
-    #[arg(long, value_name = "ENC", value_parser = PossibleValuesParser::new(["A128CBC-HS256", "A192CBC-HS384", "A256CBC-HS512", "A128GCM", "A192GCM", "A256GCM"]))]
+    #[arg(long, value_name = "ENC", value_parser = PossibleValuesParser::new(enc_names()))]
     pub enc: Option<String>,
 
     /// Key type, instead of --alg.

@@ -4,6 +4,7 @@ use serde_json::Map;
 
 use jwtctl::claims::Report;
 use jwtctl::error::{Error, RejectCode, Rejection, Result};
+use jwtctl::jwa::{JweAlg, JweEnc, JweFamily};
 use jwtctl::jwe::{self, DecryptOptions, EncryptOptions};
 use jwtctl::keys::{Key, KeySet};
 use jwtctl::verify::{KeyRing, verify_token};
@@ -64,9 +65,8 @@ pub fn encrypt(a: &EncryptArgs, out: &Output) -> Result<()> {
     )?;
     let pbes2 = a
         .alg
-        .as_deref()
-        .map_or_else(|| jwe::default_alg(&key, &a.enc).ok(), Some)
-        .is_some_and(|alg| alg.starts_with("PBES2"));
+        .map_or_else(|| jwe::default_alg(&key, a.enc).ok(), Some)
+        .is_some_and(|alg| alg.family() == JweFamily::Pbes2);
     if pbes2 && a.p2c > jwe::DEFAULT_P2C {
         out.warn(&format!(
             "p2c {} is above {}: panva/jose, jwcrypto and other libraries refuse such tokens by default",
@@ -75,8 +75,8 @@ pub fn encrypt(a: &EncryptArgs, out: &Output) -> Result<()> {
         ));
     }
     let opts = EncryptOptions {
-        alg: a.alg.clone(),
-        enc: a.enc.clone(),
+        alg: a.alg,
+        enc: a.enc,
         zip: a.zip.is_some(),
         header,
         serialization: a.serialization.into(),
@@ -96,14 +96,14 @@ pub fn decrypt(a: &DecryptArgs, out: &Output) -> Result<()> {
     )?;
     // Refuse keys that can serve no JWE algorithm at all before reading the token.
     if !set.keys.iter().any(|k| {
-        jwe::KEY_ALGS
+        JweAlg::ALL
             .iter()
-            .any(|alg| jwe::check_key(alg, None, k, true).is_ok())
+            .any(|&alg| jwe::check_key(alg, None, k, true).is_ok())
     }) {
         let first = set.keys.first().map(|k| k.describe()).unwrap_or_default();
         let why = set.keys.first().and_then(|k| {
             jwe::check_key(
-                jwe::default_alg(k, "A256GCM").unwrap_or("dir"),
+                jwe::default_alg(k, JweEnc::A256Gcm).unwrap_or(JweAlg::Dir),
                 None,
                 k,
                 true,
