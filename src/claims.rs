@@ -263,7 +263,7 @@ pub fn validate(
 
     match numeric(claims, "exp").map_err(|r| report.fail("exp", r))? {
         None => report.skip("exp", || "no exp claim"),
-        Some(_) if rules.ignore_exp => report.skip("exp", || "ignored (--ignore-exp)"),
+        Some(_) if rules.ignore_exp => report.skip("exp", || "not checked (ignored on request)"),
         Some(exp) if now >= exp.saturating_add(leeway) => {
             return Err(report.fail("exp", Rejection::expired(exp, now)));
         }
@@ -296,7 +296,7 @@ pub fn validate(
                 "max-age",
                 Rejection::new(
                     RejectCode::MissingClaim,
-                    "token has no \"iat\", needed for --max-age",
+                    "token has no \"iat\", needed for the maximum-age check",
                 ),
             ));
         }
@@ -416,12 +416,19 @@ pub fn validate(
             ));
         }
         (Some(a), true) if rules.any_aud => report.skip("aud", || {
-            format!("audience {} accepted (--any-aud)", shown(a))
+            format!("audience {} accepted (any audience allowed)", shown(a))
         }),
         (Some(a), true) => {
             return Err(report.fail(
                 "aud",
-                Rejection::new(RejectCode::AudUnchecked, format!("token is for audience {}, but no --aud was given (use --aud, or --any-aud to accept any)", shown(a))),
+                Rejection::new(
+                    RejectCode::AudUnchecked,
+                    format!(
+                        "token is for audience {}, but no audience was asked for",
+                        shown(a)
+                    ),
+                )
+                .with_remedy(crate::error::Remedy::NameAudience),
             ));
         }
         (Some(a), false) if a.iter().any(|x| rules.aud.iter().any(|w| w == x)) => {

@@ -31,11 +31,19 @@ pub enum Error {
     /// A flag or argument is unusable (exit 2).
     #[error("{0}")]
     Usage(String),
+    /// A usage error the user can act on in a known way (exit 2); the caller words the remedy.
+    #[error("{message}")]
+    Refused {
+        /// What is wrong.
+        message: String,
+        /// What would make it work.
+        remedy: Remedy,
+    },
     /// A key could not be read, does not fit, or is too weak (exit 2).
     #[error("{0}")]
-    Key(String),
+    Key(KeyError),
     /// The key is encrypted and no passphrase was supplied (exit 2, or a prompt on a terminal).
-    #[error("{what} is encrypted: give --passphrase SOURCE")]
+    #[error("{what} is encrypted")]
     PassphraseNeeded {
         /// What was being loaded (a path).
         what: String,
@@ -48,6 +56,85 @@ pub enum Error {
         /// The underlying I/O error.
         source: std::io::Error,
     },
+}
+
+/// What the user can do about an error. The library names the remedy and the binary words it
+/// (with its flag names), so that no library message depends on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Remedy {
+    /// Supply the detached payload.
+    GiveDetachedPayload,
+    /// Ask for the payload as it is, not as claims.
+    AskForPayload,
+    /// Name the expected audience, or accept any.
+    NameAudience,
+    /// Raise the PBES2 iteration limit.
+    RaiseP2cLimit,
+    /// Raise the plaintext size limit.
+    RaisePlaintextLimit,
+    /// Allow the deprecated RSA1_5 key encryption.
+    AllowRsa15,
+    /// Accept a weak key on purpose.
+    AllowWeakKey,
+    /// Give the passphrase of an encrypted key.
+    GivePassphrase,
+    /// Ask to publish private keys.
+    AskForPrivate,
+    /// Ask to overwrite the file.
+    Force,
+}
+
+/// What kind of key problem: callers match on this, never on message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyErrorKind {
+    /// Not readable as a key, or its parts are invalid.
+    Invalid,
+    /// A format or key type jwtctl does not read.
+    Unsupported,
+    /// The parts of a private key do not belong together.
+    Inconsistent,
+    /// Too weak: short HMAC secret, RSA under 2048 bits, ROCA.
+    Weak,
+    /// The key does not fit the algorithm (type, curve, size, JWK `alg`).
+    AlgorithmMismatch,
+    /// A JWK's `use` or `key_ops` forbids the operation.
+    NotPermitted,
+    /// The passphrase does not decrypt the key.
+    WrongPassphrase,
+    /// A private key is needed and the key is public (or the reverse).
+    WrongPart,
+}
+
+/// A key error: its kind, the message, and where the key came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyError {
+    /// What kind of problem.
+    pub kind: KeyErrorKind,
+    /// The reason, one line, without the source.
+    pub message: String,
+    /// The file (or other source) the key came from, when known.
+    pub source_name: Option<String>,
+}
+
+impl KeyError {
+    /// The remedy the kind has, if any.
+    pub fn remedy(&self) -> Option<Remedy> {
+        match self.kind {
+            KeyErrorKind::Weak => Some(Remedy::AllowWeakKey),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.source_name {
+            Some(what) => write!(f, "{what}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
 }
 
 impl From<crate::time::TimeError> for Error {
@@ -68,9 +155,37 @@ impl Error {
         Error::Usage(msg.into())
     }
 
-    /// Shorthand for a key error.
+    /// Shorthand for a key error of kind [`KeyErrorKind::Invalid`].
     pub fn key(msg: impl Into<String>) -> Self {
-        Error::Key(msg.into())
+        Error::key_of(KeyErrorKind::Invalid, msg)
+    }
+
+    /// A key error of a given kind.
+    pub fn key_of(kind: KeyErrorKind, msg: impl Into<String>) -> Self {
+        Error::Key(KeyError {
+            kind,
+            message: msg.into(),
+            source_name: None,
+        })
+    }
+
+    /// A usage error with a remedy.
+    pub fn refused(remedy: Remedy, msg: impl Into<String>) -> Self {
+        Error::Refused {
+            message: msg.into(),
+            remedy,
+        }
+    }
+
+    /// The remedy for this error, if it has one.
+    pub fn remedy(&self) -> Option<Remedy> {
+        match self {
+            Error::Rejected(r) => r.remedy,
+            Error::Refused { remedy, .. } => Some(*remedy),
+            Error::Key(k) => k.remedy(),
+            Error::PassphraseNeeded { .. } => Some(Remedy::GivePassphrase),
+            _ => None,
+        }
     }
 
     /// Wraps an I/O error with the path it concerns.
@@ -159,80 +274,29 @@ impl RejectCode {
         }
     }
 
-    /// Every code with a one-line description, for `--help` and the man page.
-    pub const ALL: &'static [(RejectCode, &'static str)] = &[
-        (
-            RejectCode::Malformed,
-            "not a well-formed token: parts, base64url, JSON, duplicate members, size",
-        ),
-        (
-            RejectCode::BadSignature,
-            "the signature does not verify with the key",
-        ),
-        (
-            RejectCode::AlgNotAllowed,
-            "the header algorithm is none, unknown, not in --alg, or does not fit the key",
-        ),
-        (
-            RejectCode::CritUnsupported,
-            "crit is invalid or names an extension jwtctl does not understand",
-        ),
-        (
-            RejectCode::KidNotFound,
-            "the token's kid matches no key in the set (no fallback)",
-        ),
-        (RejectCode::Expired, "exp is in the past (beyond --leeway)"),
-        (
-            RejectCode::NotYetValid,
-            "nbf is in the future (beyond --leeway)",
-        ),
-        (RejectCode::TooOld, "iat is older than --max-age"),
-        (
-            RejectCode::IssuedInFuture,
-            "iat is in the future (beyond --leeway)",
-        ),
-        (
-            RejectCode::IssMismatch,
-            "iss is not one of the --iss values",
-        ),
-        (
-            RejectCode::AudMismatch,
-            "aud contains none of the --aud values",
-        ),
-        (
-            RejectCode::AudUnchecked,
-            "the token carries aud but no --aud was given (use --any-aud to skip)",
-        ),
-        (RejectCode::SubMismatch, "sub differs from --sub"),
-        (RejectCode::TypMismatch, "the header typ differs from --typ"),
-        (
-            RejectCode::MissingClaim,
-            "a claim named by --require (or needed by a check) is absent",
-        ),
-        (
-            RejectCode::InvalidClaim,
-            "a registered claim has the wrong type, e.g. a string exp",
-        ),
-        (
-            RejectCode::NotAJwt,
-            "the payload is not a JSON object; use --output payload",
-        ),
-        (
-            RejectCode::Revoked,
-            "the token's jti is listed in the --revoked file",
-        ),
-        (
-            RejectCode::WrongTokenType,
-            "a JWE was given where a JWS is expected, or the reverse",
-        ),
-        (
-            RejectCode::DecryptionFailed,
-            "the JWE does not decrypt: wrong key or altered token (deliberately not told apart)",
-        ),
-        (
-            RejectCode::LimitExceeded,
-            "p2c above --max-p2c, plaintext above --max-plaintext, a token over 16 MiB, over 100 signatures or recipients",
-        ),
+    /// Every code, in the order the documentation lists them.
+    pub const ALL: &'static [RejectCode] = &[
+        RejectCode::Malformed,
+        RejectCode::BadSignature,
+        RejectCode::AlgNotAllowed,
+        RejectCode::CritUnsupported,
+        RejectCode::KidNotFound,
+        RejectCode::Expired,
+        RejectCode::NotYetValid,
+        RejectCode::TooOld,
+        RejectCode::IssuedInFuture,
+        RejectCode::IssMismatch,
+        RejectCode::AudMismatch,
+        RejectCode::AudUnchecked,
+        RejectCode::SubMismatch,
+        RejectCode::TypMismatch,
+        RejectCode::MissingClaim,
+        RejectCode::InvalidClaim,
+        RejectCode::NotAJwt,
+        RejectCode::Revoked,
+        RejectCode::WrongTokenType,
+        RejectCode::DecryptionFailed,
+        RejectCode::LimitExceeded,
     ];
 }
 
@@ -249,6 +313,8 @@ pub struct Rejection {
     pub code: RejectCode,
     /// The human-readable reason, one line.
     pub message: String,
+    /// What the user can do about it, if something.
+    pub remedy: Option<Remedy>,
 }
 
 impl Rejection {
@@ -257,7 +323,14 @@ impl Rejection {
         Rejection {
             code,
             message: message.into(),
+            remedy: None,
         }
+    }
+
+    /// The same rejection, with a remedy.
+    pub fn with_remedy(mut self, remedy: Remedy) -> Self {
+        self.remedy = Some(remedy);
+        self
     }
 
     /// `kid_not_found`: a JWK Set has no key with the token's `kid`.

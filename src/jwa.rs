@@ -225,7 +225,7 @@ impl JwsAlg {
     pub fn wants(self) -> &'static str {
         use JwsAlg::*;
         match self {
-            HS256 | HS384 | HS512 => "a secret (--secret or an oct JWK)",
+            HS256 | HS384 | HS512 => "a secret (or an oct JWK)",
             RS256 | RS384 | RS512 | PS256 | PS384 | PS512 => "an RSA key",
             ES256 => "an EC P-256 key",
             ES384 => "an EC P-384 key",

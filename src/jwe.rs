@@ -32,7 +32,7 @@ use josekit::jwe::{
 use serde_json::{Map, Value};
 
 use crate::encoding::{b64url_decode, json_type, parse_object_strict, parse_value_strict};
-use crate::error::{Error, RejectCode, Rejection, Result};
+use crate::error::{Error, RejectCode, Rejection, Remedy, Result};
 use crate::jwa::{EcCurve, JweAlg, JweEnc, JweFamily, KeyType, OkpCurve};
 use crate::jws::{MAX_TOKEN_BYTES, Serialization, normalize_input};
 use crate::keys::{Key, KeySet};

@@ -24,8 +24,9 @@ pub struct MemberOptions {
 /// thumbprint), `alg`, `use`, and `x5c`/`x5t#S256` for certificates.
 pub fn member(key: &Key, kid: Option<&str>, opts: &MemberOptions) -> Result<Map<String, Value>> {
     if key.key_type() == KeyType::Oct && !opts.private {
-        return Err(Error::usage(
-            "a key set must never publish a secret: this is a symmetric (oct) key; add --private for a private set",
+        return Err(Error::refused(
+            crate::error::Remedy::AskForPrivate,
+            "a key set must never publish a secret: this is a symmetric (oct) key",
         ));
     }
     let mut jwk = key.to_jwk(opts.private)?;

@@ -346,12 +346,11 @@ impl Jws {
         match (&self.payload_segment, detached) {
             (Some(seg), Some(d)) if seg.is_empty() => Ok(d.to_vec()),
             (Some(_), Some(_)) => Err(malformed(
-                "the token carries a payload, and --payload gave another",
+                "the token carries a payload, and a detached one was given too",
             )),
             (None, Some(d)) => Ok(d.to_vec()),
-            (None, None) => Err(malformed(
-                "the payload is detached: give it with --payload FILE",
-            )),
+            (None, None) => Err(malformed("the payload is detached (not in the token)")
+                .with_remedy(crate::error::Remedy::GiveDetachedPayload)),
             (Some(seg), None) if b64 => decode_part(seg, "the payload"),
             (Some(seg), None) => Ok(seg.as_bytes().to_vec()),
         }
@@ -482,11 +481,11 @@ pub fn sign(
         }
         header.insert("crit".into(), Value::Array(crit));
         let text = std::str::from_utf8(payload).map_err(|_| {
-            Error::usage("--unencoded needs a UTF-8 payload (it is carried as text)")
+            Error::usage("an unencoded payload must be UTF-8 (it is carried as text)")
         })?;
         if opts.serialization == Serialization::Compact && !opts.detached && text.contains('.') {
             return Err(Error::usage(
-                "an unencoded compact payload must not contain '.': add --detached or use JSON serialization",
+                "an unencoded compact payload must not contain '.': detach it or use a JSON serialization",
             ));
         }
         text.to_string()

@@ -228,10 +228,13 @@ pub fn public_pem(key: &Key) -> Result<Vec<u8>> {
 /// nothing is written) for a run that would fail at the end.
 pub fn check_writable(path: &Path, force: bool) -> Result<()> {
     if !force && std::fs::symlink_metadata(path).is_ok() {
-        return Err(Error::usage(format!(
-            "{} already exists; refusing to overwrite it without --force",
-            path.display()
-        )));
+        return Err(Error::refused(
+            crate::error::Remedy::Force,
+            format!(
+                "{} already exists; refusing to overwrite it",
+                path.display()
+            ),
+        ));
     }
     Ok(())
 }
@@ -270,10 +273,13 @@ pub fn write_key_file(path: &Path, bytes: &[u8], mode: u32, force: bool) -> Resu
             std::fs::rename(&tmp, path).map_err(|e| io(path, e))
         } else {
             std::fs::hard_link(&tmp, path).map_err(|e| match e.kind() {
-                std::io::ErrorKind::AlreadyExists => Error::usage(format!(
-                    "{} already exists; refusing to overwrite it without --force",
-                    path.display()
-                )),
+                std::io::ErrorKind::AlreadyExists => Error::refused(
+                    crate::error::Remedy::Force,
+                    format!(
+                        "{} already exists; refusing to overwrite it",
+                        path.display()
+                    ),
+                ),
                 _ => io(path, e),
             })?;
             let _ = std::fs::remove_file(&tmp);

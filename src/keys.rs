@@ -35,7 +35,7 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use crate::encoding::{b64url, b64url_decode, json_type, parse_value_strict};
-use crate::error::{Error, Result};
+use crate::error::{Error, KeyError, KeyErrorKind, Result};
 use crate::jwa::{EcCurve, KeyType, OkpCurve};
 
 /// Key files larger than this are refused before parsing (a JWKS of thousands of keys fits).

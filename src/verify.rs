@@ -8,15 +8,15 @@ use serde_json::{Map, Value};
 use crate::claims::{ClaimRules, Outcome, Report, validate};
 use crate::crypto::Verifier;
 use crate::encoding::parse_object_strict;
-use crate::error::{Error, RejectCode, Rejection, Result};
+use crate::error::{Error, KeyErrorKind, RejectCode, Rejection, Remedy, Result};
 use crate::jwa::JwsAlg;
 use crate::jwa::KeyType;
 use crate::jws::{Jws, SignatureEntry, Token, check_header, check_signature, header_alg};
 use crate::keys::{Key, KeyOp, KeySet, select_by_kid};
 
 /// Checks that a key may be used with `alg` for `op`: type, JWK `alg`/`use`/`key_ops`, and
-/// strength (RFC 7518 3.2 for HMAC, 2048-bit RSA). Returns the warning to print when a weak
-/// key is allowed.
+/// strength (RFC 7518 3.2 for HMAC, 2048-bit RSA, ROCA). Returns the weakness when a weak key
+/// is allowed, for the caller to warn about.
 pub fn check_key_fits(
     alg: JwsAlg,
     key: &Key,
@@ -48,11 +48,9 @@ pub fn check_key_fits(
                 secret.len()
             );
             return if allow_weak {
-                Ok(Some(format!("{msg} (accepted: --allow-weak-key)")))
+                Ok(Some(msg))
             } else {
-                Err(Error::key(format!(
-                    "{msg}; use a longer random secret or --allow-weak-key"
-                )))
+                Err(Error::key_of(KeyErrorKind::Weak, msg))
             };
         }
         if looks_like_public_key(secret) {
@@ -63,11 +61,9 @@ pub fn check_key_fits(
     }
     if let Some((_, msg)) = key.rsa_weakness() {
         return if allow_weak {
-            Ok(Some(format!("{msg} (accepted: --allow-weak-key)")))
+            Ok(Some(msg))
         } else {
-            Err(Error::key(format!(
-                "{msg}; use --allow-weak-key for legacy tokens"
-            )))
+            Err(Error::key_of(KeyErrorKind::Weak, msg))
         };
     }
     Ok(None)
@@ -235,7 +231,7 @@ impl Verifiers<'_> {
                 && (entry.protected.contains_key(h) || entry.unprotected.contains_key(h))
             {
                 report.add("header", Outcome::Skip, || {
-                    format!("\"{h}\" header ignored: keys come only from --key/--secret/--jwks")
+                    format!("\"{h}\" header ignored: keys come only from the caller")
                 });
             }
         }
@@ -300,17 +296,18 @@ impl Verifiers<'_> {
         // `header..signature` is an empty payload, but it is also how detached content
         // (RFC 7515 appendix F) looks: say how to supply it.
         let hint = if detached.is_none() && jws.payload_segment.as_deref() == Some("") {
-            " (the payload is empty; if it is detached, give it with --payload FILE)"
+            " (the payload is empty)"
         } else {
             ""
         };
-        Err(report.fail(
-            "signature",
-            Rejection::new(
-                RejectCode::BadSignature,
-                format!("{alg} signature does not verify with {tried}{hint}"),
-            ),
-        ))
+        let mut r = Rejection::new(
+            RejectCode::BadSignature,
+            format!("{alg} signature does not verify with {tried}{hint}"),
+        );
+        if !hint.is_empty() {
+            r = r.with_remedy(Remedy::GiveDetachedPayload);
+        }
+        Err(report.fail("signature", r))
     }
 }
 
@@ -380,7 +377,11 @@ pub fn verify_token(
     if unencoded && need_claims {
         return Err(report.fail(
             "claims",
-            Rejection::new(RejectCode::NotAJwt, "a JWT must not use the unencoded payload option (RFC 7797 b64: false); use --output payload"),
+            Rejection::new(
+                RejectCode::NotAJwt,
+                "a JWT must not use the unencoded payload option (RFC 7797 b64: false)",
+            )
+            .with_remedy(Remedy::AskForPayload),
         ));
     }
     let claims = match payload.first() {
@@ -397,7 +398,11 @@ pub fn verify_token(
         None if need_claims || rules.needs_claims() => {
             return Err(report.fail(
                 "claims",
-                Rejection::new(RejectCode::NotAJwt, "the payload is not a JSON object, so it has no claims (use --output payload for other payloads)"),
+                Rejection::new(
+                    RejectCode::NotAJwt,
+                    "the payload is not a JSON object, so it has no claims",
+                )
+                .with_remedy(Remedy::AskForPayload),
             ));
         }
         None => {

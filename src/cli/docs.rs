@@ -59,6 +59,46 @@ fn tagged(items: &[(&str, &str)]) -> String {
         .collect()
 }
 
+/// What each rejection code means, in the command line's terms (for the man pages).
+fn code_meaning(code: RejectCode) -> &'static str {
+    match code {
+        RejectCode::Malformed => {
+            "not a well-formed token: parts, base64url, JSON, duplicate members, size"
+        }
+        RejectCode::BadSignature => "the signature does not verify with the key",
+        RejectCode::AlgNotAllowed => {
+            "the header algorithm is none, unknown, not in --alg, or does not fit the key"
+        }
+        RejectCode::CritUnsupported => {
+            "crit is invalid or names an extension jwtctl does not understand"
+        }
+        RejectCode::KidNotFound => "the token's kid matches no key in the set (no fallback)",
+        RejectCode::Expired => "exp is in the past (beyond --leeway)",
+        RejectCode::NotYetValid => "nbf is in the future (beyond --leeway)",
+        RejectCode::TooOld => "iat is older than --max-age",
+        RejectCode::IssuedInFuture => "iat is in the future (beyond --leeway)",
+        RejectCode::IssMismatch => "iss is not one of the --iss values",
+        RejectCode::AudMismatch => "aud contains none of the --aud values",
+        RejectCode::AudUnchecked => {
+            "the token carries aud but no --aud was given (use --any-aud to skip)"
+        }
+        RejectCode::SubMismatch => "sub differs from --sub",
+        RejectCode::TypMismatch => "the header typ differs from --typ",
+        RejectCode::MissingClaim => "a claim named by --require (or needed by a check) is absent",
+        RejectCode::InvalidClaim => "a registered claim has the wrong type, e.g. a string exp",
+        RejectCode::NotAJwt => "the payload is not a JSON object; use --output payload",
+        RejectCode::Revoked => "the token's jti is listed in the --revoked file",
+        RejectCode::WrongTokenType => "a JWE was given where a JWS is expected, or the reverse",
+        RejectCode::DecryptionFailed => {
+            "the JWE does not decrypt: wrong key or altered token (deliberately not told apart)"
+        }
+        RejectCode::LimitExceeded => {
+            "p2c above --max-p2c, plaintext above --max-plaintext, a token over 16 MiB, over 100 signatures or recipients"
+        }
+        _ => "",
+    }
+}
+
 fn extra_sections(page: &str) -> String {
     let mut s = String::new();
     s += &section(
@@ -71,7 +111,7 @@ fn extra_sections(page: &str) -> String {
     if matches!(page, "jwtctl" | "verify" | "decrypt") {
         let codes: Vec<(&str, &str)> = RejectCode::ALL
             .iter()
-            .map(|(c, d)| (c.as_str(), *d))
+            .map(|c| (c.as_str(), code_meaning(*c)))
             .collect();
         s += &section(
             "ERROR CODES",

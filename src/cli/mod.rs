@@ -11,6 +11,7 @@ mod jwe;
 mod jwks;
 mod keygen;
 mod output;
+mod remedy;
 mod secret;
 mod sign;
 mod verify;
@@ -66,7 +67,7 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            out.error_line(&e.to_string());
+            out.error_line(&remedy::message(&e));
             Exit::of(&e).into()
         }
     }

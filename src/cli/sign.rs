@@ -111,7 +111,7 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
         };
         let key = pick_key(set.keys, set.is_set, alg, a.kid.as_deref())?;
         if let Some(w) = check_key_fits(alg, &key, KeyOp::Sign, a.key.allow_weak_key)? {
-            out.warn(&w);
+            out.warn(&super::remedy::weak_key_accepted(&w));
         }
         if !key.is_private() {
             return Err(Error::key(format!(

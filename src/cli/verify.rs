@@ -81,7 +81,7 @@ pub fn run(a: &VerifyArgs, out: &Output) -> Result<()> {
     let algs: Vec<_> = a.alg.iter().map(|x| x.0).collect();
     let ring = KeyRing::new(set, &algs, a.key.allow_weak_key)?;
     for w in &ring.warnings {
-        out.warn(w);
+        out.warn(&super::remedy::weak_key_accepted(w));
     }
     let rules = rules(&a.claims)?;
     let need_claims = matches!(a.output, OutputMode::Claims | OutputMode::Full);
@@ -205,7 +205,7 @@ fn batch_line(
         Err(r) => {
             obj.insert("valid".into(), false.into());
             obj.insert("error".into(), r.code.as_str().into());
-            obj.insert("message".into(), r.message.into());
+            obj.insert("message".into(), super::remedy::rejection(&r).into());
             false
         }
     };

@@ -62,10 +62,11 @@ pub fn decrypt(input: &str, keys: &KeySet, opts: &DecryptOptions) -> Result<Decr
                         return Err(reject(
                             RejectCode::LimitExceeded,
                             format!(
-                                "PBES2 work limit: another recipient would take the iterations past {} for this token (--max-p2c raises it)",
+                                "PBES2 work limit: another recipient would take the iterations past {} for this token",
                                 opts.max_p2c
                             ),
-                        ));
+                        )
+                        .with_remedy(Remedy::RaiseP2cLimit));
                     }
                 };
             }
@@ -164,11 +165,9 @@ pub(super) fn content_encryption(enc: JweEnc) -> &'static dyn JweContentEncrypti
 pub(super) fn plaintext_cap(opts: &DecryptOptions) -> Rejection {
     reject(
         RejectCode::LimitExceeded,
-        format!(
-            "the plaintext is larger than {} bytes (--max-plaintext raises the limit)",
-            opts.max_plaintext
-        ),
+        format!("the plaintext is larger than {} bytes", opts.max_plaintext),
     )
+    .with_remedy(Remedy::RaisePlaintextLimit)
 }
 
 #[cfg(test)]

@@ -33,8 +33,9 @@ pub(super) fn precheck(
     if alg == JweAlg::Rsa1_5 && !opts.allow_rsa1_5 {
         return Err(reject(
             RejectCode::AlgNotAllowed,
-            "RSA1_5 is deprecated (RFC 8725) and refused; --allow-rsa1_5 accepts it",
-        ));
+            "RSA1_5 is deprecated (RFC 8725) and refused",
+        )
+        .with_remedy(Remedy::AllowRsa15));
     }
     if !opts.algs.is_empty() && !opts.algs.contains(&alg) {
         return Err(reject(
@@ -130,10 +131,11 @@ pub(super) fn precheck(
             return Err(reject(
                 RejectCode::LimitExceeded,
                 format!(
-                    "PBES2 iteration count p2c {p2c} is above the limit {} (--max-p2c raises it)",
+                    "PBES2 iteration count p2c {p2c} is above the limit {}",
                     opts.max_p2c
                 ),
-            ));
+            )
+            .with_remedy(Remedy::RaiseP2cLimit));
         }
         match r
             .header

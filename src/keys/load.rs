@@ -3,6 +3,15 @@
 
 use super::*;
 
+/// A key error about the key read from `what`.
+fn in_file(what: &str, kind: KeyErrorKind, msg: impl Into<String>) -> Error {
+    Error::Key(KeyError {
+        kind,
+        message: msg.into(),
+        source_name: Some(what.to_string()),
+    })
+}
+
 /// Reads and parses a key file. `passphrase` decrypts encrypted private keys.
 pub fn load_key_file(path: &Path, passphrase: Option<&[u8]>) -> Result<KeySet> {
     let bytes = read_limited(path, MAX_KEY_FILE)?;
@@ -31,9 +40,9 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>> {
 pub fn load_key_bytes(bytes: &[u8], what: &str, passphrase: Option<&[u8]>) -> Result<KeySet> {
     let trimmed = bytes.trim_ascii();
     if trimmed.is_empty() {
-        return Err(Error::key(format!("{what}: empty key file")));
+        return Err(in_file(what, KeyErrorKind::Invalid, "empty key file"));
     }
-    let fail = |msg: String| Error::key(format!("{what}: {msg}"));
+    let fail = |msg: String| in_file(what, KeyErrorKind::Invalid, msg);
     if trimmed.first() == Some(&b'{') {
         let value = parse_value_strict(trimmed).map_err(|e| fail(format!("invalid JSON: {e}")))?;
         let Value::Object(obj) = value else {
@@ -110,7 +119,10 @@ fn with_origin(
             };
             Ok(k)
         }
-        Err(Error::Key(m)) if !m.starts_with(what) => Err(Error::key(format!("{what}: {m}"))),
+        Err(Error::Key(mut k)) => {
+            k.source_name.get_or_insert_with(|| what.to_string());
+            Err(Error::Key(k))
+        }
         Err(e) => Err(e),
     }
 }
@@ -119,7 +131,11 @@ fn load_pem(text: &str, what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
     let labels = pem_labels(text);
     let has = |l: &str| labels.contains(&l);
     let bad = |kind: &str, e: openssl::error::ErrorStack| {
-        Error::key(format!("{what}: invalid {kind}: {}", ossl_reason(&e)))
+        in_file(
+            what,
+            KeyErrorKind::Invalid,
+            format!("invalid {kind}: {}", ossl_reason(&e)),
+        )
     };
     let pem = text.as_bytes();
     let legacy_encrypted = text.contains("Proc-Type: 4,ENCRYPTED");
@@ -132,9 +148,11 @@ fn load_pem(text: &str, what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
             });
         };
         let pkey = PKey::private_key_from_pem_passphrase(pem, pass).map_err(|_| {
-            Error::key(format!(
-                "{what}: cannot decrypt the private key (wrong passphrase?)"
-            ))
+            in_file(
+                what,
+                KeyErrorKind::WrongPassphrase,
+                "cannot decrypt the private key (wrong passphrase?)",
+            )
         })?;
         let format = if has("ENCRYPTED PRIVATE KEY") {
             "PEM encrypted PKCS#8"
@@ -196,18 +214,24 @@ fn load_pem(text: &str, what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
             .and_then(Key::from_public);
         with_origin(what, key, "PEM X.509 certificate", false, Some(der))
     } else if has("OPENSSH PRIVATE KEY") {
-        Err(Error::key(format!(
-            "{what}: OpenSSH private keys are not supported; convert with: ssh-keygen -p -m PKCS8 -f FILE"
-        )))
+        Err(in_file(
+            what,
+            KeyErrorKind::Unsupported,
+            "OpenSSH private keys are not supported; convert with: ssh-keygen -p -m PKCS8 -f FILE",
+        ))
     } else {
-        Err(Error::key(format!(
-            "{what}: no key in PEM (found {}); expected PRIVATE KEY, PUBLIC KEY, RSA/EC PRIVATE KEY or CERTIFICATE",
-            if labels.is_empty() {
-                "no block".to_string()
-            } else {
-                labels.join(", ")
-            }
-        )))
+        Err(in_file(
+            what,
+            KeyErrorKind::Unsupported,
+            format!(
+                "no key in PEM (found {}); expected PRIVATE KEY, PUBLIC KEY, RSA/EC PRIVATE KEY or CERTIFICATE",
+                if labels.is_empty() {
+                    "no block".to_string()
+                } else {
+                    labels.join(", ")
+                }
+            ),
+        ))
     }
 }
 
@@ -218,9 +242,11 @@ const PBES2_OID: &[u8] = &[
 
 fn load_der(der: &[u8], what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
     if der.first() != Some(&0x30) {
-        return Err(Error::key(format!(
-            "{what}: not a key (expected PEM, DER, a JWK or a JWK Set)"
-        )));
+        return Err(in_file(
+            what,
+            KeyErrorKind::Invalid,
+            "not a key (expected PEM, DER, a JWK or a JWK Set)",
+        ));
     }
     let head = der.get(..der.len().min(32)).unwrap_or(der);
     if head.windows(PBES2_OID.len()).any(|w| w == PBES2_OID) {
@@ -230,9 +256,11 @@ fn load_der(der: &[u8], what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
             });
         };
         let pkey = PKey::private_key_from_pkcs8_passphrase(der, pass).map_err(|_| {
-            Error::key(format!(
-                "{what}: cannot decrypt the private key (wrong passphrase?)"
-            ))
+            in_file(
+                what,
+                KeyErrorKind::WrongPassphrase,
+                "cannot decrypt the private key (wrong passphrase?)",
+            )
         })?;
         return with_origin(
             what,
@@ -272,7 +300,9 @@ fn load_der(der: &[u8], what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
             Some(der.to_vec()),
         );
     }
-    Err(Error::key(format!(
-        "{what}: not a key (DER that is neither a private key, a public key nor a certificate)"
-    )))
+    Err(in_file(
+        what,
+        KeyErrorKind::Invalid,
+        "not a key (DER that is neither a private key, a public key nor a certificate)",
+    ))
 }
