@@ -9,11 +9,13 @@
 
 use std::sync::OnceLock;
 
-use jwtctl::claims::{ClaimRules, Report, validate};
 use jwtctl::jwa::JwsAlg;
 use jwtctl::jwe::{DecryptOptions, decrypt};
+use jwtctl::jwt::verify_token;
+use jwtctl::jwt::{ClaimRules, validate};
 use jwtctl::keys::{Key, KeySet, load_key_bytes};
-use jwtctl::verify::{KeyRing, verify_token};
+use jwtctl::report::Report;
+use jwtctl::verify::KeyRing;
 
 /// A fixed "now" so that runs are reproducible.
 const NOW: i64 = 1_795_000_000;

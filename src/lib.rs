@@ -6,7 +6,6 @@
 #![deny(unsafe_code)]
 #![deny(clippy::arithmetic_side_effects)]
 
-pub mod claims;
 pub mod crypto;
 pub mod der;
 pub mod encoding;
@@ -16,9 +15,11 @@ pub mod jwa;
 pub mod jwe;
 pub mod jwks;
 pub mod jws;
+pub mod jwt;
 pub mod keygen;
 pub mod keys;
 mod params;
+pub mod report;
 pub mod sanitize;
 pub mod time;
 pub mod verify;

@@ -8,13 +8,15 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
-use jwtctl::claims::{ClaimRules, Report};
 use jwtctl::crypto::Signer;
 use jwtctl::jwa::{JweAlg, JweEnc, JwsAlg};
 use jwtctl::jwe::{self, DecryptOptions, EncryptOptions};
 use jwtctl::jws::{self, Serialization, SignOptions};
+use jwtctl::jwt::ClaimRules;
+use jwtctl::jwt::verify_token;
 use jwtctl::keys::{Key, KeySet, load_key_file};
-use jwtctl::verify::{KeyRing, verify_token};
+use jwtctl::report::Report;
+use jwtctl::verify::KeyRing;
 
 use crate::util::*;
 

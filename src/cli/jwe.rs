@@ -2,12 +2,13 @@
 
 use serde_json::Map;
 
-use jwtctl::claims::Report;
 use jwtctl::error::{Error, RejectCode, Rejection, Result};
 use jwtctl::jwa::{JweAlg, JweEnc, JweFamily};
 use jwtctl::jwe::{self, DecryptOptions, EncryptOptions};
+use jwtctl::jwt::verify_token;
 use jwtctl::keys::{Key, KeySet};
-use jwtctl::verify::{KeyRing, verify_token};
+use jwtctl::report::Report;
+use jwtctl::verify::KeyRing;
 
 use super::args::{DecryptArgs, EncryptArgs};
 use super::input::{load_key, load_keys, read_new_secret, read_text_arg, read_token};

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use jwtctl::claims::{ClaimsSpec, build};
+use jwtctl::jwt::{ClaimsSpec, build};
 
 use super::assign::{add_header_members, parse_assignment};
 use jwtctl::crypto::Signer;

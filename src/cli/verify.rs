@@ -4,12 +4,14 @@ use std::io::{Read, Write};
 
 use serde_json::{Map, Value, json};
 
-use jwtctl::claims::{ClaimRules, Outcome, Report};
 use jwtctl::error::{Error, Result};
 use jwtctl::jws::MAX_TOKEN_BYTES;
+use jwtctl::jwt::ClaimRules;
+use jwtctl::jwt::{Verified, verify_token};
 use jwtctl::keys::read_limited;
+use jwtctl::report::{Outcome, Report};
 use jwtctl::time::{parse_duration, parse_time, system_now};
-use jwtctl::verify::{KeyRing, Verified, Verifiers, verify_token};
+use jwtctl::verify::{KeyRing, Verifiers};
 
 use super::args::{ClaimArgs, OutputMode, VerifyArgs};
 use super::input::{load_keys, read_token};
@@ -26,9 +28,7 @@ pub fn rules(a: &ClaimArgs) -> Result<ClaimRules> {
     let revoked = match &a.revoked {
         Some(p) => {
             let text = read_limited(p, MAX_SIDE_FILE)?;
-            Some(jwtctl::claims::parse_revoked(&String::from_utf8_lossy(
-                &text,
-            )))
+            Some(jwtctl::jwt::parse_revoked(&String::from_utf8_lossy(&text)))
         }
         None => None,
     };

@@ -1,145 +1,13 @@
-//! JWT claims: building a claims set for `sign` and validating one for `verify` (RFC 7519 section 4.1, RFC 8725) against
-//! an injected clock.
+//! Validating a claims set (RFC 7519 section 4.1, RFC 8725) against rules and an injected
+//! clock: one small function per check, run in a fixed order, each recorded in the report.
 
 use std::collections::HashSet;
 
 use serde_json::{Map, Value};
 
 use crate::error::{RejectCode, Rejection, Result};
+use crate::report::Report;
 use crate::time::{format_relative, format_timestamp};
-
-/// The registered claims a `sign` invocation sets on top of its base claims.
-#[derive(Debug, Clone, Default)]
-pub struct ClaimsSpec {
-    /// `iss`.
-    pub iss: Option<String>,
-    /// `sub`.
-    pub sub: Option<String>,
-    /// `aud`: one value gives a string, several an array.
-    pub aud: Vec<String>,
-    /// `exp` (Unix seconds).
-    pub exp: Option<i64>,
-    /// `nbf` (Unix seconds).
-    pub nbf: Option<i64>,
-    /// `iat` (Unix seconds); `None` leaves it out.
-    pub iat: Option<i64>,
-    /// `jti`.
-    pub jti: Option<String>,
-    /// Further `name=value` / `name:=json` claims, applied last.
-    pub extra: Vec<(String, Value)>,
-}
-
-/// Merges `spec` over `base`: flags override members of the base claims.
-pub fn build(mut base: Map<String, Value>, spec: ClaimsSpec) -> Map<String, Value> {
-    let mut set = |k: &str, v: Value| {
-        base.insert(k.to_string(), v);
-    };
-    if let Some(v) = spec.iss {
-        set("iss", v.into());
-    }
-    if let Some(v) = spec.sub {
-        set("sub", v.into());
-    }
-    match spec.aud.len() {
-        0 => {}
-        1 => set(
-            "aud",
-            spec.aud.into_iter().next().unwrap_or_default().into(),
-        ),
-        _ => set(
-            "aud",
-            Value::Array(spec.aud.into_iter().map(Value::String).collect()),
-        ),
-    }
-    if let Some(v) = spec.iat {
-        set("iat", v.into());
-    }
-    if let Some(v) = spec.nbf {
-        set("nbf", v.into());
-    }
-    if let Some(v) = spec.exp {
-        set("exp", v.into());
-    }
-    if let Some(v) = spec.jti {
-        set("jti", v.into());
-    }
-    for (k, v) in spec.extra {
-        set(&k, v);
-    }
-    base
-}
-
-/// The outcome of one check in a verification report.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// The check passed.
-    Pass,
-    /// The check failed (verification stops here).
-    Fail,
-    /// The check did not apply.
-    Skip,
-}
-
-/// One line of the `--explain` report.
-#[derive(Debug, Clone)]
-pub struct Check {
-    /// What was checked (`algorithm`, `signature`, `exp`, ...).
-    pub name: String,
-    /// How it went.
-    pub outcome: Outcome,
-    /// Details in one line.
-    pub detail: String,
-}
-
-/// The check-by-check record of a verification. Details are built only when recording is on
-/// (`--explain`), so batch verification pays nothing for them.
-#[derive(Debug, Clone, Default)]
-pub struct Report {
-    /// Checks in the order they ran.
-    pub checks: Vec<Check>,
-    /// Whether checks are recorded.
-    pub recording: bool,
-}
-
-impl Report {
-    /// A report that records every check.
-    pub fn recording() -> Report {
-        Report {
-            checks: Vec::new(),
-            recording: true,
-        }
-    }
-
-    /// Records a check; `detail` is only evaluated when recording.
-    pub fn add<S: Into<String>>(
-        &mut self,
-        name: &str,
-        outcome: Outcome,
-        detail: impl FnOnce() -> S,
-    ) {
-        if self.recording {
-            self.checks.push(Check {
-                name: name.to_string(),
-                outcome,
-                detail: detail().into(),
-            });
-        }
-    }
-    fn pass<S: Into<String>>(&mut self, name: &str, detail: impl FnOnce() -> S) {
-        self.add(name, Outcome::Pass, detail);
-    }
-    /// Records a check that did not apply.
-    pub fn skip<S: Into<String>>(&mut self, name: &str, detail: impl FnOnce() -> S) {
-        self.add(name, Outcome::Skip, detail);
-    }
-    /// Records a failing check and returns the rejection.
-    pub fn fail(&mut self, name: &str, r: Rejection) -> Rejection {
-        self.add(name, Outcome::Fail, || {
-            format!("{} [{}]", r.message, r.code)
-        });
-        r
-    }
-}
 
 /// What a claims set must satisfy.
 #[derive(Debug, Clone, Default)]
@@ -231,9 +99,38 @@ pub fn validate(
     rules: &ClaimRules,
     report: &mut Report,
 ) -> Result<(), Rejection> {
-    let now = rules.now;
-    let leeway = i64::try_from(rules.leeway).unwrap_or(i64::MAX);
+    let c = Checked {
+        header,
+        claims,
+        rules,
+        now: rules.now,
+        leeway: i64::try_from(rules.leeway).unwrap_or(i64::MAX),
+    };
+    check_typ(&c, report)?;
+    check_exp(&c, report)?;
+    check_nbf(&c, report)?;
+    check_iat(&c, report)?;
+    check_iss(&c, report)?;
+    check_aud(&c, report)?;
+    check_sub(&c, report)?;
+    check_require(&c, report)?;
+    check_revoked(&c, report)?;
+    Ok(())
+}
 
+/// What every check looks at.
+struct Checked<'a> {
+    header: &'a Map<String, Value>,
+    claims: &'a Map<String, Value>,
+    rules: &'a ClaimRules,
+    now: i64,
+    leeway: i64,
+}
+
+/// The header `typ` (RFC 7515 4.1.9), when one is expected.
+fn check_typ(c: &Checked<'_>, report: &mut Report) -> Result<(), Rejection> {
+    let header = c.header;
+    let rules = c.rules;
     if let Some(want) = &rules.typ {
         let got = header.get("typ").and_then(Value::as_str);
         match got {
@@ -260,7 +157,15 @@ pub fn validate(
             }
         }
     }
+    Ok(())
+}
 
+/// `exp` (RFC 7519 4.1.4), with the leeway.
+fn check_exp(c: &Checked<'_>, report: &mut Report) -> Result<(), Rejection> {
+    let claims = c.claims;
+    let rules = c.rules;
+    let now = c.now;
+    let leeway = c.leeway;
     match numeric(claims, "exp").map_err(|r| report.fail("exp", r))? {
         None => report.skip("exp", || "no exp claim"),
         Some(_) if rules.ignore_exp => report.skip("exp", || "not checked (ignored on request)"),
@@ -275,6 +180,14 @@ pub fn validate(
             )
         }),
     }
+    Ok(())
+}
+
+/// `nbf` (RFC 7519 4.1.5), with the leeway.
+fn check_nbf(c: &Checked<'_>, report: &mut Report) -> Result<(), Rejection> {
+    let claims = c.claims;
+    let now = c.now;
+    let leeway = c.leeway;
     match numeric(claims, "nbf").map_err(|r| report.fail("nbf", r))? {
         None => report.skip("nbf", || "no nbf claim"),
         Some(nbf) if now.saturating_add(leeway) < nbf => {
@@ -288,6 +201,15 @@ pub fn validate(
             )
         }),
     }
+    Ok(())
+}
+
+/// `iat` (RFC 7519 4.1.6): not in the future, and not older than the maximum age.
+fn check_iat(c: &Checked<'_>, report: &mut Report) -> Result<(), Rejection> {
+    let claims = c.claims;
+    let rules = c.rules;
+    let now = c.now;
+    let leeway = c.leeway;
     let iat = numeric(claims, "iat").map_err(|r| report.fail("iat", r))?;
     match (iat, rules.max_age) {
         (_, None) => report.skip("max-age", || "not asked for"),
@@ -338,7 +260,13 @@ pub fn validate(
             });
         }
     }
+    Ok(())
+}
 
+/// `iss` (RFC 7519 4.1.1) against the accepted issuers.
+fn check_iss(c: &Checked<'_>, report: &mut Report) -> Result<(), Rejection> {
+    let claims = c.claims;
+    let rules = c.rules;
     if rules.iss.is_empty() {
         report.skip("iss", || "not asked for");
     } else {
@@ -375,7 +303,13 @@ pub fn validate(
             }
         }
     }
+    Ok(())
+}
 
+/// `aud` (RFC 7519 4.1.3): an audience must be asked for, or any accepted.
+fn check_aud(c: &Checked<'_>, report: &mut Report) -> Result<(), Rejection> {
+    let claims = c.claims;
+    let rules = c.rules;
     let auds: Option<Vec<&str>> = match claims.get("aud") {
         None => None,
         Some(Value::String(s)) => Some(vec![s.as_str()]),
@@ -453,7 +387,13 @@ pub fn validate(
             ));
         }
     }
+    Ok(())
+}
 
+/// `sub` (RFC 7519 4.1.2), when one is expected.
+fn check_sub(c: &Checked<'_>, report: &mut Report) -> Result<(), Rejection> {
+    let claims = c.claims;
+    let rules = c.rules;
     if let Some(want) = &rules.sub {
         match string_claim(claims, "sub").map_err(|r| report.fail("sub", r))? {
             Some(s) if s == want => report.pass("sub", || format!("subject {}", show(s))),
@@ -477,7 +417,13 @@ pub fn validate(
             }
         }
     }
+    Ok(())
+}
 
+/// Claims that must be present.
+fn check_require(c: &Checked<'_>, report: &mut Report) -> Result<(), Rejection> {
+    let claims = c.claims;
+    let rules = c.rules;
     for name in &rules.require {
         if claims.contains_key(name) {
             report.pass("require", || format!("claim {} present", show(name)));
@@ -491,7 +437,13 @@ pub fn validate(
             ));
         }
     }
+    Ok(())
+}
 
+/// `jti` against the revocation list.
+fn check_revoked(c: &Checked<'_>, report: &mut Report) -> Result<(), Rejection> {
+    let claims = c.claims;
+    let rules = c.rules;
     if let Some(revoked) = &rules.revoked {
         match claims.get("jti") {
             Some(Value::String(j)) if revoked.contains(j) => {

@@ -1,0 +1,13 @@
+//! JWTs (RFC 7519): a JWS whose payload is a claims set. Building claims for signing,
+//! validating them, and verification as panva/jose's `jwtVerify` does it: the JWS first
+//! ([`crate::verify`]), then the claims.
+
+mod build;
+mod validate;
+mod verify;
+
+pub use build::{ClaimsSpec, build};
+pub use validate::{ClaimRules, parse_revoked, validate};
+pub use verify::{Verified, verify_token};
+
+use serde_json::{Map, Value};

@@ -1,0 +1,128 @@
+//! Verifying a JWT: the JWS verification of [`crate::verify`], then the claims.
+
+use super::*;
+use crate::encoding::parse_object_strict;
+use crate::error::{RejectCode, Rejection, Remedy};
+use crate::jws::Token;
+use crate::report::{Outcome, Report};
+use crate::verify::Verifiers;
+
+/// What a successful verification yields.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    /// The (merged) header of the signature that verified.
+    pub header: Map<String, Value>,
+    /// The payload bytes exactly as signed.
+    pub payload: Vec<u8>,
+    /// The claims, when the payload is a JSON object.
+    pub claims: Option<Map<String, Value>>,
+}
+
+/// Verifies a token: signature first (any signature of a general JWS may match), then claims.
+/// `need_claims` makes a payload that is not a JSON object a rejection (`not_a_jwt`).
+pub fn verify_token(
+    input: &str,
+    verifiers: &Verifiers<'_>,
+    rules: &ClaimRules,
+    detached: Option<&[u8]>,
+    need_claims: bool,
+    report: &mut Report,
+) -> Result<Verified, Rejection> {
+    let token = crate::jws::parse(input).map_err(|r| report.fail("format", r))?;
+    let jws = match token {
+        Token::Jws(j) => j,
+        Token::Jwe => {
+            return Err(report.fail(
+                "format",
+                Rejection::new(
+                    RejectCode::WrongTokenType,
+                    "this is a JWE (encrypted token): use `jwtctl decrypt`",
+                ),
+            ));
+        }
+    };
+    report.add("format", Outcome::Pass, || {
+        format!(
+            "JWS, {} serialization, {} signature(s)",
+            jws.serialization.name(),
+            jws.signatures.len()
+        )
+    });
+    let mut first_err = None;
+    let mut verified = None;
+    for (i, entry) in jws.signatures.iter().enumerate() {
+        match verifiers.verify_entry(&jws, entry, detached, report) {
+            Ok((_, payload)) => {
+                verified = Some((i, payload));
+                break;
+            }
+            Err(r) => {
+                first_err.get_or_insert(r);
+            }
+        }
+    }
+    let Some((index, payload)) = verified else {
+        return Err(first_err.unwrap_or_else(|| Rejection::malformed("no signature")));
+    };
+    let unencoded = jws.signatures.iter().any(|s| !s.b64());
+    let mut jws = jws;
+    let entry = jws.signatures.swap_remove(index);
+    // Moved, not cloned: the merged header of the signature that verified.
+    let mut header = entry.protected;
+    header.extend(entry.unprotected);
+    if unencoded && need_claims {
+        return Err(report.fail(
+            "claims",
+            Rejection::new(
+                RejectCode::NotAJwt,
+                "a JWT must not use the unencoded payload option (RFC 7797 b64: false)",
+            )
+            .with_remedy(Remedy::AskForPayload),
+        ));
+    }
+    let claims = match payload.first() {
+        Some(b'{') => Some(parse_object_strict(&payload).map_err(|e| {
+            report.fail(
+                "claims",
+                Rejection::malformed(format!("claims are not a valid JSON object: {e}")),
+            )
+        })?),
+        _ => None,
+    };
+    match &claims {
+        Some(c) => validate(&header, c, rules, report)?,
+        None if need_claims || rules.needs_claims() => {
+            return Err(report.fail(
+                "claims",
+                Rejection::new(
+                    RejectCode::NotAJwt,
+                    "the payload is not a JSON object, so it has no claims",
+                )
+                .with_remedy(Remedy::AskForPayload),
+            ));
+        }
+        None => {
+            report.skip(
+                "claims",
+                || "payload is not a JSON object; no claims to check",
+            );
+            if rules.typ.is_some() {
+                validate(
+                    &header,
+                    &Map::new(),
+                    &ClaimRules {
+                        typ: rules.typ.clone(),
+                        now: rules.now,
+                        ..Default::default()
+                    },
+                    report,
+                )?;
+            }
+        }
+    }
+    Ok(Verified {
+        header,
+        payload,
+        claims,
+    })
+}
