@@ -29,7 +29,7 @@ use crate::params::{aws_lc_ecdsa_signing, aws_lc_verification};
 
 /// Which implementation computes an algorithm for a given key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
+pub(crate) enum Backend {
     /// jsonwebtoken with aws-lc-rs.
     JsonWebToken(Algorithm),
     /// aws-lc-rs's ECDSA directly (ES512, ES256K).
@@ -39,7 +39,7 @@ pub enum Backend {
 }
 
 /// The one table: `alg` (with the key, for EdDSA's curve and RSA's size) to a backend.
-pub fn backend(alg: JwsAlg, key: &Key) -> Backend {
+pub(crate) fn backend(alg: JwsAlg, key: &Key) -> Backend {
     use JwsAlg::*;
     let jwt = |a| Backend::JsonWebToken(a);
     match alg {

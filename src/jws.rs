@@ -73,14 +73,6 @@ impl SignatureEntry {
         !matches!(self.protected.get("b64"), Some(Value::Bool(false)))
     }
 
-    /// The header's `alg` member, if it is a string.
-    pub fn alg(&self) -> Option<&str> {
-        self.protected
-            .get("alg")
-            .or_else(|| self.unprotected.get("alg"))
-            .and_then(Value::as_str)
-    }
-
     /// The header's `kid` member, if it is a string.
     pub fn kid(&self) -> Option<&str> {
         self.protected
@@ -555,4 +547,111 @@ pub fn header_alg(entry: &SignatureEntry) -> Result<JwsAlg, Rejection> {
             ),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+    use super::*;
+    use crate::keys::Key;
+
+    fn hs256() -> (Signer, Verifier) {
+        let key = Key::from_secret(vec![7u8; 32]);
+        (
+            Signer::new(JwsAlg::HS256, &key).unwrap(),
+            Verifier::new(JwsAlg::HS256, &key).unwrap(),
+        )
+    }
+
+    fn header() -> Map<String, Value> {
+        let mut h = Map::new();
+        h.insert("alg".into(), "HS256".into());
+        h
+    }
+
+    #[test]
+    fn every_serialization_signs_and_parses_back() {
+        let (signer, verifier) = hs256();
+        for serialization in [
+            Serialization::Compact,
+            Serialization::Flattened,
+            Serialization::General,
+        ] {
+            for (detached, unencoded) in [(false, false), (true, false), (false, true)] {
+                let opts = SignOptions {
+                    serialization,
+                    detached: detached || (unencoded && serialization == Serialization::Compact),
+                    unencoded,
+                };
+                let token = sign(b"{\"a\":1}", header(), Some(&signer), opts).unwrap();
+                let Token::Jws(jws) = parse(&token).unwrap() else {
+                    panic!("a JWS");
+                };
+                assert_eq!(jws.serialization, serialization);
+                let entry = &jws.signatures[0];
+                check_header(entry).unwrap();
+                let given = opts.detached.then_some(&b"{\"a\":1}"[..]);
+                let payload = jws.payload(entry.b64(), given).unwrap();
+                assert_eq!(payload, b"{\"a\":1}");
+                let segment = jws.signed_segment(given);
+                assert!(check_signature(entry, segment, &payload, &verifier));
+                let mut bad = entry.clone();
+                bad.signature[0] ^= 1;
+                assert!(!check_signature(&bad, segment, &payload, &verifier));
+            }
+        }
+    }
+
+    #[test]
+    fn an_empty_compact_payload_is_a_payload() {
+        let (signer, verifier) = hs256();
+        let opts = SignOptions {
+            serialization: Serialization::Compact,
+            detached: false,
+            unencoded: false,
+        };
+        let token = sign(b"", header(), Some(&signer), opts).unwrap();
+        assert!(token.contains(".."));
+        let Token::Jws(jws) = parse(&token).unwrap() else {
+            panic!("a JWS");
+        };
+        let entry = &jws.signatures[0];
+        let payload = jws.payload(entry.b64(), None).unwrap();
+        assert!(payload.is_empty());
+        assert!(check_signature(
+            entry,
+            jws.signed_segment(None),
+            &payload,
+            &verifier
+        ));
+    }
+
+    #[test]
+    fn header_policy() {
+        let entry = |protected: Value| SignatureEntry {
+            protected_b64: String::new(),
+            protected: protected.as_object().unwrap().clone(),
+            unprotected: Map::new(),
+            signature: Vec::new(),
+        };
+        let code = |v: Value| check_header(&entry(v)).err().map(|r| r.code);
+        assert_eq!(code(serde_json::json!({"alg": "HS256"})), None);
+        for bad in [
+            serde_json::json!({"alg": "HS256", "crit": []}),
+            serde_json::json!({"alg": "HS256", "crit": ["exp"], "exp": 1}),
+            serde_json::json!({"alg": "HS256", "crit": ["alg"]}),
+            serde_json::json!({"alg": "HS256", "crit": ["missing"]}),
+            serde_json::json!({"alg": "HS256", "b64": false}),
+        ] {
+            assert_eq!(code(bad), Some(RejectCode::CritUnsupported));
+        }
+        assert_eq!(
+            header_alg(&entry(serde_json::json!({"alg": "nOnE"})))
+                .err()
+                .map(|r| r.code),
+            Some(RejectCode::AlgNotAllowed)
+        );
+        assert!(matches!(parse("a.b.c.d.e"), Ok(Token::Jwe)));
+        assert_eq!(parse("").err().map(|r| r.code), Some(RejectCode::Malformed));
+    }
 }

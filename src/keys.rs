@@ -148,7 +148,7 @@ impl Key {
     /// A key from an OpenSSL private key (for example a freshly generated one), checked for
     /// consistency first: a key whose parts do not belong together signs tokens that its own
     /// public key rejects.
-    pub fn from_private(pkey: PKey<Private>) -> Result<Key> {
+    pub(crate) fn from_private(pkey: PKey<Private>) -> Result<Key> {
         let kty = classify(pkey.id(), pkey.ec_key().ok().as_ref())?;
         policy::check_private_consistency(&pkey, kty)?;
         Ok(Key {
@@ -169,7 +169,7 @@ impl Key {
     }
 
     /// A key from an OpenSSL public key.
-    pub fn from_public(pkey: PKey<Public>) -> Result<Key> {
+    pub(crate) fn from_public(pkey: PKey<Public>) -> Result<Key> {
         let kty = classify(pkey.id(), pkey.ec_key().ok().as_ref())?;
         Ok(Key {
             material: Material::Public(pkey),
@@ -226,7 +226,7 @@ impl Key {
     }
 
     /// The private key, when there is one.
-    pub fn private_pkey(&self) -> Option<&PKey<Private>> {
+    pub(crate) fn private_pkey(&self) -> Option<&PKey<Private>> {
         match &self.material {
             Material::Private(p) => Some(p),
             Material::Der(d) => d.openssl_private(),
@@ -246,7 +246,7 @@ impl Key {
     }
 
     /// The public half as an OpenSSL key.
-    pub fn public_pkey(&self) -> Result<PKey<Public>> {
+    pub(crate) fn public_pkey(&self) -> Result<PKey<Public>> {
         match (&self.material, self.kty) {
             (Material::Public(p), _) => Ok(p.clone()),
             // Raw bytes skip OpenSSL's decoders (~1 ms on first use).

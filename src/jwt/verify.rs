@@ -126,3 +126,64 @@ pub fn verify_token(
         claims,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use crate::keys::{Key, KeySet};
+    use crate::verify::KeyRing;
+
+    fn ring() -> KeyRing {
+        let set = KeySet {
+            keys: vec![Key::from_secret(vec![9u8; 32])],
+            is_set: false,
+        };
+        KeyRing::new(set, &[], false).unwrap()
+    }
+
+    fn token(claims: &str) -> String {
+        let key = Key::from_secret(vec![9u8; 32]);
+        let signer = crate::crypto::Signer::new(crate::jwa::JwsAlg::HS256, &key).unwrap();
+        let mut header = Map::new();
+        header.insert("alg".into(), "HS256".into());
+        let opts = crate::jws::SignOptions {
+            serialization: crate::jws::Serialization::Compact,
+            detached: false,
+            unencoded: false,
+        };
+        crate::jws::sign(claims.as_bytes(), header, Some(&signer), opts).unwrap()
+    }
+
+    fn verify(t: &str, rules: &ClaimRules, need_claims: bool) -> Result<Verified, Rejection> {
+        let ring = ring();
+        let mut report = Report::recording();
+        verify_token(t, &ring.verifiers(), rules, None, need_claims, &mut report)
+    }
+
+    #[test]
+    fn signature_then_claims() {
+        let rules = ClaimRules {
+            now: 1000,
+            ..ClaimRules::default()
+        };
+        let ok = verify(&token(r#"{"exp":2000}"#), &rules, true).unwrap();
+        assert_eq!(ok.claims.unwrap()["exp"], 2000);
+        let code = |t: &str, need| verify(t, &rules, need).err().map(|r| r.code);
+        assert_eq!(
+            code(&token(r#"{"exp":999}"#), true),
+            Some(RejectCode::Expired)
+        );
+        assert_eq!(code(&token("not json"), true), Some(RejectCode::NotAJwt));
+        // Any JOSE payload verifies when claims are not asked for.
+        assert_eq!(code(&token("not json"), false), None);
+        // A bad signature is found before the claims are looked at.
+        let t = token(r#"{"exp":999}"#);
+        let forged = format!("{}x", t.trim_end_matches('x'));
+        assert!(matches!(
+            code(&forged, true),
+            Some(RejectCode::BadSignature | RejectCode::Malformed)
+        ));
+        assert_eq!(code("a.b.c.d.e", true), Some(RejectCode::WrongTokenType));
+    }
+}
