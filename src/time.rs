@@ -40,42 +40,83 @@ pub fn numeric_date(v: &serde_json::Value) -> Option<i64> {
     })
 }
 
-/// Parses a TIME: RFC 3339 (`2026-11-23T10:00:00Z`, or a bare date meaning midnight UTC),
-/// Unix seconds (`1795000000`), `now`, or a humantime duration relative to `now`
-/// (`15m`, `+2h`, `-1d 3h`; a bare duration lies in the future).
+/// A TIME as written: an instant, or an offset from "now" that is fixed only when the
+/// command knows its clock (`--now` may itself be relative to the system clock).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeSpec {
+    /// An absolute instant, Unix seconds.
+    At(i64),
+    /// Seconds from now (negative: in the past).
+    FromNow(i64),
+}
+
+impl TimeSpec {
+    /// The instant, seen from `now`.
+    pub fn at(self, now: i64) -> Result<i64> {
+        match self {
+            TimeSpec::At(t) => Ok(t),
+            TimeSpec::FromNow(d) => now
+                .checked_add(d)
+                .ok_or_else(|| TimeError("the time is out of range".to_string())),
+        }
+    }
+}
+
+impl std::str::FromStr for TimeSpec {
+    type Err = TimeError;
+
+    /// Parses a TIME: RFC 3339 (`2026-11-23T10:00:00Z`, or a bare date meaning midnight UTC),
+    /// Unix seconds (`1795000000`), `now`, or a humantime duration relative to now (`15m`,
+    /// `+2h`, `-1d 3h`; a bare duration lies in the future).
+    fn from_str(text: &str) -> Result<TimeSpec> {
+        let s = text.trim();
+        let bad = |why: &str| {
+            TimeError(format!(
+                "invalid time {text:?}: {why} (expected RFC 3339 like 2026-11-23T10:00:00Z, Unix seconds, or a duration like 15m, +2h, -1d)"
+            ))
+        };
+        if s.is_empty() {
+            return Err(bad("empty"));
+        }
+        if s.eq_ignore_ascii_case("now") {
+            return Ok(TimeSpec::FromNow(0));
+        }
+        let digits = s.strip_prefix('-').unwrap_or(s);
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            return s
+                .parse::<i64>()
+                .map(TimeSpec::At)
+                .map_err(|_| bad("out of range"));
+        }
+        if s.len() >= 10 && s.as_bytes().get(4) == Some(&b'-') && s.as_bytes().get(7) == Some(&b'-')
+        {
+            return parse_rfc3339(s)
+                .map(TimeSpec::At)
+                .ok_or_else(|| bad("not a valid RFC 3339 date-time"));
+        }
+        let (negative, rest) = match s.as_bytes().first() {
+            Some(b'+') => (false, s.get(1..).unwrap_or("")),
+            Some(b'-') => (true, s.get(1..).unwrap_or("")),
+            _ => (false, s),
+        };
+        let d = humantime::parse_duration(rest.trim()).map_err(|e| bad(&e.to_string()))?;
+        let secs = i64::try_from(d.as_secs()).map_err(|_| bad("out of range"))?;
+        Ok(TimeSpec::FromNow(if negative {
+            secs.saturating_neg()
+        } else {
+            secs
+        }))
+    }
+}
+
+/// Parses a TIME (see [`TimeSpec`]) and places it relative to `now`.
 pub fn parse_time(text: &str, now: i64) -> Result<i64> {
-    let s = text.trim();
-    let bad = |why: &str| {
+    let spec: TimeSpec = text.parse()?;
+    spec.at(now).map_err(|_| {
         TimeError(format!(
-            "invalid time {text:?}: {why} (expected RFC 3339 like 2026-11-23T10:00:00Z, Unix seconds, or a duration like 15m, +2h, -1d)"
+            "invalid time {text:?}: out of range (expected RFC 3339 like 2026-11-23T10:00:00Z, Unix seconds, or a duration like 15m, +2h, -1d)"
         ))
-    };
-    if s.is_empty() {
-        return Err(bad("empty"));
-    }
-    if s.eq_ignore_ascii_case("now") {
-        return Ok(now);
-    }
-    let digits = s.strip_prefix('-').unwrap_or(s);
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        return s.parse::<i64>().map_err(|_| bad("out of range"));
-    }
-    if s.len() >= 10 && s.as_bytes().get(4) == Some(&b'-') && s.as_bytes().get(7) == Some(&b'-') {
-        return parse_rfc3339(s).ok_or_else(|| bad("not a valid RFC 3339 date-time"));
-    }
-    let (sign, rest) = match s.as_bytes().first() {
-        Some(b'+') => (1, s.get(1..).unwrap_or("")),
-        Some(b'-') => (-1, s.get(1..).unwrap_or("")),
-        _ => (1, s),
-    };
-    let d = humantime::parse_duration(rest.trim()).map_err(|e| bad(&e.to_string()))?;
-    let secs = i64::try_from(d.as_secs()).map_err(|_| bad("out of range"))?;
-    let t = if sign < 0 {
-        now.checked_sub(secs)
-    } else {
-        now.checked_add(secs)
-    };
-    t.ok_or_else(|| bad("out of range"))
+    })
 }
 
 /// Parses a DURATION in humantime form (`30s`, `5m`, `1h 30m`); a bare number is seconds.

@@ -129,7 +129,7 @@ pub fn decrypt(a: &DecryptArgs, out: &Output) -> Result<()> {
         || c.sub.is_some()
         || c.typ.is_some()
         || !c.require.is_empty()
-        || c.leeway != "0s"
+        || jwtctl::time::parse_duration(&c.leeway)? != 0
         || c.max_age.is_some()
         || c.now.is_some()
         || c.ignore_exp

@@ -21,19 +21,19 @@ fn with_progress<T>(show: bool, label: &str, f: impl FnOnce() -> T) -> T {
     use std::sync::atomic::{AtomicBool, Ordering};
     let done = std::sync::Arc::new(AtomicBool::new(false));
     let flag = done.clone();
-    eprint!("{label}");
+    Output::progress(label);
     let ticker = std::thread::spawn(move || {
         while !flag.load(Ordering::Relaxed) {
             std::thread::sleep(std::time::Duration::from_millis(300));
             if !flag.load(Ordering::Relaxed) {
-                eprint!(".");
+                Output::progress(".");
             }
         }
     });
     let r = f();
     done.store(true, Ordering::Relaxed);
     let _ = ticker.join();
-    eprintln!(" done");
+    Output::progress(" done\n");
     r
 }
 

@@ -70,6 +70,14 @@ impl Output {
         let _ = writeln!(std::io::stderr().lock(), "{label} {msg}");
     }
 
+    /// Progress on stderr, without a line end (a terminal's status line: dots, counters
+    /// redrawn with `\r`). Callers show it only when stderr is a terminal.
+    pub fn progress(msg: &str) {
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "{msg}");
+        let _ = err.flush();
+    }
+
     /// Writes a line to stderr (reports such as --explain).
     pub fn note(&self, msg: &str) {
         let _ = writeln!(std::io::stderr().lock(), "{msg}");

@@ -380,7 +380,7 @@ impl Sink {
         if self.progress && self.total >= self.last_report + 100_000 {
             self.last_report = self.total;
             let rate = self.total as f64 / self.started.elapsed().as_secs_f64().max(1e-9);
-            eprint!("\r{} tokens, {:.0}/s ", self.total, rate);
+            Output::progress(&format!("\r{} tokens, {:.0}/s ", self.total, rate));
         }
         Ok(())
     }
@@ -388,7 +388,7 @@ impl Sink {
     /// The run's outcome: exit 1 if any token was invalid.
     fn finish(self) -> Result<()> {
         if self.progress && self.last_report > 0 {
-            eprintln!();
+            Output::progress("\n");
         }
         if self.bad == 0 {
             Ok(())
