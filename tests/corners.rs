@@ -186,23 +186,13 @@ fn numeric_limits_never_panic() {
 
     // --max-plaintext at u64::MAX on a zip token: the plaintext, exactly.
     let dir = tempdir();
-    let k = write(
-        dir.path(),
-        "k.jwk",
-        r#"{"kty":"oct","k":"GawgguFyGrWKav7AX4VKUg"}"#,
-    );
-    let t = assert_ok(&run(jwtctl().args([
-        "encrypt",
-        "--key",
-        &k,
-        "--alg",
-        "A128KW",
-        "--enc",
-        "A128GCM",
-        "--zip",
-        "DEF",
+    let k = aes128_jwk(dir.path());
+    let t = encrypt(
+        &[
+            "--key", &k, "--alg", "A128KW", "--enc", "A128GCM", "--zip", "DEF",
+        ],
         "hello, compressed world",
-    ])));
+    );
     let o = run(jwtctl().args([
         "decrypt",
         "--key",
@@ -631,11 +621,7 @@ fn der_private_keys_load_whatever_their_last_byte() {
 #[test]
 fn empty_plaintext_in_every_serialization() {
     let dir = tempdir();
-    let k = write(
-        dir.path(),
-        "k.jwk",
-        r#"{"kty":"oct","k":"GawgguFyGrWKav7AX4VKUg"}"#,
-    );
+    let k = aes128_jwk(dir.path());
     for ser in ["compact", "flattened", "general"] {
         for (alg, enc) in [("dir", "A128GCM"), ("A128KW", "A256CBC-HS512")] {
             let t = assert_ok(&run(jwtctl()

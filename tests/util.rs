@@ -145,3 +145,19 @@ pub fn hmac_sha256(secret: &[u8], input: &str) -> String {
     s.update(input.as_bytes()).unwrap();
     b64url(&s.sign_to_vec().unwrap())
 }
+
+/// A 128-bit AES key (an oct JWK) in `dir`, for the JWE tests.
+pub fn aes128_jwk(dir: &Path) -> String {
+    write(
+        dir,
+        "aes128.jwk",
+        r#"{"kty":"oct","k":"GawgguFyGrWKav7AX4VKUg"}"#,
+    )
+}
+
+/// Encrypts `plaintext` with `jwtctl encrypt ARGS...` and returns the token (trimmed).
+#[track_caller]
+pub fn encrypt(args: &[&str], plaintext: &str) -> String {
+    let o = run(jwtctl().arg("encrypt").args(args).arg(plaintext));
+    assert_ok(&o).trim().to_string()
+}

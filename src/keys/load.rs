@@ -3,6 +3,15 @@
 
 use super::*;
 
+/// The passphrase does not open the key read from `what`.
+fn wrong_passphrase(what: &str) -> Error {
+    in_file(
+        what,
+        KeyErrorKind::WrongPassphrase,
+        "cannot decrypt the private key (wrong passphrase?)",
+    )
+}
+
 /// A key error about the key read from `what`.
 fn in_file(what: &str, kind: KeyErrorKind, msg: impl Into<String>) -> Error {
     Error::Key(KeyError {
@@ -147,13 +156,8 @@ fn load_pem(text: &str, what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
                 what: what.to_string(),
             });
         };
-        let pkey = PKey::private_key_from_pem_passphrase(pem, pass).map_err(|_| {
-            in_file(
-                what,
-                KeyErrorKind::WrongPassphrase,
-                "cannot decrypt the private key (wrong passphrase?)",
-            )
-        })?;
+        let pkey =
+            PKey::private_key_from_pem_passphrase(pem, pass).map_err(|_| wrong_passphrase(what))?;
         let format = if has("ENCRYPTED PRIVATE KEY") {
             "PEM encrypted PKCS#8"
         } else {
@@ -255,13 +259,8 @@ fn load_der(der: &[u8], what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
                 what: what.to_string(),
             });
         };
-        let pkey = PKey::private_key_from_pkcs8_passphrase(der, pass).map_err(|_| {
-            in_file(
-                what,
-                KeyErrorKind::WrongPassphrase,
-                "cannot decrypt the private key (wrong passphrase?)",
-            )
-        })?;
+        let pkey = PKey::private_key_from_pkcs8_passphrase(der, pass)
+            .map_err(|_| wrong_passphrase(what))?;
         return with_origin(
             what,
             Key::from_private(pkey),
