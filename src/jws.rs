@@ -2,6 +2,12 @@
 //! unencoded payloads; detached payloads), header policy (`crit`, `b64`, `alg: none`) and
 //! the signing / signature-checking primitives on top of [`crate::crypto`].
 
+mod header;
+mod sign;
+
+pub use header::{check_header, header_alg};
+pub use sign::{SignOptions, sign};
+
 use serde_json::{Map, Value};
 
 use crate::crypto::{Signer, Verifier};
@@ -15,15 +21,6 @@ pub const MAX_TOKEN_BYTES: usize = 16 * 1024 * 1024;
 /// Signatures of a general JWS (and recipients of a general JWE) beyond which a token is
 /// refused: each one can cost a public-key operation, and real tokens carry a handful.
 pub const MAX_PARTIES: usize = 100;
-
-/// Header parameters registered by RFC 7515/7516/7518; `crit` may not list them.
-const REGISTERED: &[&str] = &[
-    "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc",
-    "zip", "epk", "apu", "apv", "iv", "tag", "p2s", "p2c",
-];
-
-/// Extensions jwtctl understands when they are listed in `crit`.
-const UNDERSTOOD_CRIT: &[&str] = &["b64"];
 
 /// A JOSE serialization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -349,68 +346,6 @@ impl Jws {
     }
 }
 
-/// Checks a signature's header against jwtctl's policy (RFC 7515 4.1.11 `crit`, RFC 7797
-/// `b64`). The algorithm allow-list is checked separately.
-pub fn check_header(entry: &SignatureEntry) -> Result<(), Rejection> {
-    let crit_err = |m: String| Rejection::new(RejectCode::CritUnsupported, m);
-    if entry.unprotected.contains_key("crit") {
-        return Err(crit_err("\"crit\" must be in the protected header".into()));
-    }
-    if let Some(crit) = entry.protected.get("crit") {
-        let Value::Array(list) = crit else {
-            return Err(crit_err(format!(
-                "\"crit\" must be an array, not {}",
-                json_type(crit)
-            )));
-        };
-        if list.is_empty() {
-            return Err(crit_err("\"crit\" must not be empty".into()));
-        }
-        for v in list {
-            let Some(name) = v.as_str() else {
-                return Err(crit_err("\"crit\" must list strings".into()));
-            };
-            if REGISTERED.contains(&name) {
-                return Err(crit_err(format!(
-                    "\"crit\" lists the registered parameter {name:?}"
-                )));
-            }
-            if !entry.protected.contains_key(name) {
-                return Err(crit_err(format!(
-                    "\"crit\" names {name:?}, which is not in the protected header"
-                )));
-            }
-            if !UNDERSTOOD_CRIT.contains(&name) {
-                return Err(crit_err(format!(
-                    "critical header extension {name:?} is not understood"
-                )));
-            }
-        }
-    }
-    if entry.unprotected.contains_key("b64") {
-        return Err(malformed(
-            "\"b64\" must be in the protected header (RFC 7797)",
-        ));
-    }
-    if let Some(b64) = entry.protected.get("b64") {
-        if !b64.is_boolean() {
-            return Err(malformed("\"b64\" must be a boolean"));
-        }
-        let listed = entry
-            .protected
-            .get("crit")
-            .and_then(Value::as_array)
-            .is_some_and(|l| l.iter().any(|v| v == "b64"));
-        if !listed {
-            return Err(Rejection::new(
-                RejectCode::CritUnsupported,
-                "\"b64\" is used without being listed in \"crit\" (RFC 7797)",
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// The JWS signing input: `BASE64URL(protected) '.' payload-segment`.
 pub fn signing_input(protected_b64: &str, payload_segment: &[u8]) -> Vec<u8> {
     let mut v = Vec::with_capacity(
@@ -440,113 +375,6 @@ pub fn check_signature(
         None => signing_input(&entry.protected_b64, payload),
     };
     verifier.verify(&input, &entry.signature)
-}
-
-/// How to serialize a new JWS.
-#[derive(Debug, Clone, Copy)]
-pub struct SignOptions {
-    /// Output serialization.
-    pub serialization: Serialization,
-    /// Leave the payload out of the output (RFC 7515 appendix F).
-    pub detached: bool,
-    /// Do not base64url-encode the payload (RFC 7797 `b64: false`).
-    pub unencoded: bool,
-}
-
-/// Signs `payload` with `header` (which must already carry `alg`) and serializes the JWS.
-/// Without a signer the signature is empty: an unsecured JWS (`alg: none`, RFC 7515 A.5),
-/// which callers must only produce when the user insisted.
-pub fn sign(
-    payload: &[u8],
-    mut header: Map<String, Value>,
-    signer: Option<&Signer>,
-    opts: SignOptions,
-) -> Result<String> {
-    let payload_text: String = if opts.unencoded {
-        header.insert("b64".into(), Value::Bool(false));
-        let mut crit: Vec<Value> = match header.remove("crit") {
-            Some(Value::Array(a)) => a,
-            _ => Vec::new(),
-        };
-        if !crit.iter().any(|v| v == "b64") {
-            crit.push("b64".into());
-        }
-        header.insert("crit".into(), Value::Array(crit));
-        let text = std::str::from_utf8(payload).map_err(|_| {
-            Error::usage("an unencoded payload must be UTF-8 (it is carried as text)")
-        })?;
-        if opts.serialization == Serialization::Compact && !opts.detached && text.contains('.') {
-            return Err(Error::usage(
-                "an unencoded compact payload must not contain '.': detach it or use a JSON serialization",
-            ));
-        }
-        text.to_string()
-    } else {
-        b64url(payload)
-    };
-    let header_json =
-        serde_json::to_string(&Value::Object(header)).map_err(|e| Error::usage(e.to_string()))?;
-    let protected_b64 = b64url(header_json);
-    let signature = match signer {
-        Some(s) => b64url(s.sign(&signing_input(&protected_b64, payload_text.as_bytes()))?),
-        None => String::new(),
-    };
-    let shown_payload = if opts.detached {
-        ""
-    } else {
-        payload_text.as_str()
-    };
-    Ok(match opts.serialization {
-        Serialization::Compact => format!("{protected_b64}.{shown_payload}.{signature}"),
-        Serialization::Flattened | Serialization::General => {
-            let mut sig = Map::new();
-            sig.insert("protected".into(), protected_b64.into());
-            sig.insert("signature".into(), signature.into());
-            let mut out = Map::new();
-            if !opts.detached {
-                out.insert("payload".into(), payload_text.into());
-            }
-            if opts.serialization == Serialization::General {
-                out.insert("signatures".into(), Value::Array(vec![Value::Object(sig)]));
-            } else {
-                out.extend(sig);
-            }
-            serde_json::to_string(&Value::Object(out)).map_err(|e| Error::usage(e.to_string()))?
-        }
-    })
-}
-
-/// Classifies a header `alg` string: a supported algorithm, or why it is not acceptable.
-pub fn header_alg(entry: &SignatureEntry) -> Result<JwsAlg, Rejection> {
-    let alg = match entry
-        .protected
-        .get("alg")
-        .or_else(|| entry.unprotected.get("alg"))
-    {
-        None => return Err(malformed("the header has no \"alg\"")),
-        Some(Value::String(s)) => s.as_str(),
-        Some(v) => {
-            return Err(malformed(format!(
-                "the header \"alg\" must be a string, not {}",
-                json_type(v)
-            )));
-        }
-    };
-    if alg.eq_ignore_ascii_case("none") {
-        return Err(Rejection::new(
-            RejectCode::AlgNotAllowed,
-            format!("unsecured token (alg {alg:?}) is never accepted"),
-        ));
-    }
-    JwsAlg::from_header(alg).ok_or_else(|| {
-        Rejection::new(
-            RejectCode::AlgNotAllowed,
-            format!(
-                "token algorithm {:?} is not a supported JWS algorithm",
-                crate::sanitize::sanitize(alg)
-            ),
-        )
-    })
 }
 
 #[cfg(test)]

@@ -52,7 +52,9 @@ fn emit(path: Option<&Path>, bytes: &[u8], mode: u32, force: bool, out: &Output)
 
 pub fn run(a: &KeygenArgs, out: &Output) -> Result<()> {
     let spec = match (&a.alg, a.kty) {
-        (Some(alg), _) => keygen::spec_for_alg(alg, a.enc.as_deref(), a.bits, a.crv.as_deref())?,
+        (Some(alg), _) => {
+            super::keyspec::spec_for_alg(alg, a.enc.as_deref(), a.bits, a.crv.as_deref())?
+        }
         (None, Some(kty)) => {
             let name = match kty {
                 KtyArg::Rsa => "RSA",
@@ -60,7 +62,7 @@ pub fn run(a: &KeygenArgs, out: &Output) -> Result<()> {
                 KtyArg::Okp => "OKP",
                 KtyArg::Oct => "oct",
             };
-            keygen::spec_for_kty(name, a.bits, a.crv.as_deref())?
+            super::keyspec::spec_for_kty(name, a.bits, a.crv.as_deref())?
         }
         (None, None) => return Err(Error::usage("give --alg or --kty")),
     };
@@ -112,7 +114,7 @@ pub fn run(a: &KeygenArgs, out: &Output) -> Result<()> {
     let mut key: Key = with_progress(show, &label, || keygen::generate(spec))?;
     let use_ = a.use_.map(|u| u.name().to_string()).or_else(|| {
         a.alg.as_deref().map(|alg| {
-            if keygen::is_jwe_alg(alg) {
+            if super::keyspec::is_jwe_alg(alg) {
                 "enc"
             } else {
                 "sig"

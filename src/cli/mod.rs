@@ -10,6 +10,7 @@ mod inspect;
 mod jwe;
 mod jwks;
 mod keygen;
+mod keyspec;
 mod output;
 mod remedy;
 mod secret;
