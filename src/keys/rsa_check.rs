@@ -83,9 +83,15 @@ impl Big {
 
     /// `self - other`, for `self >= other`.
     fn sub(&self, other: &Big) -> Big {
-        let mut out = self.0.clone();
+        let mut out = self.clone();
+        out.sub_assign(other);
+        out
+    }
+
+    /// `self -= other`, for `self >= other`, in place (the division loop runs it per bit).
+    fn sub_assign(&mut self, other: &Big) {
         let mut borrow = 0u64;
-        for (i, limb) in out.iter_mut().enumerate() {
+        for (i, limb) in self.0.iter_mut().enumerate() {
             let b = u64::from(other.0.get(i).copied().unwrap_or(0)).wrapping_add(borrow);
             let a = u64::from(*limb);
             if a >= b {
@@ -96,7 +102,9 @@ impl Big {
                 borrow = 1;
             }
         }
-        Big(out).normalized()
+        while self.0.last() == Some(&0) {
+            self.0.pop();
+        }
     }
 
     fn minus_one(&self) -> Big {
@@ -125,7 +133,7 @@ impl Big {
         for i in (0..self.bit_len()).rev() {
             r.shl1(self.bit(i));
             if r.cmp(m) != Ordering::Less {
-                r = r.sub(m);
+                r.sub_assign(m);
             }
         }
         Some(r.normalized())
