@@ -20,6 +20,25 @@ fn sign_alg_names() -> Vec<&'static str> {
     v
 }
 
+/// What `sign --alg` asks for: a JWS algorithm, or an unsecured token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignAlg {
+    /// `none` (RFC 7515 A.5), made only with --allow-unsecured.
+    Unsecured,
+    /// A real signature.
+    Jws(JwsAlg),
+}
+
+/// `sign --alg`, typed at the parser (the names are checked there; case-insensitive).
+fn sign_alg() -> impl TypedValueParser<Value = SignAlg> {
+    PossibleValuesParser::new(sign_alg_names()).try_map(|s| {
+        if s.eq_ignore_ascii_case("none") {
+            return Ok(SignAlg::Unsecured);
+        }
+        s.parse::<JwsAlg>().map(SignAlg::Jws)
+    })
+}
+
 /// A JWS algorithm as a command-line value (`none` is not one of them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AlgArg(pub JwsAlg);
@@ -198,8 +217,8 @@ pub struct SignArgs {
     /// Signature algorithm. `none` is refused unless --allow-unsecured. Optional for a key
     /// that admits one algorithm: EC keys (ES256, ES384, ES512, ES256K), Ed25519/Ed448 keys
     /// (EdDSA) and JWKs with an "alg"; RSA keys and secrets need it.
-    #[arg(long, value_name = "ALG", value_parser = PossibleValuesParser::new(sign_alg_names()), ignore_case = true)]
-    pub alg: Option<String>,
+    #[arg(long, value_name = "ALG", value_parser = sign_alg(), ignore_case = true)]
+    pub alg: Option<SignAlg>,
 
     #[command(flatten)]
     pub key: KeyArgs,
@@ -402,6 +421,20 @@ pub enum ZipArg {
     Def,
 }
 
+/// Parses a size with an optional K/M/G (binary) suffix.
+fn parse_size(text: &str) -> Result<usize, String> {
+    let t = text.trim();
+    let (num, mult) = match t.trim_end_matches(['B', 'b', 'i']).char_indices().last() {
+        Some((i, 'K' | 'k')) => (t.get(..i), 1usize << 10),
+        Some((i, 'M' | 'm')) => (t.get(..i), 1 << 20),
+        Some((i, 'G' | 'g')) => (t.get(..i), 1 << 30),
+        _ => (Some(t), 1),
+    };
+    num.and_then(|n| n.trim().parse::<usize>().ok())
+        .and_then(|n| n.checked_mul(mult))
+        .ok_or_else(|| format!("invalid size {text:?} (expected bytes, or e.g. 16M, 512K)"))
+}
+
 /// A JWE key management algorithm, typed at the parser, from the names in `names`.
 fn jwe_alg(names: Vec<&'static str>) -> impl TypedValueParser<Value = JweAlg> {
     PossibleValuesParser::new(names)
@@ -526,8 +559,8 @@ pub struct DecryptArgs {
     pub max_p2c: u64,
 
     /// Largest plaintext accepted, in bytes (K, M, G suffixes); inflating stops there.
-    #[arg(long, value_name = "SIZE", default_value = "16M")]
-    pub max_plaintext: String,
+    #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
+    pub max_plaintext: usize,
 
     /// Nested JWT: verify the decrypted JWS with this key and print its claims.
     #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]

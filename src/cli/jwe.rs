@@ -14,24 +14,6 @@ use super::args::{DecryptArgs, EncryptArgs};
 use super::input::{load_key, load_keys, read_new_secret, read_text_arg, read_token};
 use super::output::Output;
 
-/// Parses a size with an optional K/M/G (binary) suffix.
-fn parse_size(text: &str) -> Result<usize> {
-    let t = text.trim();
-    let (num, mult) = match t.trim_end_matches(['B', 'b', 'i']).char_indices().last() {
-        Some((i, 'K' | 'k')) => (t.get(..i), 1usize << 10),
-        Some((i, 'M' | 'm')) => (t.get(..i), 1 << 20),
-        Some((i, 'G' | 'g')) => (t.get(..i), 1 << 30),
-        _ => (Some(t), 1),
-    };
-    num.and_then(|n| n.trim().parse::<usize>().ok())
-        .and_then(|n| n.checked_mul(mult))
-        .ok_or_else(|| {
-            Error::usage(format!(
-                "invalid size {text:?} (expected bytes, or e.g. 16M, 512K)"
-            ))
-        })
-}
-
 pub fn encrypt(a: &EncryptArgs, out: &Output) -> Result<()> {
     let key: Key = match (&a.key, &a.secret) {
         (Some(path), None) => {
@@ -118,7 +100,7 @@ pub fn decrypt(a: &DecryptArgs, out: &Output) -> Result<()> {
         encs: a.enc.clone(),
         allow_rsa1_5: a.allow_rsa1_5,
         max_p2c: a.max_p2c,
-        max_plaintext: parse_size(&a.max_plaintext)?,
+        max_plaintext: a.max_plaintext,
     };
     // The inner verification key and rules are prepared before decrypting, so that usage
     // errors come first and nothing is printed for a token that will be refused.

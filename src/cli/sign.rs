@@ -15,7 +15,7 @@ use jwtctl::keys::{Key, KeyOp, KeySet, read_limited, select_by_kid};
 use jwtctl::time::{parse_time, system_now};
 use jwtctl::verify::check_key_fits;
 
-use super::args::SignArgs;
+use super::args::{SignAlg, SignArgs};
 use super::input::{MAX_PAYLOAD, load_keys, read_text_arg};
 use super::output::Output;
 
@@ -81,10 +81,7 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
         Some(t) => parse_time(t, system_now())?,
         None => system_now(),
     };
-    let unsecured = a
-        .alg
-        .as_deref()
-        .is_some_and(|s| s.eq_ignore_ascii_case("none"));
+    let unsecured = a.alg == Some(SignAlg::Unsecured);
     let (alg_name, signer, key_kid) = if unsecured {
         if !a.allow_unsecured {
             return Err(Error::usage(
@@ -105,9 +102,9 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
             None,
             out,
         )?;
-        let alg: JwsAlg = match &a.alg {
-            Some(name) => name.parse()?,
-            None => infer_alg(&set, a.kid.as_deref())?,
+        let alg: JwsAlg = match a.alg {
+            Some(SignAlg::Jws(alg)) => alg,
+            _ => infer_alg(&set, a.kid.as_deref())?,
         };
         let key = pick_key(set.keys, set.is_set, alg, a.kid.as_deref())?;
         if let Some(w) = check_key_fits(alg, &key, KeyOp::Sign, a.key.allow_weak_key)? {
