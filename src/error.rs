@@ -116,16 +116,9 @@ pub struct KeyError {
     pub message: String,
     /// The file (or other source) the key came from, when known.
     pub source_name: Option<String>,
-}
-
-impl KeyError {
-    /// The remedy the kind has, if any.
-    pub fn remedy(&self) -> Option<Remedy> {
-        match self.kind {
-            KeyErrorKind::Weak => Some(Remedy::AllowWeakKey),
-            _ => None,
-        }
-    }
+    /// What the user can do about it, where the caller offers something (accepting a weak
+    /// key is a choice `verify` and `sign` offer, `decrypt` does not).
+    pub remedy: Option<Remedy>,
 }
 
 impl fmt::Display for KeyError {
@@ -166,6 +159,17 @@ impl Error {
             kind,
             message: msg.into(),
             source_name: None,
+            remedy: None,
+        })
+    }
+
+    /// A key error of a given kind, with a remedy.
+    pub fn key_with_remedy(kind: KeyErrorKind, remedy: Remedy, msg: impl Into<String>) -> Self {
+        Error::Key(KeyError {
+            kind,
+            message: msg.into(),
+            source_name: None,
+            remedy: Some(remedy),
         })
     }
 
@@ -182,7 +186,7 @@ impl Error {
         match self {
             Error::Rejected(r) => r.remedy,
             Error::Refused { remedy, .. } => Some(*remedy),
-            Error::Key(k) => k.remedy(),
+            Error::Key(k) => k.remedy,
             Error::PassphraseNeeded { .. } => Some(Remedy::GivePassphrase),
             _ => None,
         }

@@ -70,11 +70,7 @@ impl std::str::FromStr for TimeSpec {
     /// `+2h`, `-1d 3h`; a bare duration lies in the future).
     fn from_str(text: &str) -> Result<TimeSpec> {
         let s = text.trim();
-        let bad = |why: &str| {
-            TimeError(format!(
-                "invalid time {text:?}: {why} (expected RFC 3339 like 2026-11-23T10:00:00Z, Unix seconds, or a duration like 15m, +2h, -1d)"
-            ))
-        };
+        let bad = |why: &str| invalid_time(text, why);
         if s.is_empty() {
             return Err(bad("empty"));
         }
@@ -112,11 +108,13 @@ impl std::str::FromStr for TimeSpec {
 /// Parses a TIME (see [`TimeSpec`]) and places it relative to `now`.
 pub fn parse_time(text: &str, now: i64) -> Result<i64> {
     let spec: TimeSpec = text.parse()?;
-    spec.at(now).map_err(|_| {
-        TimeError(format!(
-            "invalid time {text:?}: out of range (expected RFC 3339 like 2026-11-23T10:00:00Z, Unix seconds, or a duration like 15m, +2h, -1d)"
-        ))
-    })
+    spec.at(now).map_err(|_| invalid_time(text, "out of range"))
+}
+
+fn invalid_time(text: &str, why: &str) -> TimeError {
+    TimeError(format!(
+        "invalid time {text:?}: {why} (expected RFC 3339 like 2026-11-23T10:00:00Z, Unix seconds, or a duration like 15m, +2h, -1d)"
+    ))
 }
 
 /// Parses a DURATION in humantime form (`30s`, `5m`, `1h 30m`); a bare number is seconds.

@@ -22,18 +22,22 @@ pub fn check_key_fits(
     allow_weak: bool,
 ) -> Result<Option<String>> {
     if !alg.fits(key.key_type()) {
-        return Err(Error::key(format!(
-            "{alg} needs {}, but the key is {} {}",
-            alg.wants(),
-            article(&key.describe()),
-            key.describe()
-        )));
+        return Err(Error::key_of(
+            KeyErrorKind::AlgorithmMismatch,
+            format!(
+                "{alg} needs {}, but the key is {} {}",
+                alg.wants(),
+                article(&key.describe()),
+                key.describe()
+            ),
+        ));
     }
     if let Some(a) = &key.meta.alg {
         if a != alg.name() {
-            return Err(Error::key(format!(
-                "the key is for algorithm {a:?} (its JWK \"alg\"), not {alg}"
-            )));
+            return Err(Error::key_of(
+                KeyErrorKind::AlgorithmMismatch,
+                format!("the key is for algorithm {a:?} (its JWK \"alg\"), not {alg}"),
+            ));
         }
     }
     key.permits(op)?;
@@ -48,11 +52,16 @@ pub fn check_key_fits(
             return if allow_weak {
                 Ok(Some(msg))
             } else {
-                Err(Error::key_of(KeyErrorKind::Weak, msg))
+                Err(Error::key_with_remedy(
+                    KeyErrorKind::Weak,
+                    Remedy::AllowWeakKey,
+                    msg,
+                ))
             };
         }
         if looks_like_public_key(secret) {
-            return Err(Error::key(
+            return Err(Error::key_of(
+                KeyErrorKind::AlgorithmMismatch,
                 "the HMAC secret is a PEM public key or certificate: that is the algorithm-confusion attack, refused",
             ));
         }
@@ -61,7 +70,11 @@ pub fn check_key_fits(
         return if allow_weak {
             Ok(Some(msg))
         } else {
-            Err(Error::key_of(KeyErrorKind::Weak, msg))
+            Err(Error::key_with_remedy(
+                KeyErrorKind::Weak,
+                Remedy::AllowWeakKey,
+                msg,
+            ))
         };
     }
     Ok(None)

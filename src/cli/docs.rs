@@ -240,3 +240,17 @@ pub fn write_all(dir: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `_` arm above exists because `RejectCode` is non-exhaustive; no published code may
+    /// fall into it.
+    #[test]
+    fn every_rejection_code_has_a_meaning() {
+        for code in RejectCode::ALL {
+            assert!(!code_meaning(*code).is_empty(), "{code}");
+        }
+    }
+}

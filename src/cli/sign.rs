@@ -7,7 +7,7 @@ use jwtctl::jwt::{ClaimsSpec, build};
 use super::assign::{add_header_members, parse_assignment};
 use jwtctl::crypto::Signer;
 use jwtctl::encoding::{b64url, parse_object_strict};
-use jwtctl::error::{Error, Result};
+use jwtctl::error::{Error, KeyErrorKind, Result};
 use jwtctl::jwa::JwsAlg;
 use jwtctl::jwa::{KeyType, OkpCurve};
 use jwtctl::jws::{self, SignOptions};
@@ -111,10 +111,13 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
             out.warn(&super::remedy::weak_key_accepted(&w));
         }
         if !key.is_private() {
-            return Err(Error::key(format!(
-                "{alg} signing needs a private key, but the key is a {}",
-                key.describe()
-            )));
+            return Err(Error::key_of(
+                KeyErrorKind::WrongPart,
+                format!(
+                    "{alg} signing needs a private key, but the key is a {}",
+                    key.describe()
+                ),
+            ));
         }
         let signer = Signer::new(alg, &key)?;
         (alg.name().to_string(), Some(signer), key.meta.kid.clone())

@@ -3,17 +3,22 @@
 //! DEFLATE for josekit's serializers. Also which keys fit which algorithm.
 
 use super::*;
+use crate::error::KeyErrorKind;
 
 /// The algorithm a key implies when `--alg` is not given.
 pub fn default_alg(key: &Key, enc: JweEnc) -> Result<JweAlg> {
     Ok(match key.key_type() {
         KeyType::Rsa => JweAlg::RsaOaep256,
         KeyType::Ec(EcCurve::Secp256k1) => {
-            return Err(Error::key("secp256k1 keys are not used for JWE"));
+            return Err(Error::key_of(
+                KeyErrorKind::AlgorithmMismatch,
+                "secp256k1 keys are not used for JWE",
+            ));
         }
         KeyType::Ec(_) | KeyType::Okp(OkpCurve::X25519 | OkpCurve::X448) => JweAlg::EcdhEsA256Kw,
         KeyType::Okp(_) => {
-            return Err(Error::key(
+            return Err(Error::key_of(
+                KeyErrorKind::AlgorithmMismatch,
                 "Ed25519/Ed448 keys sign; for JWE use an X25519/X448, EC, RSA or secret key",
             ));
         }
@@ -43,41 +48,54 @@ pub fn check_key(alg: JweAlg, enc: Option<JweEnc>, key: &Key, decrypting: bool) 
         }
     };
     if !ok {
-        return Err(Error::key(format!("{alg} cannot use a {}", key.describe())));
+        return Err(Error::key_of(
+            KeyErrorKind::AlgorithmMismatch,
+            format!("{alg} cannot use a {}", key.describe()),
+        ));
     }
     if let (Some(need), Some(s)) = (alg.secret_len(), key.secret()) {
         if s.len() != need {
-            return Err(Error::key(format!(
-                "{alg} needs a {}-bit key; this secret has {} bits",
-                need.saturating_mul(8),
-                s.len().saturating_mul(8)
-            )));
+            return Err(Error::key_of(
+                KeyErrorKind::AlgorithmMismatch,
+                format!(
+                    "{alg} needs a {}-bit key; this secret has {} bits",
+                    need.saturating_mul(8),
+                    s.len().saturating_mul(8)
+                ),
+            ));
         }
     }
     if let (JweAlg::Dir, Some(e), Some(s)) = (alg, enc, key.secret()) {
         let n = e.key_len();
         if s.len() != n {
-            return Err(Error::key(format!(
-                "dir with {e} needs a {}-bit key; this secret has {} bits",
-                n.saturating_mul(8),
-                s.len().saturating_mul(8)
-            )));
+            return Err(Error::key_of(
+                KeyErrorKind::AlgorithmMismatch,
+                format!(
+                    "dir with {e} needs a {}-bit key; this secret has {} bits",
+                    n.saturating_mul(8),
+                    s.len().saturating_mul(8)
+                ),
+            ));
         }
     }
     if let Some((_, why)) = key.rsa_weakness() {
-        return Err(Error::key(why));
+        return Err(Error::key_of(KeyErrorKind::Weak, why));
     }
     if matches!(family, JweFamily::Rsa | JweFamily::EcdhEs) && decrypting && !key.is_private() {
-        return Err(Error::key(format!(
-            "decrypting needs a private key, but the key is a {}",
-            key.describe()
-        )));
+        return Err(Error::key_of(
+            KeyErrorKind::WrongPart,
+            format!(
+                "decrypting needs a private key, but the key is a {}",
+                key.describe()
+            ),
+        ));
     }
     if let Some(u) = &key.meta.use_ {
         if u != "enc" {
-            return Err(Error::key(format!(
-                "the key's \"use\" is {u:?}, which does not permit encryption"
-            )));
+            return Err(Error::key_of(
+                KeyErrorKind::NotPermitted,
+                format!("the key's \"use\" is {u:?}, which does not permit encryption"),
+            ));
         }
     }
     if let Some(ops) = &key.meta.key_ops {
@@ -90,18 +108,20 @@ pub fn check_key(alg: JweAlg, enc: Option<JweEnc>, key: &Key, decrypting: bool) 
             "deriveBits",
         ];
         if !ops.iter().any(|o| ENC_OPS.contains(&o.as_str())) {
-            return Err(Error::key(format!(
-                "the key's \"key_ops\" {ops:?} do not permit encryption"
-            )));
+            return Err(Error::key_of(
+                KeyErrorKind::NotPermitted,
+                format!("the key's \"key_ops\" {ops:?} do not permit encryption"),
+            ));
         }
     }
     if let Some(a) = &key.meta.alg {
         // A `dir` key may name the content encryption it is for, as some producers write.
         let dir_enc = alg == JweAlg::Dir && JweEnc::from_name(a).is_some();
         if a != alg.name() && !dir_enc {
-            return Err(Error::key(format!(
-                "the key is for algorithm {a:?} (its JWK \"alg\"), not {alg}"
-            )));
+            return Err(Error::key_of(
+                KeyErrorKind::AlgorithmMismatch,
+                format!("the key is for algorithm {a:?} (its JWK \"alg\"), not {alg}"),
+            ));
         }
     }
     Ok(())

@@ -276,9 +276,12 @@ fn ec_from_jwk(jwk: &Map<String, Value>) -> Result<Key> {
     exact_len(&d, "d", crv.field_len(), crv.name())?;
     let private = EcKey::from_private_components(&group, &*bn(&d)?, public.public_key())
         .map_err(|e| Error::key(format!("invalid EC private key: {}", ossl_reason(&e))))?;
-    private
-        .check_key()
-        .map_err(|_| Error::key("JWK member \"d\" does not match the public point \"x\"/\"y\""))?;
+    private.check_key().map_err(|_| {
+        Error::key_of(
+            KeyErrorKind::Inconsistent,
+            "JWK member \"d\" does not match the public point \"x\"/\"y\"",
+        )
+    })?;
     Key::from_private(PKey::from_ec_key(private).map_err(|e| Error::key(ossl_reason(&e)))?)
 }
 
@@ -310,7 +313,8 @@ fn okp_from_jwk(jwk: &Map<String, Value>) -> Result<Key> {
         .raw_public_key()
         .map_err(|e| Error::key(ossl_reason(&e)))?;
     if derived != *x {
-        return Err(Error::key(
+        return Err(Error::key_of(
+            KeyErrorKind::Inconsistent,
             "JWK member \"d\" does not match the public key \"x\"",
         ));
     }
@@ -363,5 +367,33 @@ mod tests {
                 .unwrap_or_default();
             assert!(err.contains(name), "{err} should name {name}");
         }
+    }
+
+    /// Callers match on the kind, not the message: an Ed25519 JWK whose `d` is not `x`'s seed
+    /// is inconsistent, a `use: enc` key may not verify.
+    #[test]
+    fn key_errors_have_kinds() {
+        use crate::error::{Error, KeyErrorKind};
+        let kind = |r: Result<()>| match r {
+            Err(Error::Key(k)) => Some(k.kind),
+            _ => None,
+        };
+        // RFC 8037 A.1's private key with another public key.
+        let jwk = serde_json::json!({"kty": "OKP", "crv": "Ed25519",
+            "d": "nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A",
+            "x": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"});
+        let Value::Object(m) = jwk else {
+            unreachable!()
+        };
+        assert_eq!(
+            kind(key_from_jwk(&m).map(|_| ())),
+            Some(KeyErrorKind::Inconsistent)
+        );
+        let mut key = Key::from_secret(vec![1; 32]);
+        key.meta.use_ = Some("enc".into());
+        assert_eq!(
+            kind(key.permits(KeyOp::Verify)),
+            Some(KeyErrorKind::NotPermitted)
+        );
     }
 }

@@ -18,6 +18,7 @@ fn in_file(what: &str, kind: KeyErrorKind, msg: impl Into<String>) -> Error {
         kind,
         message: msg.into(),
         source_name: Some(what.to_string()),
+        remedy: None,
     })
 }
 
@@ -193,10 +194,13 @@ fn load_pem(text: &str, what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
         let key = PKey::private_key_from_pem(pem)
             .map_err(|e| bad("PEM private key", e))
             .and_then(Key::from_private)
-            .and_then(|k| match native::pem_block(text, "PRIVATE KEY") {
-                Some(der) => policy::check_pkcs8_public(&der, k),
-                None => Ok(k),
-            });
+            .and_then(
+                |k| match (k.key_type(), native::pem_block(text, "PRIVATE KEY")) {
+                    // Only an OKP PKCS#8 can carry a public key OpenSSL does not check.
+                    (KeyType::Okp(_), Some(der)) => policy::check_pkcs8_public(&der, k),
+                    _ => Ok(k),
+                },
+            );
         with_origin(what, key, format, false, None)
     } else if has("PUBLIC KEY") {
         let key = PKey::public_key_from_pem(pem)

@@ -35,16 +35,18 @@ impl Key {
         };
         if let Some(u) = &self.meta.use_ {
             if u != want_use {
-                return Err(Error::key(format!(
-                    "the key's \"use\" is {u:?}, which does not permit {want_op}"
-                )));
+                return Err(Error::key_of(
+                    KeyErrorKind::NotPermitted,
+                    format!("the key's \"use\" is {u:?}, which does not permit {want_op}"),
+                ));
             }
         }
         if let Some(ops) = &self.meta.key_ops {
             if !ops.iter().any(|o| o == want_op) {
-                return Err(Error::key(format!(
-                    "the key's \"key_ops\" {ops:?} do not include {want_op:?}"
-                )));
+                return Err(Error::key_of(
+                    KeyErrorKind::NotPermitted,
+                    format!("the key's \"key_ops\" {ops:?} do not include {want_op:?}"),
+                ));
             }
         }
         Ok(())
@@ -55,7 +57,12 @@ impl Key {
 /// them, that d inverts e on a test value), an EC scalar against its public point. (An OKP
 /// key held by OpenSSL is its seed alone; its public key is derived, so it cannot disagree.)
 pub(super) fn check_private_consistency(pkey: &PKey<Private>, kty: KeyType) -> Result<()> {
-    let inconsistent = |why: &str| Error::key(format!("inconsistent {kty} private key: {why}"));
+    let inconsistent = |why: &str| {
+        Error::key_of(
+            KeyErrorKind::Inconsistent,
+            format!("inconsistent {kty} private key: {why}"),
+        )
+    };
     match kty {
         KeyType::Rsa => {
             let rsa = pkey.rsa().map_err(|e| Error::key(ossl_reason(&e)))?;
@@ -112,10 +119,13 @@ pub(super) fn check_pkcs8_public(pkcs8: &[u8], key: Key) -> Result<Key> {
         (key.key_type(), native::pkcs8_embedded_public(pkcs8))
     {
         if !native::embedded_public_matches(Some(embedded), &key.okp_public()?) {
-            return Err(Error::key(format!(
-                "inconsistent {} private key: the public key in the file is not the one its private key gives",
-                key.key_type()
-            )));
+            return Err(Error::key_of(
+                KeyErrorKind::Inconsistent,
+                format!(
+                    "inconsistent {} private key: the public key in the file is not the one its private key gives",
+                    key.key_type()
+                ),
+            ));
         }
     }
     Ok(key)
