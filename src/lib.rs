@@ -44,8 +44,8 @@
 //! * [`crypto`] — prepared signers and verifiers;
 //! * [`report`] — the check-by-check record;
 //! * [`jws`] — parsing, header policy, signing; [`verify`] — JWS verification with a key ring;
-//! * [`jwt`] — claims (build, validate) and JWT verification = JWS verification + claims;
 //! * [`jwe`] — the one JWE parser, prechecks, encryption, decryption;
+//! * [`jwt`] — claims (build, validate) and JWT verification = JWS verification + claims;
 //! * [`inspect`], [`jwks`] — descriptions and key sets.
 
 #![deny(missing_docs)]

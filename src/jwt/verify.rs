@@ -32,6 +32,8 @@ pub fn verify_token(
     let jws = match token {
         Token::Jws(j) => j,
         Token::Jwe => {
+            // A malformed JWE is malformed, as before; only a well-formed one is the wrong kind.
+            crate::jwe::parts(input).map_err(|r| report.fail("format", r))?;
             return Err(report.fail(
                 "format",
                 Rejection::new(
@@ -184,6 +186,21 @@ mod tests {
             code(&forged, true),
             Some(RejectCode::BadSignature | RejectCode::Malformed)
         ));
-        assert_eq!(code("a.b.c.d.e", true), Some(RejectCode::WrongTokenType));
+        // A JWE is the wrong kind of token; five parts of junk are just malformed.
+        assert_eq!(code("a.b.c.d.e", true), Some(RejectCode::Malformed));
+        let jwe = crate::jwe::encrypt(
+            b"x",
+            &Key::from_secret(vec![3u8; 16]),
+            &crate::jwe::EncryptOptions {
+                alg: Some(crate::jwa::JweAlg::A128Kw),
+                enc: crate::jwa::JweEnc::A128Gcm,
+                zip: false,
+                header: Map::new(),
+                serialization: crate::jws::Serialization::Compact,
+                p2c: 1000,
+            },
+        )
+        .unwrap();
+        assert_eq!(code(&jwe, true), Some(RejectCode::WrongTokenType));
     }
 }
