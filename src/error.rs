@@ -48,6 +48,17 @@ pub enum Error {
         /// What was being loaded (a path).
         what: String,
     },
+    /// A remote document (a key set, a discovery document) could not be fetched or is not
+    /// usable (exit 2). The message names the URL and the cause.
+    #[error("{url}: {cause}")]
+    Fetch {
+        /// The URL concerned.
+        url: String,
+        /// What went wrong, one line.
+        cause: String,
+        /// The HTTP status, when the server answered with one that is not usable.
+        status: Option<u16>,
+    },
     /// A file could not be read or written (exit 2).
     #[error("{}: {source}", path.display())]
     Io {
@@ -189,6 +200,15 @@ impl Error {
             Error::Key(k) => k.remedy,
             Error::PassphraseNeeded { .. } => Some(Remedy::GivePassphrase),
             _ => None,
+        }
+    }
+
+    /// A remote document could not be fetched or used.
+    pub fn fetch(url: impl Into<String>, cause: impl Into<String>) -> Self {
+        Error::Fetch {
+            url: url.into(),
+            cause: cause.into(),
+            status: None,
         }
     }
 

@@ -19,7 +19,7 @@ mod rsa_check;
 mod select;
 
 pub use jwk::key_from_jwk;
-pub use load::{load_key_bytes, load_key_file, read_limited};
+pub use load::{load_key_bytes, load_key_file, load_published_set, read_limited};
 pub use select::select_by_kid;
 
 use std::fmt;

@@ -46,7 +46,9 @@
 //! * [`jws`] — parsing, header policy, signing; [`verify`] — JWS verification with a key ring;
 //! * [`jwe`] — the one JWE parser, prechecks, encryption, decryption;
 //! * [`jwt`] — claims (build, validate) and JWT verification = JWS verification + claims;
-//! * [`inspect`], [`jwks`] — descriptions and key sets.
+//! * [`inspect`], [`jwks`] — descriptions and key sets;
+//! * [`remote`] — key sets over HTTPS: the fetch policy, the on-disk cache, issuer discovery,
+//!   and a ring that follows the server.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
@@ -65,6 +67,7 @@ pub mod jwt;
 pub mod keygen;
 pub mod keys;
 mod params;
+pub mod remote;
 pub mod report;
 pub mod sanitize;
 pub mod time;

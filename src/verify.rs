@@ -3,6 +3,7 @@
 //! Claims are not looked at here; [`crate::jwt`] adds them.
 
 use std::cell::OnceCell;
+use std::sync::Arc;
 
 use crate::crypto::Verifier;
 use crate::error::{Error, KeyErrorKind, RejectCode, Rejection, Remedy, Result};
@@ -102,14 +103,20 @@ struct Slot {
 
 /// Keys prepared for verification: which (key, algorithm) pairs are allowed. Keys are parsed
 /// once; each thread that verifies takes a [`Verifiers`] from it, whose prepared verifiers
-/// are built on first use and reused for every token after.
+/// are built on first use and reused for every token after. Cloning is cheap (the keys are
+/// shared), so a ring that is replaced (a remote set refreshed) can outlive its users.
+#[derive(Clone)]
 pub struct KeyRing {
+    inner: Arc<RingKeys>,
+    /// Warnings about weak keys accepted with `--allow-weak-key`.
+    pub warnings: Vec<String>,
+}
+
+struct RingKeys {
     keys: Vec<Key>,
     is_set: bool,
     slots: Vec<Slot>,
     allowed: Vec<JwsAlg>,
-    /// Warnings about weak keys accepted with `--allow-weak-key`.
-    pub warnings: Vec<String>,
 }
 
 impl KeyRing {
@@ -164,14 +171,23 @@ impl KeyRing {
             }
         }
         Ok(KeyRing {
-            keys: set.keys,
-            is_set: set.is_set,
-            slots,
-            allowed,
+            inner: Arc::new(RingKeys {
+                keys: set.keys,
+                is_set: set.is_set,
+                slots,
+                allowed,
+            }),
             warnings,
         })
     }
 
+    /// The keys of the ring.
+    pub fn keys(&self) -> &[Key] {
+        &self.inner.keys
+    }
+}
+
+impl RingKeys {
     fn allowed_names(&self) -> String {
         self.allowed
             .iter()
@@ -180,11 +196,14 @@ impl KeyRing {
             .join(", ")
     }
 
+}
+
+impl KeyRing {
     /// A set of prepared verifiers for one thread, built lazily.
-    pub fn verifiers(&self) -> Verifiers<'_> {
+    pub fn verifiers(&self) -> Verifiers {
         Verifiers {
-            ring: self,
-            built: self.slots.iter().map(|_| OnceCell::new()).collect(),
+            ring: Arc::clone(&self.inner),
+            built: self.inner.slots.iter().map(|_| OnceCell::new()).collect(),
         }
     }
 }
@@ -192,12 +211,12 @@ impl KeyRing {
 /// Prepared verifiers of one thread, one per allowed (key, algorithm) pair of a [`KeyRing`],
 /// each built on first use. (jsonwebtoken's verifiers are not `Send`, so every thread keeps
 /// its own; the keys themselves are parsed once, in the ring.)
-pub struct Verifiers<'r> {
-    ring: &'r KeyRing,
+pub struct Verifiers {
+    ring: Arc<RingKeys>,
     built: Vec<OnceCell<Result<Verifier, String>>>,
 }
 
-impl Verifiers<'_> {
+impl Verifiers {
     fn verifier(&self, index: usize) -> Result<&Verifier, Rejection> {
         let (Some(slot), Some(cell)) = (self.ring.slots.get(index), self.built.get(index)) else {
             return Err(Rejection::new(RejectCode::AlgNotAllowed, "no such key"));
@@ -219,7 +238,7 @@ impl Verifiers<'_> {
         detached: Option<&[u8]>,
         report: &mut Report,
     ) -> Result<(JwsAlg, Vec<u8>), Rejection> {
-        let ring = self.ring;
+        let ring = &*self.ring;
         check_header(entry).map_err(|r| report.fail("header", r))?;
         let alg = header_alg(entry).map_err(|r| report.fail("algorithm", r))?;
         if !ring.allowed.contains(&alg) {

@@ -145,7 +145,7 @@ const BLOCK_SECONDS: f64 = 0.005;
 fn batch_line(
     number: u64,
     text: &str,
-    verifiers: &Verifiers<'_>,
+    verifiers: &Verifiers,
     rules: &ClaimRules,
     need_claims: bool,
     mode: OutputMode,
@@ -321,7 +321,7 @@ fn raw_stdin() -> Box<dyn Read> {
 fn process_block(
     first: u64,
     block: &[u8],
-    verifiers: &Verifiers<'_>,
+    verifiers: &Verifiers,
     rules: &ClaimRules,
     need_claims: bool,
     mode: OutputMode,

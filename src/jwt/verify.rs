@@ -22,7 +22,7 @@ pub struct Verified {
 /// `need_claims` makes a payload that is not a JSON object a rejection (`not_a_jwt`).
 pub fn verify_token(
     input: &str,
-    verifiers: &Verifiers<'_>,
+    verifiers: &Verifiers,
     rules: &ClaimRules,
     detached: Option<&[u8]>,
     need_claims: bool,

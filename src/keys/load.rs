@@ -309,3 +309,60 @@ fn load_der(der: &[u8], what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
         "not a key (DER that is neither a private key, a public key nor a certificate)",
     ))
 }
+
+/// A JWK Set published by a server (a `jwks_uri`): as RFC 7517 section 5 asks, members that
+/// cannot be used (an unknown `kty` or `crv`, missing or invalid members) are left out rather
+/// than failing the set; the reasons come back with the set. A set that publishes a secret
+/// (`oct`) or private key material is refused unless `allow_private` (a decryption set), and
+/// a set with no usable member is an error.
+pub fn load_published_set(
+    bytes: &[u8],
+    what: &str,
+    allow_private: bool,
+) -> Result<(KeySet, Vec<String>)> {
+    let fail = |msg: String| in_file(what, KeyErrorKind::Invalid, msg);
+    let value = parse_value_strict(bytes.trim_ascii())
+        .map_err(|e| fail(format!("not a JWK Set: invalid JSON: {e}")))?;
+    let Some(Value::Array(list)) = value.get("keys") else {
+        return Err(fail(
+            "not a JWK Set: expected an object with a \"keys\" array".into(),
+        ));
+    };
+    let mut keys = Vec::with_capacity(list.len());
+    let mut skipped = Vec::new();
+    for (i, member) in list.iter().enumerate() {
+        let Value::Object(jwk) = member else {
+            skipped.push(format!("key #{i} is {}, not an object", json_type(member)));
+            continue;
+        };
+        match key_from_jwk(jwk) {
+            Ok(key) if !allow_private && key.key_type() == KeyType::Oct => {
+                return Err(fail(format!(
+                    "key #{i} is a secret (oct) key: a published key set must never carry a secret"
+                )));
+            }
+            Ok(key) if !allow_private && key.is_private() => {
+                return Err(fail(format!(
+                    "key #{i} carries private key material: a published key set must hold public keys only"
+                )));
+            }
+            Ok(key) => keys.push(key),
+            Err(e) => skipped.push(format!("key #{i} left out: {e}")),
+        }
+    }
+    if keys.is_empty() {
+        let why = if skipped.is_empty() {
+            "the JWK Set has no keys".to_string()
+        } else {
+            format!("the JWK Set has no usable key ({})", skipped.join("; "))
+        };
+        return Err(fail(why));
+    }
+    Ok((
+        KeySet {
+            keys,
+            is_set: true,
+        },
+        skipped,
+    ))
+}
