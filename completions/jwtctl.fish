@@ -94,8 +94,12 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -s V -l version -d '
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key -d 'Key file: PEM (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1, SPKI, X.509), DER, JWK or JWKS; the format is read from the content' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret -d 'HMAC secret: env:NAME, file:PATH or @PATH (raw bytes), prompt, b64:VALUE, or a literal (which warns: it leaks through shell history and ps)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l passphrase -d 'Passphrase of an encrypted private key (same sources as --secret); asked on the terminal when needed and not given' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l jwks -d 'JWK Set file; the key is chosen by the token\'s kid, then by algorithm' -r -F
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l alg -d 'Allowed algorithm (repeatable). Default: the algorithms that fit the key' -r -f -a "HS256\t''
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l jwks -d 'JWK Set: a file, or an https:// URL (fetched and cached); the key is chosen by the token\'s kid, then by algorithm' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l issuer -d 'Issuer whose keys verify the token, found by OpenID Connect discovery (else RFC 8414) at URL/.well-known/...; repeatable: the token\'s iss picks one of them, and must' -r -f
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l cacert -d 'Extra trusted CA certificates (PEM), on top of the system\'s trust store' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l timeout -d 'Per request, from connecting to the last byte (default 10s)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l refresh-cooldown -d 'Least time between two refetches of one key set URL for a token whose kid is not in it (default 30s)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l alg -d 'Allowed algorithm (repeatable). Default: the algorithms that fit the key (narrowed to those an issuer\'s discovery document lists)' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
 RS256\t''
@@ -130,6 +134,8 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l color -d 'When 
 always\t'Always colour (overrides NO_COLOR)'
 never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l allow-weak-key -d 'Accept HMAC secrets shorter than the hash output and RSA keys under 2048 bits (with a warning), for legacy tokens'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l no-cache -d 'Fetch afresh, ignoring cached copies (the cache is updated)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l offline -d 'Use only cached copies, fresh or not; never the network'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l any-aud -d 'Accept any audience (skip the aud check)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l ignore-exp -d 'Do not check exp (for old test vectors)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l batch -d 'Verify one token per line of standard input; print one JSON line per token'
@@ -194,7 +200,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -s h -l help -d '
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l key -d 'Private key file (PEM, DER, JWK or JWKS; an oct JWK for symmetric algorithms)' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l secret -d 'Secret or password (dir, A*KW, A*GCMKW, PBES2)' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l jwks -d 'JWK Set; the key is chosen by the token\'s kid, then by algorithm' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l jwks -d 'JWK Set: a file or an https:// URL; the key is chosen by the token\'s kid, then by algorithm' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l passphrase -d 'Passphrase of an encrypted key file' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l alg -d 'Allowed key management algorithm (repeatable). Default: those that fit the key' -r -f -a "dir\t''
 A128KW\t''
@@ -223,7 +229,10 @@ A192GCM\t''
 A256GCM\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l max-p2c -d 'Highest PBES2 iteration count accepted, 1 to 2147483647: the budget of the whole token, summed over every recipient tried, checked before each key derivation' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l max-plaintext -d 'Largest plaintext accepted, in bytes (K, M, G suffixes); inflating stops there' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l verify-key -d 'Nested JWT: verify the decrypted JWS with this key and print its claims' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l verify-key -d 'Nested JWT: verify the decrypted JWS with this key (a key file, or a JWK Set file or https:// URL) and print its claims' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l cacert -d 'Extra trusted CA certificates (PEM), on top of the system\'s trust store' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l timeout -d 'Per request, from connecting to the last byte (default 10s)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l refresh-cooldown -d 'With --verify-key URL: least time between two refetches of the set for an unknown kid (default 30s)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l verify-alg -d 'Allowed algorithm of the inner JWS (repeatable; with --verify-key)' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -257,6 +266,8 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l color -d 'When
 always\t'Always colour (overrides NO_COLOR)'
 never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l allow-rsa1_5 -d 'Accept the deprecated RSA1_5 key encryption (RFC 8725 3.2)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l no-cache -d 'Fetch afresh, ignoring cached copies (the cache is updated)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l offline -d 'Use only cached copies, fresh or not; never the network'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l any-aud -d 'Accept any audience (skip the aud check)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l ignore-exp -d 'Do not check exp (for old test vectors)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
@@ -329,6 +340,9 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l pretty -d 'Pret
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l compact -d 'Print JSON output on one line (the default when piped)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l issuer -d 'Print the key set of this issuer (found by OpenID Connect or RFC 8414 discovery)' -r -f
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l cacert -d 'Extra trusted CA certificates (PEM), on top of the system\'s trust store' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l timeout -d 'Per request, from connecting to the last byte (default 10s)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l kid -d 'kid for each KEY, in order (default: the key\'s own kid, else its RFC 7638 thumbprint); with --to-pem, the member to convert' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l use -d 'Set "use" on the keys added' -r -f -a "sig\t'Signatures'
 enc\t'Encryption'"
@@ -370,6 +384,8 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l to-pem -d 'Conver
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
 always\t'Always colour (overrides NO_COLOR)'
 never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l no-cache -d 'Fetch afresh, ignoring cached copies (the cache is updated)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l offline -d 'Use only cached copies, fresh or not; never the network'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l private -d 'Include private members (a private set; needed for oct keys)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l thumbprint -d 'Print each key\'s RFC 7638 SHA-256 thumbprint, one per line'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'

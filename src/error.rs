@@ -58,6 +58,8 @@ pub enum Error {
         cause: String,
         /// The HTTP status, when the server answered with one that is not usable.
         status: Option<u16>,
+        /// What the user can do about it, when something is known to help.
+        remedy: Option<Remedy>,
     },
     /// A file could not be read or written (exit 2).
     #[error("{}: {source}", path.display())]
@@ -94,6 +96,10 @@ pub enum Remedy {
     AskForPrivate,
     /// Ask to overwrite the file.
     Force,
+    /// Trust the server's certificate authority.
+    TrustCa,
+    /// Allow more time for the answer.
+    RaiseTimeout,
 }
 
 /// What kind of key problem: callers match on this, never on message text.
@@ -199,6 +205,7 @@ impl Error {
             Error::Refused { remedy, .. } => Some(*remedy),
             Error::Key(k) => k.remedy,
             Error::PassphraseNeeded { .. } => Some(Remedy::GivePassphrase),
+            Error::Fetch { remedy, .. } => *remedy,
             _ => None,
         }
     }
@@ -209,6 +216,7 @@ impl Error {
             url: url.into(),
             cause: cause.into(),
             status: None,
+            remedy: None,
         }
     }
 

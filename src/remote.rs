@@ -109,7 +109,11 @@ impl std::fmt::Display for Provenance {
                 write!(f, "from the cache (age {})", format_span(*age))
             }
             Provenance::Cached { age, stale: true } => {
-                write!(f, "from the cache, stale (age {}; offline)", format_span(*age))
+                write!(
+                    f,
+                    "from the cache, stale (age {}; offline)",
+                    format_span(*age)
+                )
             }
             Provenance::Revalidated => f.write_str("revalidated (304 Not Modified)"),
         }
@@ -308,8 +312,11 @@ impl Fetcher {
                     .unwrap_or_default();
                 return Err(Error::Fetch {
                     url: url.to_string(),
-                    cause: format!("the server redirects{location} (HTTP {s}); redirects are not followed: give the final URL"),
+                    cause: format!(
+                        "the server redirects{location} (HTTP {s}); redirects are not followed: give the final URL"
+                    ),
                     status: Some(s),
+                    remedy: None,
                 });
             }
             s => {
@@ -322,6 +329,7 @@ impl Fetcher {
                     url: url.to_string(),
                     cause: format!("the server answered HTTP {s}{reason}"),
                     status: Some(s),
+                    remedy: None,
                 });
             }
         }

@@ -118,20 +118,25 @@ fn invalid_time(text: &str, why: &str) -> TimeError {
 }
 
 /// Parses a DURATION in humantime form (`30s`, `5m`, `1h 30m`); a bare number is seconds.
+/// Whole seconds: see [`parse_span`] for the exact value.
 pub fn parse_duration(text: &str) -> Result<u64> {
+    parse_span(text).map(|d| d.as_secs())
+}
+
+/// Parses a DURATION keeping fractions of a second (`500ms`), for timeouts.
+pub fn parse_span(text: &str) -> Result<std::time::Duration> {
     let s = text.trim();
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
         return s
             .parse()
+            .map(std::time::Duration::from_secs)
             .map_err(|_| TimeError(format!("invalid duration {text:?}: out of range")));
     }
-    humantime::parse_duration(s)
-        .map(|d| d.as_secs())
-        .map_err(|e| {
-            TimeError(format!(
-                "invalid duration {text:?}: {e} (expected e.g. 30s, 5m, 1h)"
-            ))
-        })
+    humantime::parse_duration(s).map_err(|e| {
+        TimeError(format!(
+            "invalid duration {text:?}: {e} (expected e.g. 30s, 5m, 1h)"
+        ))
+    })
 }
 
 /// Parses RFC 3339 (`YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`), also accepting a space or

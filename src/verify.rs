@@ -195,7 +195,6 @@ impl RingKeys {
             .collect::<Vec<_>>()
             .join(", ")
     }
-
 }
 
 impl KeyRing {
@@ -311,7 +310,11 @@ impl Verifiers {
                             .as_deref()
                             .map(|k| format!(" (kid {:?})", crate::sanitize::sanitize(k)))
                             .unwrap_or_default();
-                        format!("{}{kid}", k.describe())
+                        let thumb = k
+                            .thumbprint()
+                            .map(|t| format!(", thumbprint {t}"))
+                            .unwrap_or_default();
+                        format!("{}{kid}{thumb}", k.describe())
                     });
                     format!("{alg} signature valid with {}", desc.unwrap_or_default())
                 });

@@ -7,6 +7,7 @@
     clippy::indexing_slicing
 )]
 
+mod server;
 mod util;
 
 mod attacks;
@@ -24,5 +25,6 @@ mod keys;
 mod peers;
 mod properties;
 mod readme;
+mod remote;
 mod roundtrip;
 mod vectors;

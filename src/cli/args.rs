@@ -131,7 +131,9 @@ const VERIFY_EXAMPLES: &str = "\
 Examples:
   jwtctl verify --key rsa-public.pem --iss https://auth.example --aud api \"$TOKEN\"
   jwtctl verify --jwks jwks.json --alg RS256 --leeway 30s --output none < token.txt && echo valid
-  jwtctl verify --secret env:JWT_SECRET --explain --now 2026-11-23T10:00:00Z \"$TOKEN\"";
+  jwtctl verify --secret env:JWT_SECRET --explain --now 2026-11-23T10:00:00Z \"$TOKEN\"
+  jwtctl verify --issuer https://login.example.com --aud api \"$TOKEN\"
+  jwtctl verify --jwks https://login.example.com/.well-known/jwks.json --batch < tokens.txt";
 
 const INSPECT_EXAMPLES: &str = "\
 Examples:
@@ -160,7 +162,8 @@ const JWKS_EXAMPLES: &str = "\
 Examples:
   jwtctl jwks ec.pub.pem rsa.cert.pem > jwks.json
   jwtctl jwks --merge jwks.json --remove old-kid new.pub.pem > jwks.next.json
-  jwtctl jwks --to-pem jwks.json --kid 2026-11 > key.pem && jwtctl jwks --thumbprint key.pem";
+  jwtctl jwks --to-pem jwks.json --kid 2026-11 > key.pem && jwtctl jwks --thumbprint key.pem
+  jwtctl jwks --issuer https://login.example.com > idp-keys.json";
 
 const COMPLETIONS_EXAMPLES: &str = "\
 Examples:
@@ -330,11 +333,26 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub key: KeyArgs,
 
-    /// JWK Set file; the key is chosen by the token's kid, then by algorithm.
-    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath, conflicts_with_all = ["key", "secret"])]
-    pub jwks: Option<PathBuf>,
+    /// JWK Set: a file, or an https:// URL (fetched and cached); the key is chosen by the
+    /// token's kid, then by algorithm.
+    #[arg(long, value_name = "PATH|URL", value_hint = ValueHint::AnyPath, conflicts_with_all = ["key", "secret"])]
+    pub jwks: Option<String>,
 
-    /// Allowed algorithm (repeatable). Default: the algorithms that fit the key.
+    /// Issuer whose keys verify the token, found by OpenID Connect discovery (else RFC 8414)
+    /// at URL/.well-known/...; repeatable: the token's iss picks one of them, and must.
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url, conflicts_with_all = ["key", "secret", "jwks"])]
+    pub issuer: Vec<String>,
+
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+
+    /// Least time between two refetches of one key set URL for a token whose kid is not in
+    /// it (default 30s).
+    #[arg(long, value_name = "DURATION")]
+    pub refresh_cooldown: Option<String>,
+
+    /// Allowed algorithm (repeatable). Default: the algorithms that fit the key (narrowed to
+    /// those an issuer's discovery document lists).
     #[arg(long, value_name = "ALG", value_enum)]
     pub alg: Vec<AlgArg>,
 
@@ -364,6 +382,26 @@ pub struct VerifyArgs {
     /// The token (compact or JSON); absent or - reads standard input.
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
+}
+
+/// How remote key sets are fetched (with --jwks URL, --issuer, or a URL key).
+#[derive(Debug, Args)]
+pub struct RemoteArgs {
+    /// Extra trusted CA certificates (PEM), on top of the system's trust store.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub cacert: Option<PathBuf>,
+
+    /// Per request, from connecting to the last byte (default 10s).
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+
+    /// Fetch afresh, ignoring cached copies (the cache is updated).
+    #[arg(long, conflicts_with = "offline")]
+    pub no_cache: bool,
+
+    /// Use only cached copies, fresh or not; never the network.
+    #[arg(long)]
+    pub offline: bool,
 }
 
 /// Claim and time checks, shared by `verify` and `decrypt --verify-key`.
@@ -532,9 +570,10 @@ pub struct DecryptArgs {
     #[arg(long, value_name = "SOURCE", value_parser = clap::value_parser!(SecretSource))]
     pub secret: Option<SecretSource>,
 
-    /// JWK Set; the key is chosen by the token's kid, then by algorithm.
-    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath, conflicts_with_all = ["key", "secret"])]
-    pub jwks: Option<PathBuf>,
+    /// JWK Set: a file or an https:// URL; the key is chosen by the token's kid, then by
+    /// algorithm.
+    #[arg(long, value_name = "PATH|URL", value_hint = ValueHint::AnyPath, conflicts_with_all = ["key", "secret"])]
+    pub jwks: Option<String>,
 
     /// Passphrase of an encrypted key file.
     #[arg(long, value_name = "SOURCE", value_parser = clap::value_parser!(SecretSource))]
@@ -562,9 +601,18 @@ pub struct DecryptArgs {
     #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
     pub max_plaintext: usize,
 
-    /// Nested JWT: verify the decrypted JWS with this key and print its claims.
-    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
-    pub verify_key: Option<PathBuf>,
+    /// Nested JWT: verify the decrypted JWS with this key (a key file, or a JWK Set file or
+    /// https:// URL) and print its claims.
+    #[arg(long, value_name = "PATH|URL", value_hint = ValueHint::AnyPath)]
+    pub verify_key: Option<String>,
+
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+
+    /// With --verify-key URL: least time between two refetches of the set for an unknown kid
+    /// (default 30s).
+    #[arg(long, value_name = "DURATION")]
+    pub refresh_cooldown: Option<String>,
 
     /// Allowed algorithm of the inner JWS (repeatable; with --verify-key).
     #[arg(long, value_name = "ALG", value_enum, requires = "verify_key")]
@@ -715,9 +763,17 @@ pub struct KeygenArgs {
 
 #[derive(Debug, Args)]
 pub struct JwksArgs {
-    /// Key files (PEM, DER, certificates, JWK, JWKS).
-    #[arg(value_name = "KEY", value_hint = ValueHint::FilePath)]
+    /// Key files (PEM, DER, certificates, JWK, JWKS); or one https:// URL of a JWK Set, which
+    /// is fetched and printed.
+    #[arg(value_name = "KEY", value_hint = ValueHint::AnyPath)]
     pub keys: Vec<PathBuf>,
+
+    /// Print the key set of this issuer (found by OpenID Connect or RFC 8414 discovery).
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url, conflicts_with_all = ["keys", "merge", "to_pem", "thumbprint", "private", "kid", "use_", "alg"])]
+    pub issuer: Option<String>,
+
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 
     /// kid for each KEY, in order (default: the key's own kid, else its RFC 7638 thumbprint);
     /// with --to-pem, the member to convert.

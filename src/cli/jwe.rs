@@ -1,18 +1,21 @@
 //! `jwtctl encrypt` and `jwtctl decrypt`.
 
+use std::path::Path;
+
 use serde_json::Map;
 
 use jwtctl::error::{Error, RejectCode, Rejection, Result};
 use jwtctl::jwa::{JweAlg, JweEnc, JweFamily};
 use jwtctl::jwe::{self, DecryptOptions, EncryptOptions};
-use jwtctl::jwt::verify_token;
 use jwtctl::keys::{Key, KeySet};
+use jwtctl::remote::looks_like_url;
 use jwtctl::report::Report;
 use jwtctl::verify::KeyRing;
 
 use super::args::{DecryptArgs, EncryptArgs};
 use super::input::{load_key, load_keys, read_new_secret, read_text_arg, read_token};
 use super::output::Output;
+use super::remote::{Cursor, VerifyKeys};
 
 pub fn encrypt(a: &EncryptArgs, out: &Output) -> Result<()> {
     let key: Key = match (&a.key, &a.secret) {
@@ -70,13 +73,27 @@ pub fn encrypt(a: &EncryptArgs, out: &Output) -> Result<()> {
 }
 
 pub fn decrypt(a: &DecryptArgs, out: &Output) -> Result<()> {
-    let set: KeySet = load_keys(
-        a.key.as_deref(),
-        a.secret.as_ref(),
-        a.passphrase.as_ref(),
-        a.jwks.as_deref(),
-        out,
-    )?;
+    let remote_set = a.jwks.as_deref().filter(|j| looks_like_url(j));
+    let remote_verify = a.verify_key.as_deref().filter(|j| looks_like_url(j));
+    let fetcher = if remote_set.is_some() || remote_verify.is_some() {
+        Some(super::remote::fetcher(
+            &a.remote,
+            a.refresh_cooldown.as_ref(),
+        )?)
+    } else {
+        super::remote::refuse_unused(&a.remote, a.refresh_cooldown.as_ref())?;
+        None
+    };
+    let set: KeySet = match (remote_set, &fetcher) {
+        (Some(url), Some(f)) => super::remote::fetch_set(url, f, true)?.value,
+        _ => load_keys(
+            a.key.as_deref(),
+            a.secret.as_ref(),
+            a.passphrase.as_ref(),
+            a.jwks.as_deref().map(Path::new),
+            out,
+        )?,
+    };
     // Refuse keys that can serve no JWE algorithm at all before reading the token.
     if !set.keys.iter().any(|k| {
         JweAlg::ALL
@@ -121,18 +138,22 @@ pub fn decrypt(a: &DecryptArgs, out: &Output) -> Result<()> {
             "claim checks (--iss, --aud, --now, ...) apply to a nested JWT: add --verify-key",
         ));
     }
-    let inner = match &a.verify_key {
-        Some(path) => {
-            let vset = load_key(path, None, out)?;
-            let algs: Vec<_> = a.verify_alg.iter().map(|x| x.0).collect();
+    let algs: Vec<_> = a.verify_alg.iter().map(|x| x.0).collect();
+    let inner = match (&a.verify_key, remote_verify, &fetcher) {
+        (Some(_), Some(url), Some(f)) => Some((
+            VerifyKeys::jwks(url, f, &algs, false)?,
+            super::verify::rules(&a.claims)?,
+        )),
+        (Some(path), _, _) => {
+            let vset = load_key(Path::new(path), None, out)?;
             let ring = KeyRing::new(vset, &algs, false)?;
-            Some((ring, super::verify::rules(&a.claims)?))
+            Some((VerifyKeys::fixed(ring), super::verify::rules(&a.claims)?))
         }
-        None => None,
+        _ => None,
     };
     let token = read_token(a.token.as_deref())?;
     let d = jwe::decrypt(&token, &set, &opts)?;
-    let Some((ring, rules)) = inner else {
+    let Some((keys, rules)) = inner else {
         return out
             .bytes(&d.plaintext)
             .map_err(|e| Error::io("<stdout>", e));
@@ -147,13 +168,11 @@ pub fn decrypt(a: &DecryptArgs, out: &Output) -> Result<()> {
         a.output,
         super::args::OutputMode::Claims | super::args::OutputMode::Full
     );
-    let v = verify_token(
-        &text,
-        &ring.verifiers(),
-        &rules,
-        None,
-        need_claims,
-        &mut Report::default(),
-    )?;
+    let v =
+        Cursor::new(&keys, false).verify(&text, &rules, None, need_claims, &mut Report::default());
+    for w in keys.take_warnings() {
+        out.warn(&w);
+    }
+    let v = v?;
     super::verify::print_verified(&v, a.output, out)
 }

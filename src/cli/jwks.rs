@@ -10,12 +10,49 @@ use jwtctl::keys::{Key, read_limited, select_by_kid};
 use super::args::JwksArgs;
 use super::input::load_key;
 use super::output::Output;
+use jwtctl::remote::looks_like_url;
 
 fn io(e: std::io::Error) -> Error {
     Error::io("<stdout>", e)
 }
 
+/// `jwtctl jwks URL` and `jwtctl jwks --issuer URL`: the set as the server publishes it (its
+/// members checked as verify would use them), to save, merge or convert.
+fn fetched(a: &JwksArgs, url: Option<&str>, out: &Output) -> Result<()> {
+    if a.keys.len() > 1 || a.merge.is_some() || a.to_pem.is_some() || a.thumbprint {
+        return Err(Error::usage(
+            "a key set URL stands alone: fetch it, save it, then merge or convert the file",
+        ));
+    }
+    let fetcher = super::remote::fetcher(&a.remote, None)?;
+    let jwks_url = match (&a.issuer, url) {
+        (Some(issuer), _) => jwtctl::remote::discovery::discover(issuer, &fetcher)?
+            .value
+            .jwks_uri
+            .as_str()
+            .to_string(),
+        (None, Some(u)) => u.to_string(),
+        (None, None) => return Err(Error::usage("give a key set URL or --issuer URL")),
+    };
+    let got = super::remote::fetch_set(&jwks_url, &fetcher, false)?;
+    for w in fetcher.take_warnings() {
+        out.warn(&w);
+    }
+    let value = jwtctl::encoding::parse_value_strict(&got.body)
+        .map_err(|e| Error::fetch(jwks_url.clone(), format!("the response is not JSON: {e}")))?;
+    out.json(&value).map_err(io)
+}
+
 pub fn run(a: &JwksArgs, out: &Output) -> Result<()> {
+    let url = a
+        .keys
+        .iter()
+        .filter_map(|k| k.to_str())
+        .find(|k| looks_like_url(k));
+    if url.is_some() || a.issuer.is_some() {
+        return fetched(a, url, out);
+    }
+    super::remote::refuse_unused(&a.remote, None)?;
     if let Some(path) = &a.to_pem {
         return to_pem(a, path, out);
     }

@@ -13,6 +13,7 @@ mod keygen;
 mod keyspec;
 mod output;
 mod remedy;
+mod remote;
 mod secret;
 mod sign;
 mod verify;

@@ -18,6 +18,10 @@ fn wording(r: Remedy) -> &'static str {
         Remedy::GivePassphrase => "give --passphrase SOURCE",
         Remedy::AskForPrivate => "add --private for a private set",
         Remedy::Force => "use --force to overwrite it",
+        Remedy::TrustCa => {
+            "if the server's certificate authority is a private one, give it with --cacert FILE"
+        }
+        Remedy::RaiseTimeout => "--timeout allows more time",
         _ => "",
     }
 }

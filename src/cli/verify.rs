@@ -1,21 +1,24 @@
 //! `jwtctl verify`.
 
 use std::io::{Read, Write};
+use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
 use jwtctl::error::{Error, Result};
 use jwtctl::jws::MAX_TOKEN_BYTES;
 use jwtctl::jwt::ClaimRules;
-use jwtctl::jwt::{Verified, verify_token};
+use jwtctl::jwt::Verified;
 use jwtctl::keys::read_limited;
+use jwtctl::remote::looks_like_url;
 use jwtctl::report::{Outcome, Report};
 use jwtctl::time::{parse_duration, parse_time, system_now};
-use jwtctl::verify::{KeyRing, Verifiers};
+use jwtctl::verify::KeyRing;
 
 use super::args::{ClaimArgs, OutputMode, VerifyArgs};
 use super::input::{load_keys, read_token};
 use super::output::Output;
+use super::remote::{Cursor, VerifyKeys};
 
 const MAX_SIDE_FILE: u64 = 64 * 1024 * 1024;
 
@@ -71,26 +74,53 @@ fn success_json(v: &Verified, mode: OutputMode) -> Option<Value> {
 
 pub fn run(a: &VerifyArgs, out: &Output) -> Result<()> {
     let k = &a.key;
-    let set = load_keys(
-        k.key.as_deref(),
-        k.secret.as_ref(),
-        k.passphrase.as_ref(),
-        a.jwks.as_deref(),
-        out,
-    )?;
     let algs: Vec<_> = a.alg.iter().map(|x| x.0).collect();
-    let ring = KeyRing::new(set, &algs, a.key.allow_weak_key)?;
-    for w in &ring.warnings {
-        out.warn(&super::remedy::weak_key_accepted(w));
+    let remote_jwks = a.jwks.as_deref().filter(|j| looks_like_url(j));
+    let fetcher = if remote_jwks.is_some() || !a.issuer.is_empty() {
+        Some(super::remote::fetcher(
+            &a.remote,
+            a.refresh_cooldown.as_ref(),
+        )?)
+    } else {
+        super::remote::refuse_unused(&a.remote, a.refresh_cooldown.as_ref())?;
+        None
+    };
+    let keys = match (&fetcher, remote_jwks) {
+        (Some(f), Some(url)) => VerifyKeys::jwks(url, f, &algs, k.allow_weak_key)?,
+        (Some(f), None) => VerifyKeys::issuers(&a.issuer, f, &algs, k.allow_weak_key)?,
+        (None, _) => {
+            let set = load_keys(
+                k.key.as_deref(),
+                k.secret.as_ref(),
+                k.passphrase.as_ref(),
+                a.jwks.as_deref().map(Path::new),
+                out,
+            )?;
+            VerifyKeys::fixed(KeyRing::new(set, &algs, k.allow_weak_key)?)
+        }
+    };
+    let warn_all = |keys: &VerifyKeys<'_>| {
+        for w in keys.take_warnings() {
+            out.warn(&w);
+        }
+    };
+    warn_all(&keys);
+    let mut rules = rules(&a.claims)?;
+    if rules.iss.is_empty() {
+        // The token's iss picks the issuer, and it must be one of them.
+        rules.iss = a.issuer.clone();
     }
-    let rules = rules(&a.claims)?;
     let need_claims = matches!(a.output, OutputMode::Claims | OutputMode::Full);
     if a.batch {
         let jobs = match a.jobs {
             Some(n) => usize::from(n),
             None => std::thread::available_parallelism().map_or(1, |n| n.get().min(256)),
         };
-        return batch(&ring, &rules, need_claims, a.output, jobs, out);
+        keys.open_all()?;
+        warn_all(&keys);
+        let done = batch(&keys, &rules, need_claims, a.output, jobs, out);
+        warn_all(&keys);
+        return done;
     }
     let detached = a
         .payload
@@ -103,14 +133,14 @@ pub fn run(a: &VerifyArgs, out: &Output) -> Result<()> {
     } else {
         Report::default()
     };
-    let result = verify_token(
+    let result = Cursor::new(&keys, false).verify(
         &token,
-        &ring.verifiers(),
         &rules,
         detached.as_deref(),
         need_claims,
         &mut report,
     );
+    warn_all(&keys);
     if a.explain {
         print_report(&report, out);
     }
@@ -145,31 +175,28 @@ const BLOCK_SECONDS: f64 = 0.005;
 fn batch_line(
     number: u64,
     text: &str,
-    verifiers: &Verifiers,
+    keys: &mut Cursor<'_, '_>,
     rules: &ClaimRules,
     need_claims: bool,
     mode: OutputMode,
-) -> (String, bool) {
-    let result = verify_token(
-        text,
-        verifiers,
-        rules,
-        None,
-        need_claims,
-        &mut Report::default(),
-    );
+) -> Result<(String, bool)> {
+    let result = match keys.verify(text, rules, None, need_claims, &mut Report::default()) {
+        Ok(v) => Ok(v),
+        Err(Error::Rejected(r)) => Err(r),
+        Err(e) => return Err(e),
+    };
     // The common lines are written directly; the rest go through serde_json.
     match (&result, mode) {
         (Ok(_), OutputMode::None) => {
-            return (format!("{{\"line\":{number},\"valid\":true}}"), true);
+            return Ok((format!("{{\"line\":{number},\"valid\":true}}"), true));
         }
         (Ok(v), OutputMode::Claims) => {
             let claims = v.claims.clone().map(Value::Object).unwrap_or(Value::Null);
             let text = jwtctl::encoding::to_json_text(&claims, false);
-            return (
+            return Ok((
                 format!("{{\"line\":{number},\"valid\":true,\"claims\":{text}}}"),
                 true,
-            );
+            ));
         }
         _ => {}
     }
@@ -209,10 +236,10 @@ fn batch_line(
             false
         }
     };
-    (
+    Ok((
         jwtctl::encoding::to_json_text(&Value::Object(obj), false),
         valid,
-    )
+    ))
 }
 
 /// Splits standard input into blocks of whole lines, each with the number of its first line.
@@ -321,11 +348,12 @@ fn raw_stdin() -> Box<dyn Read> {
 fn process_block(
     first: u64,
     block: &[u8],
-    verifiers: &Verifiers,
+    keys: &mut Cursor<'_, '_>,
     rules: &ClaimRules,
     need_claims: bool,
     mode: OutputMode,
-) -> (String, u64, u64) {
+) -> Result<(String, u64, u64)> {
+    keys.sync();
     let mut out = String::with_capacity(block.len() / 4);
     let (mut bad, mut total) = (0u64, 0u64);
     for (i, raw) in block.split(|&b| b == b'\n').enumerate() {
@@ -336,14 +364,13 @@ fn process_block(
             Ok(t) => std::borrow::Cow::Borrowed(t),
             Err(_) => String::from_utf8_lossy(raw),
         };
-        let (line, valid) =
-            batch_line(first + i as u64, &text, verifiers, rules, need_claims, mode);
+        let (line, valid) = batch_line(first + i as u64, &text, keys, rules, need_claims, mode)?;
         total += 1;
         bad += u64::from(!valid);
         out.push_str(&line);
         out.push('\n');
     }
-    (out, bad, total)
+    Ok((out, bad, total))
 }
 
 /// Where batch results go: standard output, one flushed write per block (a consumer reading a
@@ -407,7 +434,7 @@ impl Sink {
 /// results in the same round-robin order, which is the input order, so reading never waits
 /// on writing. Each worker holds at most one block queued, one in hand and one result.
 fn batch(
-    ring: &KeyRing,
+    keys: &VerifyKeys<'_>,
     rules: &ClaimRules,
     need_claims: bool,
     mode: OutputMode,
@@ -417,16 +444,16 @@ fn batch(
     let mut blocks = BlockReader::new(raw_stdin());
     if jobs <= 1 {
         let mut sink = Sink::new(out.err_tty);
-        let verifiers = ring.verifiers();
+        let mut cursor = Cursor::new(keys, true);
         while let Some((first, block)) = blocks.next_block()? {
             sink.write(process_block(
                 first,
                 &block,
-                &verifiers,
+                &mut cursor,
                 rules,
                 need_claims,
                 mode,
-            ))?;
+            )?)?;
         }
         return sink.finish();
     }
@@ -441,12 +468,12 @@ fn batch(
         let mut from_workers = Vec::with_capacity(jobs);
         for _ in 0..jobs {
             let (tx, rx) = sync_channel::<(u64, Vec<u8>)>(1);
-            let (rtx, rrx) = sync_channel::<((String, u64, u64), usize, f64)>(1);
+            let (rtx, rrx) = sync_channel::<(Result<(String, u64, u64)>, usize, f64)>(1);
             let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
-                let verifiers = ring.verifiers();
+                let mut cursor = Cursor::new(keys, true);
                 for (first, block) in rx {
                     let started = std::time::Instant::now();
-                    let done = process_block(first, &block, &verifiers, rules, need_claims, mode);
+                    let done = process_block(first, &block, &mut cursor, rules, need_claims, mode);
                     let spent = started.elapsed().as_secs_f64();
                     if rtx.send((done, block.len(), spent)).is_err() {
                         break;
@@ -473,7 +500,7 @@ fn batch(
                     (fitting as usize).clamp(MIN_BATCH_BLOCK, BATCH_BLOCK),
                     Ordering::Relaxed,
                 );
-                sink.write(done)?;
+                sink.write(done?)?;
             }
             sink.finish()
         });

@@ -18,6 +18,41 @@ pub struct Verified {
     pub claims: Option<Map<String, Value>>,
 }
 
+/// Parses a token that should be a JWS; a well-formed JWE is the wrong kind of token.
+fn signed(input: &str, report: &mut Report) -> Result<crate::jws::Jws, Rejection> {
+    let token = crate::jws::parse(input).map_err(|r| report.fail("format", r))?;
+    match token {
+        Token::Jws(j) => Ok(j),
+        Token::Jwe => {
+            // A malformed JWE is malformed, as before; only a well-formed one is the wrong kind.
+            crate::jwe::parts(input).map_err(|r| report.fail("format", r))?;
+            Err(report.fail(
+                "format",
+                Rejection::new(
+                    RejectCode::WrongTokenType,
+                    "this is a JWE (encrypted token): use `jwtctl decrypt`",
+                ),
+            ))
+        }
+    }
+}
+
+/// The token's `iss`, read without verifying anything: for choosing whose keys verify it
+/// (`--issuer`), never for trusting it. `None` when the payload has no string `iss`.
+pub fn unverified_issuer(input: &str) -> Result<Option<String>, Rejection> {
+    let jws = signed(input, &mut Report::default())?;
+    let Some(entry) = jws.signatures.first() else {
+        return Ok(None);
+    };
+    let payload = match jws.payload(entry.b64(), None) {
+        Ok(p) => p,
+        Err(_) => return Ok(None),
+    };
+    Ok(parse_object_strict(&payload)
+        .ok()
+        .and_then(|c| c.get("iss").and_then(|v| v.as_str()).map(str::to_string)))
+}
+
 /// Verifies a token: signature first (any signature of a general JWS may match), then claims.
 /// `need_claims` makes a payload that is not a JSON object a rejection (`not_a_jwt`).
 pub fn verify_token(
@@ -28,21 +63,7 @@ pub fn verify_token(
     need_claims: bool,
     report: &mut Report,
 ) -> Result<Verified, Rejection> {
-    let token = crate::jws::parse(input).map_err(|r| report.fail("format", r))?;
-    let jws = match token {
-        Token::Jws(j) => j,
-        Token::Jwe => {
-            // A malformed JWE is malformed, as before; only a well-formed one is the wrong kind.
-            crate::jwe::parts(input).map_err(|r| report.fail("format", r))?;
-            return Err(report.fail(
-                "format",
-                Rejection::new(
-                    RejectCode::WrongTokenType,
-                    "this is a JWE (encrypted token): use `jwtctl decrypt`",
-                ),
-            ));
-        }
-    };
+    let jws = signed(input, report)?;
     report.add("format", Outcome::Pass, || {
         format!(
             "JWS, {} serialization, {} signature(s)",

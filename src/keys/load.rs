@@ -358,11 +358,5 @@ pub fn load_published_set(
         };
         return Err(fail(why));
     }
-    Ok((
-        KeySet {
-            keys,
-            is_set: true,
-        },
-        skipped,
-    ))
+    Ok((KeySet { keys, is_set: true }, skipped))
 }

@@ -108,10 +108,7 @@ impl Entry {
         let req = request_parts(uri, true);
         let mut out = HeaderMap::new();
         if let BeforeRequest::Stale { request, .. } = self.policy.before_request(&req, now) {
-            for name in [
-                http::header::IF_NONE_MATCH,
-                http::header::IF_MODIFIED_SINCE,
-            ] {
+            for name in [http::header::IF_NONE_MATCH, http::header::IF_MODIFIED_SINCE] {
                 if let Some(v) = request.headers.get(&name) {
                     out.insert(name, v.clone());
                 }
@@ -184,11 +181,7 @@ impl Cache {
 
     fn path(&self, url: &str) -> PathBuf {
         let digest = openssl::sha::sha256(url.as_bytes());
-        let name: String = digest
-            .iter()
-            .take(16)
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let name: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
         self.dir.join(format!("{name}.json"))
     }
 
@@ -211,8 +204,8 @@ impl Cache {
         let tmp = self
             .dir
             .join(format!(".tmp-{}-{nanos}.json", std::process::id()));
-        let written = write_new_private(&tmp, text.as_bytes())
-            .and_then(|()| std::fs::rename(&tmp, &target));
+        let written =
+            write_new_private(&tmp, text.as_bytes()).and_then(|()| std::fs::rename(&tmp, &target));
         if let Err(e) = written {
             let _ = std::fs::remove_file(&tmp);
             return Err(format!("{}: {e}", target.display()));

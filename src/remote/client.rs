@@ -9,7 +9,7 @@ use http::HeaderMap;
 use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
 
 use super::{MAX_BODY, RemoteUrl};
-use crate::error::{Error, Result};
+use crate::error::{Error, Remedy, Result};
 
 /// What the server answered. The body is read only for a 200.
 pub(super) struct Reply {
@@ -78,6 +78,26 @@ fn cause(e: &ureq::Error, timeout: Duration) -> String {
     }
 }
 
+/// What helps with a transport error, where something does.
+fn remedy(e: &ureq::Error) -> Option<Remedy> {
+    let certificate = |t: &rustls::Error| {
+        matches!(
+            t,
+            rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented
+        )
+    };
+    match e {
+        ureq::Error::Timeout(_) => Some(Remedy::RaiseTimeout),
+        ureq::Error::Rustls(t) if certificate(t) => Some(Remedy::TrustCa),
+        ureq::Error::Io(io) => match io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+            Some(t) if certificate(t) => Some(Remedy::TrustCa),
+            _ if io.kind() == std::io::ErrorKind::TimedOut => Some(Remedy::RaiseTimeout),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// GETs `url` with the extra request headers (the cache's validators).
 pub(super) fn get(
     url: &RemoteUrl,
@@ -88,9 +108,7 @@ pub(super) fn get(
     let tls = TlsConfig::builder()
         .provider(TlsProvider::Rustls)
         .root_certs(RootCerts::Specific(Arc::clone(roots)))
-        .unversioned_rustls_crypto_provider(Arc::new(
-            rustls::crypto::aws_lc_rs::default_provider(),
-        ))
+        .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
         .build();
     // A proxy cannot reach this machine's loopback, so a local issuer is always direct.
     let proxy = if url.is_loopback() {
@@ -113,7 +131,12 @@ pub(super) fn get(
     for (name, value) in headers {
         request = request.header(name, value);
     }
-    let fail = |e: ureq::Error| Error::fetch(url.to_string(), cause(&e, timeout));
+    let fail = |e: ureq::Error| Error::Fetch {
+        url: url.to_string(),
+        cause: cause(&e, timeout),
+        status: None,
+        remedy: remedy(&e),
+    };
     let mut response = request.call().map_err(fail)?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();

@@ -132,7 +132,11 @@ mod tests {
     #[test]
     fn policy() {
         assert!(RemoteUrl::parse("https://idp.example.com/jwks").is_ok());
-        assert!(RemoteUrl::parse("http://127.0.0.1:8080/jwks").unwrap().is_loopback());
+        assert!(
+            RemoteUrl::parse("http://127.0.0.1:8080/jwks")
+                .unwrap()
+                .is_loopback()
+        );
         assert!(RemoteUrl::parse("http://127.9.9.9/jwks").is_ok());
         assert!(RemoteUrl::parse("http://[::1]:9/jwks").is_ok());
         assert!(RemoteUrl::parse("http://LOCALHOST/jwks").is_ok());
