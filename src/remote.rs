@@ -201,7 +201,7 @@ impl Fetcher {
     pub fn is_cached(&self, url: &RemoteUrl) -> bool {
         self.cache
             .as_ref()
-            .is_some_and(|c| c.read(url.as_str()).is_some())
+            .is_some_and(|c| c.read(url.as_str(), url.uri()).is_some())
     }
 
     /// Seconds since the server of `url` was last asked for it, by this run or an earlier
@@ -218,7 +218,7 @@ impl Fetcher {
             _ => self
                 .cache
                 .as_ref()
-                .and_then(|c| c.read(url.as_str()))
+                .and_then(|c| c.read(url.as_str(), url.uri()))
                 .map(|e| e.stored),
         };
         here.into_iter()
@@ -241,7 +241,7 @@ impl Fetcher {
         let now_s = unix(t);
         let entry = match (self.opts.mode, &self.cache) {
             (CacheMode::Refresh, _) | (_, None) => None,
-            (_, Some(c)) => c.read(key),
+            (_, Some(c)) => c.read(key, url.uri()),
         };
         // A cached body is checked as a fetched one is: a corrupt entry counts as absent.
         let cached = entry.and_then(|e| parse(&e.body).ok().map(|v| (e, v)));

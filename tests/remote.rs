@@ -88,6 +88,16 @@ fn route(base: &Mutex<String>, state: &Mutex<Published>, req: &Request) -> Reply
         "/huge-declared" => Reply::json(vec![b' '; 8 << 20]),
         "/slow" => Reply::json(st.jwks.clone()).delay(Duration::from_secs(20)),
         "/500" => Reply::new(500, "oops"),
+        "/hostile-headers" => Reply::json(st.jwks.clone())
+            .header("Age", "18446744073709551615")
+            .header(
+                "Cache-Control",
+                "max-age=99999999999999999999999, s-maxage=x",
+            )
+            .header("Expires", "Fri, 31 Dec 9999 23:59:59 GMT")
+            .header("Date", "Thu, 01 Jan 1970 00:00:00 GMT")
+            .header("ETag", "W/\"a\", \"b")
+            .header("Last-Modified", "yesterday"),
         "/html" => Reply::new(200, "<!doctype html><html><body>Sign in</body></html>")
             .header("Content-Type", "text/html"),
         "/oct" => Reply::json(
@@ -825,4 +835,67 @@ fn decrypt_takes_its_keys_and_the_inner_verify_key_from_urls() {
     let o = run(&mut c);
     assert!(assert_ok(&o).contains("\"sub\":\"alice\""));
     let _ = Path::new(dir);
+}
+
+#[test]
+fn https_proxy_is_honoured_and_no_proxy_bypasses_it() {
+    let proxy = TestServer::http(|_| Reply::new(403, "no"));
+    let dir = tempdir();
+    let url = "https://keys.example.invalid/jwks.json";
+    let mut c = jwtctl();
+    c.env("JWTCTL_CACHE_DIR", dir.path())
+        .env("HTTPS_PROXY", &proxy.base)
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .args(["verify", "--jwks", url, &token_from("x", K1)]);
+    let err = assert_fails(&run(&mut c), 2);
+    assert!(err.contains(url), "{err}");
+    let reqs = proxy.requests();
+    assert_eq!(reqs.len(), 1, "the request went through the proxy");
+    assert_eq!(reqs[0].path, "keys.example.invalid:443");
+    // NO_PROXY names the host: the proxy is not asked (and the name does not resolve).
+    let mut c = jwtctl();
+    c.env("JWTCTL_CACHE_DIR", dir.path())
+        .env("HTTPS_PROXY", &proxy.base)
+        .env("NO_PROXY", "keys.example.invalid")
+        .args(["verify", "--jwks", url, &token_from("x", K1)]);
+    assert_fails(&run(&mut c), 2);
+    assert_eq!(proxy.requests().len(), 1);
+    // A loopback server is never reached through a proxy.
+    let idp = Idp::new(jwks_of(&[K1]));
+    let mut c = idp.cmd(&["verify", "--jwks", &idp.jwks_url(), &idp.token(K1)]);
+    c.env("HTTPS_PROXY", &proxy.base);
+    assert_ok(&run(&mut c));
+    assert_eq!(proxy.requests().len(), 1);
+}
+
+#[test]
+fn hostile_caching_headers_do_not_break_anything() {
+    let idp = Idp::new(jwks_of(&[K1]));
+    let url = idp.server.url("/hostile-headers");
+    let t = idp.token(K1);
+    // The entry is stale at once (the max-age does not parse); a second later, revalidating
+    // it computes its age, Age header included.
+    assert_ok(&run(&mut idp.cmd(&["verify", "--jwks", &url, &t])));
+    std::thread::sleep(Duration::from_millis(1100));
+    assert_ok(&run(&mut idp.cmd(&["verify", "--jwks", &url, &t])));
+    assert_ok(&run(&mut idp.cmd(&[
+        "verify",
+        "--jwks",
+        &url,
+        "--offline",
+        &t,
+    ])));
+    // A cache file with absurd times is stale or absent, never fatal.
+    let entry = std::fs::read_dir(idp.cache())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&entry).unwrap()).unwrap();
+    v["stored"] = u64::MAX.into();
+    v["fresh_until"] = u64::MAX.into();
+    std::fs::write(&entry, v.to_string()).unwrap();
+    assert_ok(&run(&mut idp.cmd(&["verify", "--jwks", &url, &t])));
 }

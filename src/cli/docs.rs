@@ -121,6 +121,14 @@ fn extra_sections(page: &str) -> String {
             ),
         );
     }
+    if matches!(page, "jwtctl" | "verify" | "decrypt" | "jwks") {
+        s += &section(
+            "REMOTE KEYS",
+            &escape(
+                "--jwks URL fetches a JWK Set; --issuer URL (verify, jwks; repeatable) reads the issuer's OpenID Connect discovery document at URL/.well-known/openid-configuration, else the RFC 8414 one at /.well-known/oauth-authorization-server, whose issuer must equal URL (one trailing / aside) and whose jwks_uri gives the keys; the token's iss must be one of the --issuer values and picks whose keys are used. Only URLs from the command line are fetched, never one a token names. https only (http to loopback hosts), the system trust store plus --cacert, no redirects, responses up to 1 MiB, --timeout per request (default 10s), HTTPS_PROXY and NO_PROXY honoured. Documents are cached per URL as RFC 9111 says (at most 24 hours; 5 minutes when the server says nothing; no-store is not stored) and revalidated with If-None-Match/If-Modified-Since when stale; --no-cache fetches afresh, --offline uses only the cache. A kid not in the cached set refetches it at most once per --refresh-cooldown (default 30s) per URL. Network, TLS and HTTP failures are exit 2, naming the URL.",
+            ),
+        );
+    }
     s += &section(
         "ENVIRONMENT",
         &tagged(&[
@@ -134,12 +142,24 @@ fn extra_sections(page: &str) -> String {
                 "JWTCTL_TEST_TTY",
                 "1 makes jwtctl treat standard output and error as terminals (for tests).",
             ),
+            (
+                "JWTCTL_CACHE_DIR",
+                "Where fetched key sets and discovery documents are cached (else $XDG_CACHE_HOME/jwtctl, else ~/.cache/jwtctl).",
+            ),
+            (
+                "HTTPS_PROXY, ALL_PROXY, NO_PROXY",
+                "The proxy for remote keys, and the hosts that bypass it (loopback always does).",
+            ),
+            (
+                "SSL_CERT_FILE, SSL_CERT_DIR",
+                "The trust store for remote keys.",
+            ),
         ]),
     );
     s += &section(
         "SECURITY",
         &escape(
-            "jwtctl follows RFC 8725 by default. It never accepts alg none when verifying; never takes the algorithm from the token alone (it must be in --alg or fit the key); never accepts an HMAC algorithm with an RSA, EC or OKP key or a public key as an HMAC secret; rejects crit extensions it does not understand; never fetches or trusts jku, x5u or an embedded jwk; checks exp and nbf with an explicit leeway; refuses HMAC secrets shorter than the hash and RSA keys under 2048 bits unless --allow-weak-key; rejects duplicate JSON member names. Secrets given literally on the command line draw a warning.",
+            "jwtctl follows RFC 8725 by default. It never accepts alg none when verifying; never takes the algorithm from the token alone (it must be in --alg or fit the key); never accepts an HMAC algorithm with an RSA, EC or OKP key or a public key as an HMAC secret; rejects crit extensions it does not understand; never fetches or trusts jku, x5u or an embedded jwk, and fetches keys only from URLs on the command line; checks exp and nbf with an explicit leeway; refuses HMAC secrets shorter than the hash and RSA keys under 2048 bits unless --allow-weak-key; rejects duplicate JSON member names. Secrets given literally on the command line draw a warning.",
         ),
     );
     let examples = match page {
@@ -147,7 +167,7 @@ fn extra_sections(page: &str) -> String {
             "jwtctl sign \\-\\-alg ES256 \\-\\-key ec.pem \\-\\-iss https://auth.example \\-\\-aud api \\-\\-exp 15m\n.br\njwtctl sign \\-\\-alg HS256 \\-\\-secret env:JWT_SECRET \\-\\-sub alice \\-\\-claim 'roles:=[\"admin\"]'"
         }
         "verify" => {
-            "jwtctl verify \\-\\-key rsa\\-public.pem \\-\\-iss https://auth.example \\-\\-aud api \"$TOKEN\"\n.br\njwtctl verify \\-\\-jwks jwks.json \\-\\-alg RS256 \\-\\-output none < token.txt && echo valid\n.br\ncat tokens.txt | jwtctl verify \\-\\-batch \\-\\-jwks jwks.json \\-\\-any\\-aud"
+            "jwtctl verify \\-\\-key rsa\\-public.pem \\-\\-iss https://auth.example \\-\\-aud api \"$TOKEN\"\n.br\njwtctl verify \\-\\-jwks jwks.json \\-\\-alg RS256 \\-\\-output none < token.txt && echo valid\n.br\ncat tokens.txt | jwtctl verify \\-\\-batch \\-\\-jwks jwks.json \\-\\-any\\-aud\n.br\njwtctl verify \\-\\-issuer https://login.example.com \\-\\-aud api \"$TOKEN\""
         }
         "inspect" => {
             "jwtctl inspect \"$TOKEN\"\n.br\njwtctl inspect \\-\\-json \"$TOKEN\" | jq .warnings"

@@ -17,7 +17,9 @@ const FORMAT: &str = "jwtctl-cache-1";
 /// Entries are small documents; anything larger is not one of ours.
 const MAX_ENTRY: u64 = 4 << 20;
 
-/// One stored response.
+/// One stored response. The cache policy is rebuilt from the stored status and headers with
+/// jwtctl's own options on every read, so a tampered file can only make an entry absent or
+/// stale, never change how caching works.
 #[derive(Debug, Clone)]
 pub(super) struct Entry {
     pub url: String,
@@ -25,7 +27,9 @@ pub(super) struct Entry {
     pub stored: u64,
     /// Fresh until then, Unix seconds.
     pub fresh_until: u64,
-    pub policy: CachePolicy,
+    status: u16,
+    headers: HeaderMap,
+    policy: CachePolicy,
     pub body: Vec<u8>,
 }
 
@@ -61,6 +65,23 @@ fn options() -> CacheOptions {
     }
 }
 
+/// The headers the cache keeps. An `Age` that is not a plausible number of seconds is dropped:
+/// the caching crate adds it to a duration without checking (an `Age` of 2^64-1 overflowed).
+fn kept_headers(headers: &HeaderMap) -> HeaderMap {
+    const TEN_YEARS: u64 = 10 * 366 * 24 * 3600;
+    let mut out = headers.clone();
+    let age_ok = headers.get_all(http::header::AGE).iter().all(|v| {
+        v.to_str()
+            .ok()
+            .and_then(|t| t.trim().parse::<u64>().ok())
+            .is_some_and(|n| n <= TEN_YEARS)
+    });
+    if !age_ok {
+        out.remove(http::header::AGE);
+    }
+    out
+}
+
 /// How long a response stays fresh: what RFC 9111 makes of its headers, at most 24 hours;
 /// 5 minutes when the server says nothing about caching at all.
 fn freshness(policy: &CachePolicy, headers: &HeaderMap, now: SystemTime) -> Duration {
@@ -79,22 +100,41 @@ fn freshness(policy: &CachePolicy, headers: &HeaderMap, now: SystemTime) -> Dura
 }
 
 impl Entry {
+    fn build(
+        url: &str,
+        uri: &http::Uri,
+        status: u16,
+        headers: &HeaderMap,
+        body: Vec<u8>,
+        received: SystemTime,
+    ) -> Entry {
+        let headers = kept_headers(headers);
+        let req = request_parts(uri, false);
+        let policy =
+            CachePolicy::new_options(&req, &response_parts(status, &headers), received, options());
+        let fresh = freshness(&policy, &headers, received);
+        Entry {
+            url: url.to_string(),
+            stored: unix(received),
+            fresh_until: unix(received).saturating_add(fresh.as_secs()),
+            status,
+            headers,
+            policy,
+            body,
+        }
+    }
+
     /// An entry for a 200 response, or `None` when it must not be stored (`no-store`).
     pub fn from_reply(url: &str, uri: &http::Uri, reply: &Reply, now: SystemTime) -> Option<Entry> {
-        let req = request_parts(uri, false);
-        let res = response_parts(reply.status, &reply.headers);
-        let policy = CachePolicy::new_options(&req, &res, now, options());
-        if !policy.is_storable() {
-            return None;
-        }
-        let fresh = freshness(&policy, &reply.headers, now);
-        Some(Entry {
-            url: url.to_string(),
-            stored: unix(now),
-            fresh_until: unix(now).saturating_add(fresh.as_secs()),
-            policy,
-            body: reply.body.clone(),
-        })
+        let e = Self::build(
+            url,
+            uri,
+            reply.status,
+            &reply.headers,
+            reply.body.clone(),
+            now,
+        );
+        e.policy.is_storable().then_some(e)
     }
 
     /// Whether it may be used without asking the server. An entry from the future (the clock
@@ -117,35 +157,40 @@ impl Entry {
         out
     }
 
-    /// The entry refreshed by a 304, or `None` when the 304 does not match what is stored.
+    /// The entry refreshed by a 304, or `None` when the 304 does not match what is stored (or
+    /// now forbids storing).
     pub fn revalidated(&self, uri: &http::Uri, reply: &Reply, now: SystemTime) -> Option<Entry> {
         let req = request_parts(uri, false);
-        let res = response_parts(reply.status, &reply.headers);
+        let res = response_parts(reply.status, &kept_headers(&reply.headers));
         match self.policy.after_response(&req, &res, now) {
-            AfterResponse::NotModified(policy, parts) => {
-                if !policy.is_storable() {
-                    return None;
-                }
-                let fresh = freshness(&policy, &parts.headers, now);
-                Some(Entry {
-                    url: self.url.clone(),
-                    stored: unix(now),
-                    fresh_until: unix(now).saturating_add(fresh.as_secs()),
-                    policy,
-                    body: self.body.clone(),
-                })
+            AfterResponse::NotModified(_, parts) => {
+                let e = Self::build(
+                    &self.url,
+                    uri,
+                    self.status,
+                    &parts.headers,
+                    self.body.clone(),
+                    now,
+                );
+                e.policy.is_storable().then_some(e)
             }
             AfterResponse::Modified(..) => None,
         }
     }
 
     fn to_json(&self) -> Option<String> {
+        let headers: Vec<Value> = self
+            .headers
+            .iter()
+            .filter_map(|(n, v)| Some(Value::from(vec![n.as_str(), v.to_str().ok()?])))
+            .collect();
         let mut m = Map::new();
         m.insert("format".into(), FORMAT.into());
         m.insert("url".into(), self.url.clone().into());
         m.insert("stored".into(), self.stored.into());
         m.insert("fresh_until".into(), self.fresh_until.into());
-        m.insert("policy".into(), serde_json::to_value(&self.policy).ok()?);
+        m.insert("status".into(), self.status.into());
+        m.insert("headers".into(), headers.into());
         m.insert(
             "body".into(),
             String::from_utf8(self.body.clone()).ok()?.into(),
@@ -153,18 +198,30 @@ impl Entry {
         serde_json::to_string(&Value::Object(m)).ok()
     }
 
-    fn from_json(text: &[u8], url: &str) -> Option<Entry> {
+    fn from_json(text: &[u8], uri: &http::Uri, url: &str) -> Option<Entry> {
         let v: Value = serde_json::from_slice(text).ok()?;
         if v.get("format")? != FORMAT || v.get("url")? != url {
             return None;
         }
-        Some(Entry {
-            url: url.to_string(),
-            stored: v.get("stored")?.as_u64()?,
-            fresh_until: v.get("fresh_until")?.as_u64()?,
-            policy: serde_json::from_value(v.get("policy")?.clone()).ok()?,
-            body: v.get("body")?.as_str()?.as_bytes().to_vec(),
-        })
+        let stored = v.get("stored")?.as_u64()?;
+        let received = UNIX_EPOCH.checked_add(Duration::from_secs(stored))?;
+        let status = u16::try_from(v.get("status")?.as_u64()?).ok()?;
+        let mut headers = HeaderMap::new();
+        for pair in v.get("headers")?.as_array()? {
+            let (Some(n), Some(val)) = (pair.get(0)?.as_str(), pair.get(1)?.as_str()) else {
+                return None;
+            };
+            headers.append(
+                http::HeaderName::from_bytes(n.as_bytes()).ok()?,
+                http::HeaderValue::from_str(val).ok()?,
+            );
+        }
+        let body = v.get("body")?.as_str()?.as_bytes().to_vec();
+        let mut e = Self::build(url, uri, status, &headers, body, received);
+        // The freshness written is the one computed when the response came: a file can only
+        // shorten it.
+        e.fresh_until = e.fresh_until.min(v.get("fresh_until")?.as_u64()?);
+        e.policy.is_storable().then_some(e)
     }
 }
 
@@ -186,9 +243,9 @@ impl Cache {
     }
 
     /// The stored entry for `url`; `None` when absent, unreadable, corrupt or for another URL.
-    pub fn read(&self, url: &str) -> Option<Entry> {
+    pub fn read(&self, url: &str, uri: &http::Uri) -> Option<Entry> {
         let bytes = crate::keys::read_limited(&self.path(url), MAX_ENTRY).ok()?;
-        Entry::from_json(&bytes, url)
+        Entry::from_json(&bytes, uri, url)
     }
 
     /// Stores `entry`: written to a new file beside the old one, then renamed over it.
