@@ -24,13 +24,14 @@ const NOW: i64 = 1_795_000_000;
 pub type Target = fn(&[u8]);
 
 /// The fuzz targets by name, as `fuzz/fuzz_targets/` and the regression folders name them.
-pub const TARGETS: [(&str, Target); 6] = [
+pub const TARGETS: [(&str, Target); 7] = [
     ("parse_inspect", parse_inspect),
     ("verify_jws", verify_jws),
     ("decrypt_jwe", decrypt_jwe),
     ("load_key", load_key),
     ("time_parse", time_parse),
     ("claims_validate", claims_validate),
+    ("remote_documents", remote_documents),
 ];
 
 fn text(data: &[u8]) -> std::borrow::Cow<'_, str> {
@@ -196,4 +197,17 @@ pub fn claims_validate(data: &[u8]) {
         };
         let _ = validate(&header, &claims, &any, &mut Report::default());
     }
+}
+
+/// What servers send and what the cache keeps: a key set (published and private), a discovery
+/// document, and a cache entry (whose headers go through the caching rules).
+pub fn remote_documents(data: &[u8]) {
+    use jwtctl::remote::{RemoteUrl, discovery, exercise_cache_entry, json_object};
+    let url = RemoteUrl::parse("https://issuer.example/.well-known/openid-configuration")
+        .expect("fixed URL");
+    let _ = json_object(data, &url);
+    let _ = jwtctl::keys::load_published_set(data, "fuzz", false);
+    let _ = jwtctl::keys::load_published_set(data, "fuzz", true);
+    let _ = discovery::parse_document(data, &url, "https://issuer.example");
+    exercise_cache_entry(data, &url);
 }

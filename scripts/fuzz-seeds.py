@@ -100,6 +100,21 @@ def main():
               {"exp": 1e300, "iat": -1e300, "aud": "other", "jti": "revoked"},
               {"exp": "soon", "nbf": None, "aud": [1, 2], "iat": 1.5}]:
         put("claims_validate", json.dumps(c))
+    # What servers send and the cache keeps: discovery documents, key sets, cache entries.
+    put("remote_documents", json.dumps({"issuer": "https://issuer.example",
+                                        "jwks_uri": "https://issuer.example/jwks.json",
+                                        "id_token_signing_alg_values_supported": ["RS256", "none"]}))
+    for k in keys:
+        put("remote_documents", k)
+    for headers in [[["cache-control", "max-age=300"], ["etag", "\"v1\""]],
+                    [["cache-control", "no-cache"], ["last-modified", "Tue, 01 Dec 2026 10:00:00 GMT"]],
+                    [["expires", "Wed, 02 Dec 2026 10:00:00 GMT"], ["age", "100"], ["date", "Tue, 01 Dec 2026 10:00:00 GMT"]],
+                    [["cache-control", "no-store"]], []]:
+        put("remote_documents", json.dumps({
+            "format": "jwtctl-cache-1",
+            "url": "https://issuer.example/.well-known/openid-configuration",
+            "stored": 1795000000, "fresh_until": 1795000300, "status": 200,
+            "headers": headers, "body": '{"keys":[]}'}))
     print(f"seeds: {len(tokens)} JWS, {len(jwe)} JWE, {len(keys)} JWK/JWKS", file=sys.stderr)
 
 

@@ -46,7 +46,8 @@
 //! * [`jws`] — parsing, header policy, signing; [`verify`] — JWS verification with a key ring;
 //! * [`jwe`] — the one JWE parser, prechecks, encryption, decryption;
 //! * [`jwt`] — claims (build, validate) and JWT verification = JWS verification + claims;
-//! * [`inspect`], [`jwks`] — descriptions and key sets;
+//! * [`inspect`], [`jwks`] — descriptions and key sets; [`issuer`] — the mock issuer's
+//!   answers (discovery, key set, client-credentials tokens, rotation);
 //! * [`remote`] — key sets over HTTPS: the fetch policy, the on-disk cache, issuer discovery,
 //!   and a ring that follows the server.
 
@@ -59,6 +60,7 @@ mod der;
 pub mod encoding;
 pub mod error;
 pub mod inspect;
+pub mod issuer;
 pub mod jwa;
 pub mod jwe;
 pub mod jwks;

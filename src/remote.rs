@@ -369,6 +369,13 @@ impl Fetcher {
     }
 }
 
+/// Feeds `bytes` to the cache as if they were a stored entry for `url` (for fuzzing: cache
+/// files and server headers are untrusted).
+#[doc(hidden)]
+pub fn exercise_cache_entry(bytes: &[u8], url: &RemoteUrl) {
+    cache::exercise(bytes, url.as_str(), url.uri());
+}
+
 /// Parses a JSON object body, naming what is wrong when it is not one (an HTML error page,
 /// say).
 pub fn json_object(

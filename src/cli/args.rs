@@ -113,6 +113,9 @@ pub enum Command {
     /// Build, merge and convert JWK Sets; print RFC 7638 thumbprints.
     #[command(after_help = JWKS_EXAMPLES)]
     Jwks(JwksArgs),
+    /// Run a local mock issuer: discovery, a JWK Set and client-credentials tokens.
+    #[command(after_help = SERVE_EXAMPLES)]
+    Serve(ServeArgs),
     /// Print a shell completion script.
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
@@ -164,6 +167,13 @@ Examples:
   jwtctl jwks --merge jwks.json --remove old-kid new.pub.pem > jwks.next.json
   jwtctl jwks --to-pem jwks.json --kid 2026-11 > key.pem && jwtctl jwks --thumbprint key.pem
   jwtctl jwks --issuer https://login.example.com > idp-keys.json";
+
+const SERVE_EXAMPLES: &str = "\
+Examples:
+  jwtctl keygen --alg RS256 --out issuer.pem
+  jwtctl serve --key issuer.pem --addr 127.0.0.1:0 --client svc:s3cret --aud api --rotate 10m
+  URL=$(jwtctl serve --key issuer.pem --addr 127.0.0.1:0 | head -1)   # in a test harness
+  curl -s -u svc:s3cret -d grant_type=client_credentials \"$URL/token\"";
 
 const COMPLETIONS_EXAMPLES: &str = "\
 Examples:
@@ -811,6 +821,61 @@ pub struct JwksArgs {
     /// Print each key's RFC 7638 SHA-256 thumbprint, one per line.
     #[arg(long, conflicts_with_all = ["merge", "private", "use_", "alg", "kid"])]
     pub thumbprint: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Key file (repeatable; any format --key reads): the first signs, every one is published.
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath, required = true)]
+    pub key: Vec<PathBuf>,
+
+    /// Passphrase of encrypted key files.
+    #[arg(long, value_name = "SOURCE", value_parser = clap::value_parser!(SecretSource))]
+    pub passphrase: Option<SecretSource>,
+
+    /// Signing algorithm of the first key (default: its JWK alg, else RS256, ES256/384/512,
+    /// ES256K, EdDSA or HS256 by key type).
+    #[arg(long, value_name = "ALG", value_enum)]
+    pub alg: Option<AlgArg>,
+
+    /// Address to listen on; port 0 picks a free one.
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
+    pub addr: String,
+
+    /// TLS certificate chain (PEM): serve https.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// TLS private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// The issuer URL to publish and put in iss (default: the address served, e.g. when it is
+    /// reached through another name or a proxy).
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    pub issuer_url: Option<String>,
+
+    /// Accepted client ID:SECRET (repeatable); without any, every client is accepted.
+    #[arg(long, value_name = "ID:SECRET")]
+    pub client: Vec<String>,
+
+    /// Audience of the tokens (repeatable), unless the request names one (audience or
+    /// resource parameter).
+    #[arg(long, value_name = "AUD")]
+    pub aud: Vec<String>,
+
+    /// Token lifetime.
+    #[arg(long, value_name = "DURATION", default_value = "15m")]
+    pub exp: String,
+
+    /// Extra claim in every token: NAME=VALUE (a string) or NAME:=JSON (repeatable).
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub claim: Vec<String>,
+
+    /// Every DURATION, sign with a fresh key of the first key's kind; the previous one stays
+    /// published for one more period.
+    #[arg(long, value_name = "DURATION")]
+    pub rotate: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -15,6 +15,7 @@ mod output;
 mod remedy;
 mod remote;
 mod secret;
+mod serve;
 mod sign;
 mod verify;
 
@@ -52,6 +53,7 @@ pub fn main() -> ExitCode {
         Command::Decrypt(a) => jwe::decrypt(a, &out),
         Command::Keygen(a) => keygen::run(a, &out),
         Command::Jwks(a) => jwks::run(a, &out),
+        Command::Serve(a) => serve::run(a, &out),
         Command::Completions(a) => {
             let mut stdout = std::io::stdout().lock();
             stdout

@@ -85,6 +85,11 @@ pub fn run(a: &VerifyArgs, out: &Output) -> Result<()> {
         super::remote::refuse_unused(&a.remote, a.refresh_cooldown.as_ref())?;
         None
     };
+    if fetcher.is_some() && k.passphrase.is_some() {
+        return Err(Error::usage(
+            "--passphrase applies to key files; remote key sets hold public keys",
+        ));
+    }
     let keys = match (&fetcher, remote_jwks) {
         (Some(f), Some(url)) => VerifyKeys::jwks(url, f, &algs, k.allow_weak_key)?,
         (Some(f), None) => VerifyKeys::issuers(&a.issuer, f, &algs, k.allow_weak_key)?,

@@ -304,3 +304,26 @@ fn write_new_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     f.write_all(bytes)?;
     f.flush()
 }
+
+/// Runs everything the cache does with a stored entry on `bytes` as the file's content: for
+/// fuzzing (a file, or the headers a server sent, are not trusted).
+pub(super) fn exercise(bytes: &[u8], url: &str, uri: &http::Uri) {
+    let Some(e) = Entry::from_json(bytes, uri, url) else {
+        return;
+    };
+    let now = SystemTime::now();
+    let _ = e.is_fresh(unix(now));
+    let validators = e.validators(uri, now);
+    let reply = Reply {
+        status: 304,
+        headers: e.headers.clone(),
+        body: Vec::new(),
+    };
+    let later = now
+        .checked_add(Duration::from_secs(7 * 24 * 3600))
+        .unwrap_or(now);
+    let _ = e.revalidated(uri, &reply, later);
+    let _ = e.validators(uri, later);
+    let _ = e.to_json();
+    drop(validators);
+}

@@ -26,7 +26,9 @@ fn without_slash(s: &str) -> &str {
     s.strip_suffix('/').unwrap_or(s)
 }
 
-fn parse_document(body: &[u8], url: &RemoteUrl, issuer: &str) -> Result<Discovered> {
+/// Reads a discovery document fetched from `url` for `issuer`, checking what [`discover`]
+/// checks.
+pub fn parse_document(body: &[u8], url: &RemoteUrl, issuer: &str) -> Result<Discovered> {
     let doc = json_object(body, url)?;
     let fail = |why: String| Error::fetch(url.to_string(), why);
     let Some(found) = doc.get("issuer").and_then(|v| v.as_str()) else {

@@ -1,0 +1,542 @@
+//! `jwtctl serve`: the mock issuer of [`jwtctl::issuer`] behind HTTP/1.1 (hyper on tokio,
+//! rustls on aws-lc for https). The runtime starts here and nowhere else, so no other command
+//! pays for it. Everything that can be a usage error is checked before the first byte is
+//! served; after that, a bad request gets an HTTP error and the server keeps serving.
+
+use std::convert::Infallible;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use serde_json::Value;
+
+use jwtctl::error::{Error, Result};
+use jwtctl::issuer::{Issuer, IssuerConfig, OAuthError, TokenRequest, parse_form};
+use jwtctl::keys::Key;
+use jwtctl::sanitize::sanitize;
+use jwtctl::time::{parse_span, system_now};
+
+use super::args::ServeArgs;
+use super::assign::parse_assignment;
+use super::input::load_key;
+use super::output::Output;
+
+/// Largest request body read (the token endpoint's form).
+const MAX_BODY: usize = 64 * 1024;
+/// Request line plus headers (hyper answers 431 beyond it).
+const MAX_HEAD: usize = 16 * 1024;
+/// To send a whole request head, and to wait for the next one on a kept-alive connection.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// To send a request body.
+const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest life of one connection, however busy.
+const CONNECTION_LIFETIME: Duration = Duration::from_secs(120);
+/// Connections served at once; more wait in the kernel's backlog.
+const MAX_CONNECTIONS: usize = 1024;
+const DAY: u64 = 24 * 3600;
+
+fn span(text: &str, flag: &str, max_days: u64) -> Result<Duration> {
+    let d = parse_span(text)?;
+    if d < Duration::from_secs(1) || d > Duration::from_secs(max_days.saturating_mul(DAY)) {
+        return Err(Error::usage(format!(
+            "{flag} {text:?} is out of range (1s to {max_days} days)"
+        )));
+    }
+    Ok(d)
+}
+
+/// The endpoints, under the issuer URL's path.
+struct Paths {
+    oidc: String,
+    oauth_inserted: String,
+    oauth_appended: String,
+    jwks: String,
+    token: String,
+}
+
+impl Paths {
+    fn of(issuer: &str) -> Result<Paths> {
+        let uri: hyper::Uri = issuer
+            .parse()
+            .map_err(|e| Error::usage(format!("--issuer-url {issuer:?} is not a URL: {e}")))?;
+        if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.authority().is_none() {
+            return Err(Error::usage(format!(
+                "--issuer-url {issuer:?} must be an absolute http:// or https:// URL"
+            )));
+        }
+        if uri.query().is_some() || issuer.contains('#') {
+            return Err(Error::usage(format!(
+                "--issuer-url {issuer:?}: an issuer URL has no query or fragment"
+            )));
+        }
+        let prefix = uri.path().trim_end_matches('/').to_string();
+        Ok(Paths {
+            oidc: format!("{prefix}/.well-known/openid-configuration"),
+            oauth_inserted: format!("/.well-known/oauth-authorization-server{prefix}"),
+            oauth_appended: format!("{prefix}/.well-known/oauth-authorization-server"),
+            jwks: format!("{prefix}/jwks.json"),
+            token: format!("{prefix}/token"),
+        })
+    }
+}
+
+struct Shared {
+    issuer: RwLock<Issuer>,
+    paths: Paths,
+    /// `max-age` of the key set: short enough that clients see a rotation within a period.
+    jwks_max_age: u64,
+}
+
+fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<rustls::ServerConfig> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
+        .and_then(|it| it.collect::<std::result::Result<_, _>>())
+        .map_err(|e| {
+            Error::usage(format!(
+                "{}: not a PEM certificate chain: {e}",
+                cert.display()
+            ))
+        })?;
+    if certs.is_empty() {
+        return Err(Error::usage(format!(
+            "{}: no certificate in it",
+            cert.display()
+        )));
+    }
+    let key = PrivateKeyDer::from_pem_file(key)
+        .map_err(|e| Error::usage(format!("{}: not a PEM private key: {e}", key.display())))?;
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::usage(format!("TLS: {e}")))?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| Error::usage(format!("--tls-cert/--tls-key: {e}")))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+fn issuer_url(addr: SocketAddr, tls: bool) -> String {
+    let scheme = if tls { "https" } else { "http" };
+    let ip = match addr.ip() {
+        ip if ip.is_unspecified() && addr.is_ipv4() => "127.0.0.1".to_string(),
+        ip if ip.is_unspecified() => "[::1]".to_string(),
+        std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+    };
+    format!("{scheme}://{ip}:{}", addr.port())
+}
+
+pub fn run(a: &ServeArgs, out: &Output) -> Result<()> {
+    let mut keys: Vec<Key> = Vec::new();
+    for path in &a.key {
+        keys.extend(load_key(path, a.passphrase.as_ref(), out)?.keys);
+    }
+    let lifetime = span(&a.exp, "--exp", 366)?.as_secs();
+    let rotate = a
+        .rotate
+        .as_deref()
+        .map(|r| span(r, "--rotate", 366))
+        .transpose()?;
+    let mut clients = Vec::new();
+    for c in &a.client {
+        match c.split_once(':') {
+            Some((id, secret)) if !id.is_empty() && !secret.is_empty() => {
+                clients.push((id.to_string(), secret.to_string()));
+            }
+            _ => {
+                return Err(Error::usage(format!(
+                    "--client expects ID:SECRET, got {:?}",
+                    sanitize(c.split(':').next().unwrap_or_default())
+                )));
+            }
+        }
+    }
+    let claims = a
+        .claim
+        .iter()
+        .map(|c| parse_assignment(c))
+        .collect::<Result<Vec<_>>>()?;
+    let tls = match (&a.tls_cert, &a.tls_key) {
+        (Some(c), Some(k)) => Some(Arc::new(tls_config(c, k)?)),
+        _ => None,
+    };
+    let listener = std::net::TcpListener::bind(a.addr.as_str())
+        .map_err(|e| Error::usage(format!("cannot listen on {}: {e}", sanitize(&a.addr))))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| Error::usage(format!("cannot listen on {}: {e}", sanitize(&a.addr))))?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| Error::usage(format!("cannot listen on {local}: {e}")))?;
+    let url = match &a.issuer_url {
+        Some(u) => u.trim_end_matches('/').to_string(),
+        None => issuer_url(local, tls.is_some()),
+    };
+    let paths = Paths::of(&url)?;
+    let issuer = Issuer::new(
+        IssuerConfig {
+            issuer: url.clone(),
+            alg: a.alg.map(|x| x.0),
+            clients,
+            aud: a.aud.clone(),
+            lifetime,
+            claims,
+        },
+        keys,
+    )?;
+    if rotate.is_some() {
+        issuer.rotation_spec()?;
+    }
+    if issuer.signs_with_secret() {
+        out.warn("the signing key is a secret (HMAC): it is not published, so verifiers need the secret itself");
+    }
+    if tls.is_none() && !local.ip().is_loopback() {
+        out.warn(&format!(
+            "serving plain http on {local}, which is not a loopback address: tokens can be read on the network (give --tls-cert and --tls-key)"
+        ));
+    }
+    let jwks_max_age = rotate.map_or(300, |r| r.as_secs().clamp(1, 300));
+    let shared = Arc::new(Shared {
+        issuer: RwLock::new(issuer),
+        paths,
+        jwks_max_age,
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(|e| Error::usage(format!("cannot start the server: {e}")))?;
+    let served = runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|e| Error::usage(format!("cannot listen on {local}: {e}")))?;
+        // The URL is the first line, written once the socket listens.
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{url}")
+            .and_then(|()| stdout.flush())
+            .map_err(|e| Error::io("<stdout>", e))?;
+        drop(stdout);
+        serve(
+            listener,
+            tls.map(tokio_rustls::TlsAcceptor::from),
+            shared,
+            rotate,
+        )
+        .await
+    });
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    served
+}
+
+async fn serve(
+    listener: tokio::net::TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    shared: Arc<Shared>,
+    rotate: Option<Duration>,
+) -> Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let sig = |kind| signal(kind).map_err(|e| Error::usage(format!("cannot handle signals: {e}")));
+    let mut term = sig(SignalKind::terminate())?;
+    let mut int = sig(SignalKind::interrupt())?;
+    if let Some(period) = rotate {
+        tokio::spawn(rotation(Arc::clone(&shared), period));
+    }
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let permit = tokio::select! {
+            _ = term.recv() => return Ok(()),
+            _ = int.recv() => return Ok(()),
+            p = Arc::clone(&slots).acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => return Ok(()),
+            },
+        };
+        let accepted = tokio::select! {
+            _ = term.recv() => return Ok(()),
+            _ = int.recv() => return Ok(()),
+            a = listener.accept() => a,
+        };
+        let (stream, peer) = match accepted {
+            Ok(x) => x,
+            Err(e) => {
+                // Out of file descriptors and the like: wait a moment rather than spin.
+                eprintln!("warning: accept: {e}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let (shared, tls) = (Arc::clone(&shared), tls.clone());
+        tokio::spawn(async move {
+            let _permit = permit;
+            let _ =
+                tokio::time::timeout(CONNECTION_LIFETIME, connection(stream, peer, tls, shared))
+                    .await;
+        });
+    }
+}
+
+async fn connection(
+    stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    shared: Arc<Shared>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let service = hyper::service::service_fn(move |req| {
+        let shared = Arc::clone(&shared);
+        async move { Ok::<_, Infallible>(handle(req, peer, &shared).await) }
+    });
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEAD_TIMEOUT)
+        .max_buf_size(MAX_HEAD);
+    match tls {
+        Some(acceptor) => {
+            if let Ok(Ok(s)) = tokio::time::timeout(HEAD_TIMEOUT, acceptor.accept(stream)).await {
+                let _ = builder.serve_connection(TokioIo::new(s), service).await;
+            }
+        }
+        None => {
+            let _ = builder
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        }
+    }
+}
+
+async fn rotation(shared: Arc<Shared>, period: Duration) {
+    let mut next = tokio::time::Instant::now();
+    loop {
+        next += period;
+        tokio::time::sleep_until(next).await;
+        let spec = match shared.issuer.read().map(|i| i.rotation_spec()) {
+            Ok(Ok(s)) => s,
+            _ => return,
+        };
+        let generated = tokio::task::spawn_blocking(move || jwtctl::keygen::generate(spec)).await;
+        let key = match generated {
+            Ok(Ok(k)) => k,
+            Ok(Err(e)) => {
+                eprintln!("warning: rotation: cannot generate a key: {e}");
+                continue;
+            }
+            Err(_) => continue,
+        };
+        let Ok(mut issuer) = shared.issuer.write() else {
+            return;
+        };
+        let old = issuer.signing_kid().to_string();
+        match issuer.rotate_to(key) {
+            Ok(()) => eprintln!(
+                "rotated: kid {} signs now; kid {old} stays published for one more period",
+                issuer.signing_kid()
+            ),
+            Err(e) => eprintln!("warning: rotation: {e}"),
+        }
+    }
+}
+
+type Reply = Response<Full<Bytes>>;
+
+fn reply(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Reply {
+    let mut r = Response::new(Full::new(body.into()));
+    *r.status_mut() = status;
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r
+}
+
+fn json(status: StatusCode, v: &Value) -> Reply {
+    let mut text = v.to_string();
+    text.push('\n');
+    reply(status, "application/json", text)
+}
+
+fn oauth_error(e: &OAuthError) -> Reply {
+    let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
+    let mut r = json(status, &e.body());
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if e.status == 401 {
+        r.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Basic realm=\"jwtctl\", charset=\"UTF-8\""),
+        );
+    }
+    r
+}
+
+fn not_found() -> Reply {
+    reply(
+        StatusCode::NOT_FOUND,
+        "text/plain; charset=utf-8",
+        "not found\n",
+    )
+}
+
+fn too_large() -> Reply {
+    reply(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "text/plain; charset=utf-8",
+        "request body over 64 KiB\n",
+    )
+}
+
+/// Whether an `If-None-Match` list names `etag` (weak comparison, RFC 9110 13.1.2).
+fn etag_matches(header: &str, etag: &str) -> bool {
+    let bare = |t: &str| t.trim().trim_start_matches("W/").to_string();
+    header.trim() == "*" || header.split(',').any(|t| bare(t) == bare(etag))
+}
+
+async fn handle(req: Request<Incoming>, peer: SocketAddr, shared: &Shared) -> Reply {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let response = route(req, shared).await;
+    let size = hyper::body::Body::size_hint(response.body())
+        .exact()
+        .unwrap_or(0);
+    eprintln!(
+        "{peer} {method} {} {} {size}B {:.1}ms",
+        sanitize(&path),
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    response
+}
+
+async fn route(req: Request<Incoming>, shared: &Shared) -> Reply {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return too_large();
+    }
+    let p = &shared.paths;
+    let path = req.uri().path();
+    let get = matches!(*req.method(), Method::GET | Method::HEAD);
+    if get && (path == p.oidc || path == p.oauth_inserted || path == p.oauth_appended) {
+        let doc = match shared.issuer.read() {
+            Ok(i) => i.discovery(),
+            Err(_) => return internal(),
+        };
+        let mut r = json(StatusCode::OK, &doc);
+        r.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=300"),
+        );
+        return r;
+    }
+    if get && path == p.jwks {
+        let (body, etag) = match shared.issuer.read() {
+            Ok(i) => {
+                let (b, e) = i.jwks();
+                (b.to_string(), e.to_string())
+            }
+            Err(_) => return internal(),
+        };
+        let fresh = req
+            .headers()
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|h| etag_matches(h, &etag));
+        let mut r = if fresh {
+            reply(StatusCode::NOT_MODIFIED, "application/json", Bytes::new())
+        } else {
+            reply(StatusCode::OK, "application/jwk-set+json", body)
+        };
+        if let Ok(v) = HeaderValue::from_str(&etag) {
+            r.headers_mut().insert(header::ETAG, v);
+        }
+        if let Ok(v) = HeaderValue::from_str(&format!("public, max-age={}", shared.jwks_max_age)) {
+            r.headers_mut().insert(header::CACHE_CONTROL, v);
+        }
+        return r;
+    }
+    if *req.method() == Method::POST && path == p.token {
+        return token(req, shared).await;
+    }
+    not_found()
+}
+
+fn internal() -> Reply {
+    reply(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "text/plain; charset=utf-8",
+        "internal error\n",
+    )
+}
+
+async fn token(req: Request<Incoming>, shared: &Shared) -> Reply {
+    let form_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| {
+            v.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
+    let authorization = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let body = Limited::new(req.into_body(), MAX_BODY);
+    let bytes = match tokio::time::timeout(BODY_TIMEOUT, body.collect()).await {
+        Ok(Ok(b)) => b.to_bytes(),
+        Ok(Err(e))
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some() =>
+        {
+            return too_large();
+        }
+        _ => {
+            return oauth_error(&OAuthError {
+                status: 400,
+                error: "invalid_request",
+                description: "the request body could not be read".into(),
+            });
+        }
+    };
+    if !form_type {
+        return oauth_error(&OAuthError {
+            status: 400,
+            error: "invalid_request",
+            description: "the token request must be application/x-www-form-urlencoded".into(),
+        });
+    }
+    let form = match parse_form(&bytes) {
+        Ok(f) => f,
+        Err(e) => return oauth_error(&e),
+    };
+    let request = TokenRequest {
+        authorization,
+        form,
+    };
+    let answer = match shared.issuer.read() {
+        Ok(i) => i.token(&request, system_now()),
+        Err(_) => return internal(),
+    };
+    match answer {
+        Ok(body) => {
+            let mut r = json(StatusCode::OK, &body);
+            let h = r.headers_mut();
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+            r
+        }
+        Err(e) => oauth_error(&e),
+    }
+}
