@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt a JWE; with --verify-key, verify the nested JWT inside')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate a key for an algorithm (or of a given type), as PEM or JWK')
             [CompletionResult]::new('jwks', 'jwks', [CompletionResultType]::ParameterValue, 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a local mock issuer: discovery, a JWK Set and client-credentials tokens')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Write the committed completions/ and man/ folders (for maintainers)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -233,6 +234,28 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'jwtctl;serve' {
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Key file (repeatable; any format --key reads): the first signs, every one is published')
+            [CompletionResult]::new('--passphrase', '--passphrase', [CompletionResultType]::ParameterName, 'Passphrase of encrypted key files')
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'Signing algorithm of the first key (default: its JWK alg, else RS256, ES256/384/512, ES256K, EdDSA or HS256 by key type)')
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Address to listen on; port 0 picks a free one')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'TLS certificate chain (PEM): serve https')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'TLS private key (PEM) of --tls-cert')
+            [CompletionResult]::new('--issuer-url', '--issuer-url', [CompletionResultType]::ParameterName, 'The issuer URL to publish and put in iss (default: the address served, e.g. when it is reached through another name or a proxy)')
+            [CompletionResult]::new('--client', '--client', [CompletionResultType]::ParameterName, 'Accepted client ID:SECRET (repeatable); without any, every client is accepted')
+            [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'Audience of the tokens (repeatable), unless the request names one (audience or resource parameter)')
+            [CompletionResult]::new('--exp', '--exp', [CompletionResultType]::ParameterName, 'Token lifetime')
+            [CompletionResult]::new('--claim', '--claim', [CompletionResultType]::ParameterName, 'Extra claim in every token: NAME=VALUE (a string) or NAME:=JSON (repeatable)')
+            [CompletionResult]::new('--rotate', '--rotate', [CompletionResultType]::ParameterName, 'Every DURATION, sign with a fresh key of the first key''s kind; the previous one stays published for one more period')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (the default on a terminal)')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON output on one line (the default when piped)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'jwtctl;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never')
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (the default on a terminal)')
@@ -261,6 +284,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt a JWE; with --verify-key, verify the nested JWT inside')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate a key for an algorithm (or of a given type), as PEM or JWK')
             [CompletionResult]::new('jwks', 'jwks', [CompletionResultType]::ParameterValue, 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a local mock issuer: discovery, a JWK Set and client-credentials tokens')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Write the committed completions/ and man/ folders (for maintainers)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -285,6 +309,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;help;jwks' {
+            break
+        }
+        'jwtctl;help;serve' {
             break
         }
         'jwtctl;help;completions' {

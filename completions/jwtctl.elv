@@ -32,6 +32,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand decrypt 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
             cand keygen 'Generate a key for an algorithm (or of a given type), as PEM or JWK'
             cand jwks 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints'
+            cand serve 'Run a local mock issuer: discovery, a JWK Set and client-credentials tokens'
             cand completions 'Print a shell completion script'
             cand generate-docs 'Write the committed completions/ and man/ folders (for maintainers)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -222,6 +223,27 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'jwtctl;serve'= {
+            cand --key 'Key file (repeatable; any format --key reads): the first signs, every one is published'
+            cand --passphrase 'Passphrase of encrypted key files'
+            cand --alg 'Signing algorithm of the first key (default: its JWK alg, else RS256, ES256/384/512, ES256K, EdDSA or HS256 by key type)'
+            cand --addr 'Address to listen on; port 0 picks a free one'
+            cand --tls-cert 'TLS certificate chain (PEM): serve https'
+            cand --tls-key 'TLS private key (PEM) of --tls-cert'
+            cand --issuer-url 'The issuer URL to publish and put in iss (default: the address served, e.g. when it is reached through another name or a proxy)'
+            cand --client 'Accepted client ID:SECRET (repeatable); without any, every client is accepted'
+            cand --aud 'Audience of the tokens (repeatable), unless the request names one (audience or resource parameter)'
+            cand --exp 'Token lifetime'
+            cand --claim 'Extra claim in every token: NAME=VALUE (a string) or NAME:=JSON (repeatable)'
+            cand --rotate 'Every DURATION, sign with a fresh key of the first key''s kind; the previous one stays published for one more period'
+            cand --color 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never'
+            cand --pretty 'Pretty-print JSON output (the default on a terminal)'
+            cand --compact 'Print JSON output on one line (the default when piped)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'jwtctl;completions'= {
             cand --color 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never'
             cand --pretty 'Pretty-print JSON output (the default on a terminal)'
@@ -248,6 +270,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand decrypt 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
             cand keygen 'Generate a key for an algorithm (or of a given type), as PEM or JWK'
             cand jwks 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints'
+            cand serve 'Run a local mock issuer: discovery, a JWK Set and client-credentials tokens'
             cand completions 'Print a shell completion script'
             cand generate-docs 'Write the committed completions/ and man/ folders (for maintainers)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -265,6 +288,8 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         &'jwtctl;help;keygen'= {
         }
         &'jwtctl;help;jwks'= {
+        }
+        &'jwtctl;help;serve'= {
         }
         &'jwtctl;help;completions'= {
         }

@@ -38,6 +38,7 @@ complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "encrypt" -d 'Encrypt 
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "decrypt" -d 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "keygen" -d 'Generate a key for an algorithm (or of a given type), as PEM or JWK'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "jwks" -d 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "serve" -d 'Run a local mock issuer: discovery, a JWK Set and client-credentials tokens'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "generate-docs" -d 'Write the committed completions/ and man/ folders (for maintainers)'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -392,6 +393,40 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l pretty -d 'Pretty
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l compact -d 'Print JSON output on one line (the default when piped)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l key -d 'Key file (repeatable; any format --key reads): the first signs, every one is published' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l passphrase -d 'Passphrase of encrypted key files' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l alg -d 'Signing algorithm of the first key (default: its JWK alg, else RS256, ES256/384/512, ES256K, EdDSA or HS256 by key type)' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+ES512\t''
+ES256K\t''
+EdDSA\t''
+Ed25519\t''
+Ed448\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l addr -d 'Address to listen on; port 0 picks a free one' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l tls-cert -d 'TLS certificate chain (PEM): serve https' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l tls-key -d 'TLS private key (PEM) of --tls-cert' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l issuer-url -d 'The issuer URL to publish and put in iss (default: the address served, e.g. when it is reached through another name or a proxy)' -r -f
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l client -d 'Accepted client ID:SECRET (repeatable); without any, every client is accepted' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l aud -d 'Audience of the tokens (repeatable), unless the request names one (audience or resource parameter)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l exp -d 'Token lifetime' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l claim -d 'Extra claim in every token: NAME=VALUE (a string) or NAME:=JSON (repeatable)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l rotate -d 'Every DURATION, sign with a fresh key of the first key\'s kind; the previous one stays published for one more period' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
+always\t'Always colour (overrides NO_COLOR)'
+never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l compact -d 'Print JSON output on one line (the default when piped)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
 always\t'Always colour (overrides NO_COLOR)'
 never\t'Never colour'"
@@ -406,13 +441,14 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -l pretty -
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -l compact -d 'Print JSON output on one line (the default when piped)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -s V -l version -d 'Print version'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks completions generate-docs help" -f -a "sign" -d 'Create a signed token (JWS) from claims'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks completions generate-docs help" -f -a "verify" -d 'Verify a token\'s signature and claims; exit 0 only if it is valid'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks completions generate-docs help" -f -a "inspect" -d 'Decode a token WITHOUT verifying it, and point out what looks wrong'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks completions generate-docs help" -f -a "encrypt" -d 'Encrypt a payload to a key or password (JWE)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks completions generate-docs help" -f -a "decrypt" -d 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks completions generate-docs help" -f -a "keygen" -d 'Generate a key for an algorithm (or of a given type), as PEM or JWK'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks completions generate-docs help" -f -a "jwks" -d 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks completions generate-docs help" -f -a "completions" -d 'Print a shell completion script'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks completions generate-docs help" -f -a "generate-docs" -d 'Write the committed completions/ and man/ folders (for maintainers)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks completions generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "sign" -d 'Create a signed token (JWS) from claims'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "verify" -d 'Verify a token\'s signature and claims; exit 0 only if it is valid'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "inspect" -d 'Decode a token WITHOUT verifying it, and point out what looks wrong'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "encrypt" -d 'Encrypt a payload to a key or password (JWE)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "decrypt" -d 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "keygen" -d 'Generate a key for an algorithm (or of a given type), as PEM or JWK'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "jwks" -d 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "serve" -d 'Run a local mock issuer: discovery, a JWK Set and client-credentials tokens'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "completions" -d 'Print a shell completion script'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "generate-docs" -d 'Write the committed completions/ and man/ folders (for maintainers)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

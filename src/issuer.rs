@@ -229,8 +229,11 @@ impl Issuer {
             set.add(member(&p.key, Some(&p.kid), &opts)?)?;
         }
         self.jwks = serde_json::to_string(&set.build()).map_err(|e| Error::usage(e.to_string()))?;
-        let digest = openssl::sha::sha256(self.jwks.as_bytes());
-        self.etag = format!("\"{}\"", b64url(digest.get(..12).unwrap_or_default()));
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, self.jwks.as_bytes());
+        self.etag = format!(
+            "\"{}\"",
+            b64url(digest.as_ref().get(..12).unwrap_or_default())
+        );
         Ok(())
     }
 

@@ -44,7 +44,10 @@ pub fn member(key: &Key, kid: Option<&str>, opts: &MemberOptions) -> Result<Map<
     if let Some(der) = &key.origin.cert_der {
         let std_b64 = base64::engine::general_purpose::STANDARD.encode(der);
         jwk.insert("x5c".into(), Value::Array(vec![std_b64.into()]));
-        jwk.insert("x5t#S256".into(), b64url(openssl::sha::sha256(der)).into());
+        jwk.insert(
+            "x5t#S256".into(),
+            b64url(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, der)).into(),
+        );
     }
     Ok(jwk)
 }

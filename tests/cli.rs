@@ -27,4 +27,5 @@ mod properties;
 mod readme;
 mod remote;
 mod roundtrip;
+mod serve;
 mod vectors;

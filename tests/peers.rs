@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use crate::util::*;
 
-fn root() -> PathBuf {
+pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
@@ -25,7 +25,7 @@ fn require_peers() -> bool {
 }
 
 /// The peer's command, or `None` (with a note, or a failure under JWTCTL_REQUIRE_PEERS).
-fn peer(name: &str, found: Option<Vec<String>>, required: bool) -> Option<Vec<String>> {
+pub fn peer(name: &str, found: Option<Vec<String>>, required: bool) -> Option<Vec<String>> {
     match found {
         Some(cmd) => Some(cmd),
         None if required && require_peers() => {
@@ -38,7 +38,7 @@ fn peer(name: &str, found: Option<Vec<String>>, required: bool) -> Option<Vec<St
     }
 }
 
-fn python() -> Option<Vec<String>> {
+pub fn python() -> Option<Vec<String>> {
     let py = std::env::var_os("JWTCTL_PEER_PYTHON")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("target/peers/venv/bin/python"));
@@ -51,7 +51,7 @@ fn python() -> Option<Vec<String>> {
     ok.then(|| vec![py.display().to_string(), script.display().to_string()])
 }
 
-fn node() -> Option<Vec<String>> {
+pub fn node() -> Option<Vec<String>> {
     let script = root().join("tests/peers/jose_peer.mjs");
     let has_jose = root().join("tests/peers/node_modules/jose").is_dir();
     let has_node = Command::new("node")

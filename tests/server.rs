@@ -100,6 +100,19 @@ impl TestCa {
         }
     }
 
+    /// Writes the server certificate and its key (PEM) into `dir`: (cert, key) paths.
+    pub fn server_files(&self, dir: &Path) -> (String, String) {
+        let cert = X509::from_der(&self.cert_der).unwrap().to_pem().unwrap();
+        let key = PKey::private_key_from_pkcs8(&self.key_der)
+            .unwrap()
+            .private_key_to_pem_pkcs8()
+            .unwrap();
+        let (c, k) = (dir.join("server.crt"), dir.join("server.key"));
+        std::fs::write(&c, cert).unwrap();
+        std::fs::write(&k, key).unwrap();
+        (c.display().to_string(), k.display().to_string())
+    }
+
     /// Writes the CA certificate into `dir` and returns its path.
     pub fn ca_file(&self, dir: &Path) -> String {
         let p = dir.join("ca.pem");

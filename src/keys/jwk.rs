@@ -102,7 +102,8 @@ impl Key {
     pub fn thumbprint(&self) -> Result<String> {
         let text = serde_json::to_string(&Value::Object(self.public_jwk()?))
             .map_err(|e| Error::key(e.to_string()))?;
-        let digest = openssl::sha::sha256(text.as_bytes());
+        // aws-lc: OpenSSL 3 loads its providers on a first digest (~1 ms).
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, text.as_bytes());
         Ok(b64url(digest))
     }
 }
