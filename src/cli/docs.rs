@@ -129,6 +129,29 @@ fn extra_sections(page: &str) -> String {
             ),
         );
     }
+    if page == "serve" {
+        s += &section(
+            "ENDPOINTS",
+            &tagged(&[
+                (
+                    "GET /.well-known/openid-configuration, /.well-known/oauth-authorization-server",
+                    "The discovery document: issuer, jwks_uri, token_endpoint, grant types, client authentication methods, signing algorithms.",
+                ),
+                (
+                    "GET /jwks.json",
+                    "The public part of every --key, with Cache-Control and an ETag; If-None-Match gets 304.",
+                ),
+                (
+                    "POST /token",
+                    "OAuth 2.0 client_credentials (RFC 6749 4.4): an RFC 9068 JWT access token (typ at+jwt; iss, sub, client_id, aud, iat, exp, jti, scope and the --claim values). Clients authenticate with HTTP Basic or client_id/client_secret against --client (any client when none is given). Errors are RFC 6749 5.2 JSON: invalid_client (401), unsupported_grant_type and invalid_request (400).",
+                ),
+                (
+                    "anything else",
+                    "404. Request heads over 16 KiB: 431; bodies over 64 KiB: 413; malformed requests: 400. 10 s to send a request head or between requests, 10 s for a body. SIGINT and SIGTERM end it with exit 0.",
+                ),
+            ]),
+        );
+    }
     s += &section(
         "ENVIRONMENT",
         &tagged(&[
@@ -183,6 +206,9 @@ fn extra_sections(page: &str) -> String {
         }
         "jwks" => {
             "jwtctl jwks ec.pub.pem rsa.cert.pem > jwks.json\n.br\njwtctl jwks \\-\\-merge jwks.json \\-\\-remove old new.pub.pem > next.json"
+        }
+        "serve" => {
+            "jwtctl serve \\-\\-key issuer.pem \\-\\-addr 127.0.0.1:0 \\-\\-client svc:s3cret \\-\\-aud api \\-\\-rotate 10m\n.br\ncurl \\-s \\-u svc:s3cret \\-d grant_type=client_credentials http://127.0.0.1:PORT/token"
         }
         "completions" => {
             "jwtctl completions bash > ~/.local/share/bash\\-completion/completions/jwtctl"
