@@ -476,3 +476,180 @@ impl Issuer {
         Ok(body)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use crate::keys::load_key_bytes;
+
+    fn issuer(clients: &[(&str, &str)]) -> Issuer {
+        let pem = include_bytes!("../tests/fixtures/keys/ec-p256.pkcs8.pem");
+        let key = load_key_bytes(pem, "test", None).unwrap().keys.remove(0);
+        let cfg = IssuerConfig {
+            issuer: "http://127.0.0.1:9".into(),
+            clients: clients
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+            aud: vec!["api".into()],
+            lifetime: 60,
+            ..IssuerConfig::default()
+        };
+        Issuer::new(cfg, vec![key]).unwrap()
+    }
+
+    fn request(auth: Option<&str>, form: &str) -> TokenRequest {
+        TokenRequest {
+            authorization: auth.map(str::to_string),
+            form: parse_form(form.as_bytes()).unwrap(),
+        }
+    }
+
+    fn claims(body: &Value) -> Value {
+        let t = body["access_token"].as_str().unwrap();
+        let part = t.split('.').nth(1).unwrap();
+        serde_json::from_slice(&crate::encoding::b64url_decode(part).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn forms_decode_as_browsers_encode_them() {
+        let f = parse_form(b"a=1+2&b=%41%2b&c&=x&d=").unwrap();
+        let want: Vec<(String, String)> =
+            [("a", "1 2"), ("b", "A+"), ("c", ""), ("", "x"), ("d", "")]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+        assert_eq!(f, want);
+        for bad in [&b"a=%"[..], b"a=%4", b"a=%zz", b"\xff=1"] {
+            assert_eq!(parse_form(bad).unwrap_err().error, "invalid_request");
+        }
+    }
+
+    #[test]
+    fn a_token_carries_the_rfc_9068_claims() {
+        let i = issuer(&[("svc", "pw")]);
+        // "svc:pw" in standard base64.
+        let body = i
+            .token(
+                &request(
+                    Some("Basic c3ZjOnB3"),
+                    "grant_type=client_credentials&scope=a+b",
+                ),
+                1000,
+            )
+            .unwrap();
+        assert_eq!(body["token_type"], "Bearer");
+        assert_eq!(body["expires_in"], 60);
+        assert_eq!(body["scope"], "a b");
+        let c = claims(&body);
+        assert_eq!(c["iss"], "http://127.0.0.1:9");
+        assert_eq!(
+            (c["sub"].clone(), c["client_id"].clone()),
+            ("svc".into(), "svc".into())
+        );
+        assert_eq!(
+            (c["iat"].as_i64(), c["exp"].as_i64()),
+            (Some(1000), Some(1060))
+        );
+        assert_eq!(c["aud"], "api");
+    }
+
+    #[test]
+    fn clients_are_authenticated_one_way() {
+        let i = issuer(&[("svc", "pw")]);
+        let code = |auth: Option<&str>, form: &str| {
+            i.token(&request(auth, form), 0)
+                .err()
+                .map(|e| (e.status, e.error))
+        };
+        assert_eq!(
+            code(
+                None,
+                "grant_type=client_credentials&client_id=svc&client_secret=pw"
+            ),
+            None
+        );
+        assert_eq!(
+            code(
+                Some("Basic c3ZjOnB3"),
+                "grant_type=client_credentials&client_id=svc"
+            ),
+            None
+        );
+        assert_eq!(
+            code(
+                Some("Basic c3ZjOnB3"),
+                "grant_type=client_credentials&client_id=x"
+            ),
+            Some((400, "invalid_request"))
+        );
+        assert_eq!(
+            code(
+                Some("Basic c3ZjOnB3"),
+                "grant_type=client_credentials&client_id=svc&client_secret=pw"
+            ),
+            Some((400, "invalid_request"))
+        );
+        assert_eq!(
+            code(Some("Bearer xyz"), "grant_type=client_credentials"),
+            Some((401, "invalid_client"))
+        );
+        assert_eq!(
+            code(Some("Basic !!!"), "grant_type=client_credentials"),
+            Some((401, "invalid_client"))
+        );
+        assert_eq!(
+            code(
+                None,
+                "grant_type=client_credentials&client_id=svc&client_secret=p"
+            ),
+            Some((401, "invalid_client"))
+        );
+        assert_eq!(
+            code(Some("Basic c3ZjOnB3"), "grant_type=implicit"),
+            Some((400, "unsupported_grant_type"))
+        );
+        assert_eq!(
+            code(Some("Basic c3ZjOnB3"), ""),
+            Some((400, "invalid_request"))
+        );
+    }
+
+    #[test]
+    fn rotation_keeps_the_previous_key_published_for_one_period() {
+        let mut i = issuer(&[]);
+        let kid0 = i.signing_kid().to_string();
+        let spec = i.rotation_spec().unwrap();
+        i.rotate_to(crate::keygen::generate(spec).unwrap()).unwrap();
+        let kid1 = i.signing_kid().to_string();
+        let kids = |i: &Issuer| -> Vec<String> {
+            let v: Value = serde_json::from_str(i.jwks().0).unwrap();
+            v["keys"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|k| k["kid"].as_str().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(kids(&i), [kid1.clone(), kid0.clone()]);
+        let etag1 = i.jwks().1.to_string();
+        i.rotate_to(crate::keygen::generate(spec).unwrap()).unwrap();
+        assert_eq!(kids(&i), [i.signing_kid().to_string(), kid1]);
+        assert_ne!(i.jwks().1, etag1, "a new set has a new ETag");
+        let t = i
+            .token(&request(None, "grant_type=client_credentials"), 0)
+            .unwrap();
+        let header = t["access_token"]
+            .as_str()
+            .unwrap()
+            .split('.')
+            .next()
+            .unwrap()
+            .to_string();
+        let h: Value =
+            serde_json::from_slice(&crate::encoding::b64url_decode(&header).unwrap()).unwrap();
+        assert_eq!(h["kid"], i.signing_kid());
+        assert_eq!(h["typ"], "at+jwt");
+    }
+}
