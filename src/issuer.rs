@@ -321,7 +321,9 @@ impl Issuer {
                 .find(|(k, _)| k == name)
                 .map(|(_, v)| v.as_str())
         };
-        let basic = match &req.authorization {
+        // Basic credentials: RFC 6749 form-encodes the id and secret before base64, which many
+        // clients (curl -u among them) skip; both readings are tried.
+        let basic: Option<Vec<(String, String)>> = match &req.authorization {
             Some(h) => {
                 let (scheme, value) = h.trim().split_once(' ').unwrap_or((h.trim(), ""));
                 if !scheme.eq_ignore_ascii_case("basic") {
@@ -337,50 +339,57 @@ impl Issuer {
                 let (id, secret) = decoded.split_once(':').ok_or_else(|| {
                     OAuthError::invalid_client("the Basic credentials have no ':'")
                 })?;
-                let (Some(id), Some(secret)) = (form_decode(id), form_decode(secret)) else {
-                    return Err(OAuthError::invalid_client(
-                        "the Basic credentials are not form-encoded",
-                    ));
-                };
-                Some((id, secret))
+                let mut readings = Vec::new();
+                if let (Some(i), Some(s)) = (form_decode(id), form_decode(secret)) {
+                    readings.push((i, s));
+                }
+                readings.push((id.to_string(), secret.to_string()));
+                Some(readings)
             }
             None => None,
         };
-        let form = param("client_id")
-            .map(|id| (id.to_string(), param("client_secret").map(str::to_string)));
-        let (id, secret) = match (basic, form) {
-            (Some(_), Some((_, Some(_)))) => {
+        let form_id = param("client_id");
+        let form_secret = param("client_secret");
+        let candidates: Vec<(String, Option<String>)> = match (basic, form_id, form_secret) {
+            (Some(_), _, Some(_)) => {
                 return Err(OAuthError::invalid_request(
                     "the client authenticated twice (Basic and client_secret): use one method",
                 ));
             }
-            (Some((id, _)), Some((form_id, None))) if form_id != id => {
-                return Err(OAuthError::invalid_request(format!(
-                    "client_id {form_id:?} differs from the authenticated client {id:?}"
-                )));
+            (Some(readings), Some(fid), None) => {
+                if !readings.iter().any(|(id, _)| id == fid) {
+                    return Err(OAuthError::invalid_request(format!(
+                        "client_id {fid:?} differs from the client authenticated by Basic"
+                    )));
+                }
+                readings.into_iter().map(|(i, s)| (i, Some(s))).collect()
             }
-            (Some((id, secret)), _) => (Some(id), Some(secret)),
-            (None, Some((id, secret))) => (Some(id), secret),
-            (None, None) => (None, None),
+            (Some(readings), None, None) => {
+                readings.into_iter().map(|(i, s)| (i, Some(s))).collect()
+            }
+            (None, Some(fid), secret) => vec![(fid.to_string(), secret.map(str::to_string))],
+            (None, None, _) => Vec::new(),
         };
         if self.cfg.clients.is_empty() {
-            return Ok(id);
+            return Ok(candidates.into_iter().next().map(|(id, _)| id));
         }
-        let (Some(id), Some(secret)) = (id, secret) else {
+        if candidates.iter().all(|(_, s)| s.is_none()) {
             return Err(OAuthError::invalid_client(
                 "client authentication is required",
             ));
-        };
-        let known = self
-            .cfg
-            .clients
-            .iter()
-            .any(|(cid, csecret)| cid == &id && same_secret(csecret, &secret));
-        if known {
-            Ok(Some(id))
-        } else {
-            Err(OAuthError::invalid_client("unknown client or wrong secret"))
         }
+        for (id, secret) in &candidates {
+            let Some(secret) = secret else { continue };
+            if self
+                .cfg
+                .clients
+                .iter()
+                .any(|(cid, csecret)| cid == id && same_secret(csecret, secret))
+            {
+                return Ok(Some(id.clone()));
+            }
+        }
+        Err(OAuthError::invalid_client("unknown client or wrong secret"))
     }
 
     /// Answers a token request at `now` (Unix seconds): the JSON body of a 200, or the error.
@@ -614,6 +623,25 @@ mod tests {
             code(Some("Basic c3ZjOnB3"), ""),
             Some((400, "invalid_request"))
         );
+    }
+
+    #[test]
+    fn basic_credentials_are_read_encoded_or_not() {
+        let i = issuer(&[("svc", "a+b%c")]);
+        let ok = |user_pass: &str| {
+            let b64 = crate::encoding::b64url(user_pass);
+            i.token(
+                &request(
+                    Some(&format!("Basic {b64}")),
+                    "grant_type=client_credentials",
+                ),
+                0,
+            )
+            .is_ok()
+        };
+        assert!(ok("svc:a+b%c"), "as curl -u sends it");
+        assert!(ok("svc:a%2Bb%25c"), "form-encoded, as RFC 6749 2.3.1 says");
+        assert!(!ok("svc:a b%c"));
     }
 
     #[test]

@@ -436,7 +436,7 @@ async fn route(req: Request<Incoming>, shared: &Shared) -> Reply {
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=300"),
         );
-        return r;
+        return public(r);
     }
     if get && path == p.jwks {
         let (body, etag) = match shared.issuer.read() {
@@ -462,12 +462,21 @@ async fn route(req: Request<Incoming>, shared: &Shared) -> Reply {
         if let Ok(v) = HeaderValue::from_str(&format!("public, max-age={}", shared.jwks_max_age)) {
             r.headers_mut().insert(header::CACHE_CONTROL, v);
         }
-        return r;
+        return public(r);
     }
     if *req.method() == Method::POST && path == p.token {
         return token(req, shared).await;
     }
     not_found()
+}
+
+/// Metadata and keys are public: a browser application under test may read them too.
+fn public(mut r: Reply) -> Reply {
+    r.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    r
 }
 
 fn internal() -> Reply {
