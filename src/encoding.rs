@@ -111,6 +111,71 @@ pub fn to_json_text(v: &Value, pretty: bool) -> String {
     out
 }
 
+/// Whether `json` (a parsed, duplicate-free JSON object) is exactly what [`to_json_text`]
+/// prints for it in compact form, so that it can be written out as it is instead of being
+/// re-serialized. Conservative: any insignificant whitespace, any escape serde_json would not
+/// write, any number that is not a plain integer of at most 18 digits, any character
+/// [`to_json_text`] escapes — and the answer is no, and the caller re-serializes.
+pub fn is_compact_canonical(json: &[u8]) -> bool {
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut digits = 0u32;
+    let mut leading_zero = false;
+    let mut prev = 0u8;
+    for &b in json {
+        if in_string {
+            if escaped {
+                // serde_json writes these escapes itself; \u and \/ it does not.
+                if !matches!(b, b'"' | b'\\' | b'n' | b'r' | b't' | b'b' | b'f') {
+                    return false;
+                }
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            } else if b < 0x20 {
+                return false;
+            }
+            prev = b;
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'0'..=b'9' => {
+                if leading_zero || digits >= 18 {
+                    return false;
+                }
+                leading_zero = digits == 0 && b == b'0';
+                if leading_zero && prev == b'-' {
+                    return false; // -0 prints as 0
+                }
+                digits = digits.saturating_add(1);
+                prev = b;
+                continue;
+            }
+            b'-' => {}
+            b'{' | b'}' | b'[' | b']' | b':' | b',' => {}
+            // Letters of true, false and null; after a digit, an exponent.
+            b't' | b'r' | b'u' | b'e' | b'f' | b'a' | b'l' | b's' | b'n' if digits == 0 => {}
+            _ => return false, // whitespace, '.', 'E', '+'
+        }
+        digits = 0;
+        leading_zero = false;
+        prev = b;
+    }
+    if in_string {
+        return false;
+    }
+    if json.is_ascii() {
+        return true;
+    }
+    match std::str::from_utf8(json) {
+        Ok(text) => !text.chars().any(crate::sanitize::is_deceptive),
+        Err(_) => false,
+    }
+}
+
 struct StrictValue;
 
 impl<'de> DeserializeSeed<'de> for StrictValue {
@@ -173,6 +238,139 @@ impl<'de> Visitor<'de> for StrictVisitor {
             }
         }
         Ok(Value::Object(out))
+    }
+}
+
+#[cfg(test)]
+mod canonical_tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )]
+    use super::*;
+
+    fn same_as_reserialized(text: &str) -> bool {
+        let v = parse_value_strict(text.as_bytes()).unwrap();
+        to_json_text(&v, false) == text
+    }
+
+    #[test]
+    fn canonical_means_printed_unchanged() {
+        for yes in [
+            r#"{"sub":"alice","exp":1795000000,"aud":["a","b"],"ok":true,"n":null,"f":false}"#,
+            r#"{"z":1,"a":2}"#,
+            r#"{"q":"say \"hi\"\n\t\\ / done","neg":-5,"zero":0,"x":{"y":[]}}"#,
+            r#"{"name":"Zoë Łukasz 東京"}"#,
+        ] {
+            assert!(is_compact_canonical(yes.as_bytes()), "{yes}");
+            assert!(same_as_reserialized(yes), "{yes}");
+        }
+        for no in [
+            r#"{ "sub":"alice"}"#,
+            "{\"sub\":\"alice\"}\n",
+            r#"{"a":"\u0041"}"#,
+            r#"{"a":"\/"}"#,
+            r#"{"a":1.0}"#,
+            r#"{"a":1e5}"#,
+            r#"{"a":1E5}"#,
+            r#"{"a":-0}"#,
+            r#"{"a":01}"#,
+            r#"{"a":12345678901234567890}"#,
+            "{\"a\":\"\u{202e}evil\"}",
+        ] {
+            assert!(!is_compact_canonical(no.as_bytes()), "{no}");
+        }
+    }
+
+    use proptest::prelude::*;
+
+    /// JSON text for a value, written the many ways JSON allows (spaces, \u and \/ escapes,
+    /// other number forms), chosen by `style`.
+    fn render(v: &Value, style: &mut impl Iterator<Item = u8>, out: &mut String) {
+        let mut pick = || style.next().unwrap_or(0);
+        if pick() % 7 == 0 {
+            out.push(' ');
+        }
+        match v {
+            Value::Object(m) => {
+                out.push('{');
+                for (i, (k, val)) in m.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    render(&Value::String(k.clone()), style, out);
+                    out.push(':');
+                    render(val, style, out);
+                }
+                out.push('}');
+            }
+            Value::Array(a) => {
+                out.push('[');
+                for (i, val) in a.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    render(val, style, out);
+                }
+                out.push(']');
+            }
+            Value::String(text) => {
+                out.push('"');
+                for c in text.chars() {
+                    match (c, pick() % 5) {
+                        ('/', 0) => out.push_str("\\/"),
+                        (c, 1) if c.is_ascii_alphanumeric() => {
+                            out.push_str(&format!("\\u{:04x}", c as u32))
+                        }
+                        _ => {
+                            let quoted = serde_json::to_string(&c.to_string()).unwrap();
+                            out.push_str(&quoted[1..quoted.len() - 1]);
+                        }
+                    }
+                }
+                out.push('"');
+            }
+            Value::Number(n) => match (n.as_i64(), pick() % 4) {
+                (Some(i), 0) => out.push_str(&format!("{i}.0")),
+                (Some(i), 1) => out.push_str(&format!("{i}e0")),
+                _ => out.push_str(&n.to_string()),
+            },
+            other => out.push_str(&other.to_string()),
+        }
+    }
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            (-1e6f64..1e6).prop_map(Value::from),
+            "[a-z/é\\\\\"\n\u{1}\u{202e} ]{0,8}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::vec(("[a-z]{1,3}", inner), 0..4)
+                    .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// The property the batch fast path relies on: whatever the text, if it is called
+        /// canonical, re-serializing it gives it back byte for byte.
+        #[test]
+        fn canonical_text_round_trips(v in json_value(), style in prop::collection::vec(any::<u8>(), 64)) {
+            let obj = match v { Value::Object(m) => Value::Object(m), other => serde_json::json!({"v": other}) };
+            let mut text = String::new();
+            render(&obj, &mut style.into_iter().cycle(), &mut text);
+            let parsed = parse_value_strict(text.as_bytes()).unwrap();
+            if is_compact_canonical(text.as_bytes()) {
+                prop_assert_eq!(to_json_text(&parsed, false), text);
+            }
+        }
     }
 }
 

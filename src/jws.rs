@@ -128,8 +128,41 @@ fn decode_header(part: &str, what: &str) -> Result<Map<String, Value>, Rejection
     parse_object_strict(&bytes).map_err(|e| malformed(format!("{what} is not a JSON object: {e}")))
 }
 
+/// Decoded protected headers by their encoded form: a stream of tokens from one issuer
+/// repeats a handful of headers, and each is decoded and parsed once. One per thread.
+#[derive(Debug, Default)]
+pub struct HeaderCache {
+    seen: std::cell::RefCell<Vec<(String, Map<String, Value>)>>,
+}
+
+/// Distinct headers remembered; beyond, the oldest is forgotten.
+const HEADER_CACHE_SIZE: usize = 8;
+
+impl HeaderCache {
+    fn decode(&self, segment: &str) -> Result<Map<String, Value>, Rejection> {
+        if let Ok(seen) = self.seen.try_borrow() {
+            if let Some((_, h)) = seen.iter().find(|(s, _)| s == segment) {
+                return Ok(h.clone());
+            }
+        }
+        let header = decode_header(segment, "the header")?;
+        if let Ok(mut seen) = self.seen.try_borrow_mut() {
+            if seen.len() >= HEADER_CACHE_SIZE {
+                seen.remove(0);
+            }
+            seen.push((segment.to_string(), header.clone()));
+        }
+        Ok(header)
+    }
+}
+
 /// Parses a token from user input: compact JWS or JWE, or JSON serialization.
 pub fn parse(input: &str) -> Result<Token, Rejection> {
+    parse_with(input, None)
+}
+
+/// [`parse`], with compact headers decoded through `cache`.
+pub fn parse_with(input: &str, cache: Option<&HeaderCache>) -> Result<Token, Rejection> {
     let text = normalize_input(input);
     if text.is_empty() {
         return Err(malformed("empty input: no token"));
@@ -158,7 +191,10 @@ pub fn parse(input: &str) -> Result<Token, Rejection> {
     let parts: Vec<&str> = text.split('.').collect();
     match parts.as_slice() {
         [h, p, s] => {
-            let protected = decode_header(h, "the header")?;
+            let protected = match cache {
+                Some(c) => c.decode(h)?,
+                None => decode_header(h, "the header")?,
+            };
             let signature = decode_part(s, "the signature")?;
             let entry = SignatureEntry {
                 protected_b64: (*h).to_string(),

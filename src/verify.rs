@@ -202,6 +202,7 @@ impl KeyRing {
     pub fn verifiers(&self) -> Verifiers {
         Verifiers {
             ring: Arc::clone(&self.inner),
+            headers: crate::jws::HeaderCache::default(),
             built: self.inner.slots.iter().map(|_| OnceCell::new()).collect(),
         }
     }
@@ -212,6 +213,8 @@ impl KeyRing {
 /// its own; the keys themselves are parsed once, in the ring.)
 pub struct Verifiers {
     ring: Arc<RingKeys>,
+    /// Headers already decoded by this thread.
+    pub(crate) headers: crate::jws::HeaderCache,
     built: Vec<OnceCell<Result<Verifier, String>>>,
 }
 

@@ -290,6 +290,60 @@ fn batch_verification_keeps_order_and_reports_codes() {
     assert_eq!(o.status.code(), Some(0));
 }
 
+/// Batch output writes a payload as signed when re-serializing it would print the same bytes
+/// (the fast path), and re-serializes it otherwise: either way a line's claims are exactly what
+/// a one-shot verify prints.
+#[test]
+fn batch_claims_are_the_same_on_the_fast_and_the_slow_path() {
+    let s = hmac_secret();
+    let dir = tempdir();
+    let payloads = [
+        r#"{"sub":"alice","exp":4102444800,"aud":["a","b"],"admin":false,"n":null}"#,
+        r#"{ "sub" : "alice",
+  "exp": 4102444800 }"#,
+        r#"{"sub":"Zo\u00eb","q":"\/path","tab":"a\tb","quote":"\"x\""}"#,
+        r#"{"z":1,"b":{"y":2,"x":[3,{"w":4}]},"a":"Łódź 東京"}"#,
+        r#"{"f":1.50,"e":1e3,"E":2E-2,"neg":-0,"big":123456789012345678901234}"#,
+        r#"{"trick":"\u202eevil","zw":"a\u200bb"}"#,
+        "{\"raw\":\"\u{202e}gnp.exe\"}",
+    ];
+    let mut tokens = Vec::new();
+    for (i, p) in payloads.iter().enumerate() {
+        let f = write(dir.path(), &format!("p{i}.json"), p);
+        tokens.push(sign(&["--alg", "HS256", "--secret", &s, "--payload", &f]));
+    }
+    let input: String = tokens.iter().map(|t| format!("{t}\n")).collect();
+    for jobs in ["1", "2"] {
+        let o = run(jwtctl()
+            .args([
+                "verify",
+                "--batch",
+                "--jobs",
+                jobs,
+                "--secret",
+                &s,
+                "--any-aud",
+            ])
+            .write_stdin(input.clone()));
+        let out = assert_ok(&o);
+        for (i, (line, token)) in out.lines().zip(&tokens).enumerate() {
+            let one = assert_ok(&run(jwtctl().args([
+                "verify",
+                "--secret",
+                &s,
+                "--any-aud",
+                token,
+            ])));
+            let want = format!(
+                "{{\"line\":{},\"valid\":true,\"claims\":{}}}",
+                i + 1,
+                one.trim_end()
+            );
+            assert_eq!(line, want, "payload {i}: {}", payloads[i]);
+        }
+    }
+}
+
 /// A live stream: each token's result comes out while the input is still open.
 #[test]
 fn batch_results_stream_while_input_is_open() {

@@ -196,12 +196,20 @@ fn batch_line(
             return Ok((format!("{{\"line\":{number},\"valid\":true}}"), true));
         }
         (Ok(v), OutputMode::Claims) => {
-            let claims = v.claims.clone().map(Value::Object).unwrap_or(Value::Null);
-            let text = jwtctl::encoding::to_json_text(&claims, false);
-            return Ok((
-                format!("{{\"line\":{number},\"valid\":true,\"claims\":{text}}}"),
-                true,
-            ));
+            // The verified payload is the claims: written as signed when that is exactly what
+            // re-serializing them would print, which skips a copy and a serialization.
+            let signed = std::str::from_utf8(&v.payload).ok().filter(|p| {
+                v.claims.is_some() && jwtctl::encoding::is_compact_canonical(p.as_bytes())
+            });
+            let line = match signed {
+                Some(text) => format!("{{\"line\":{number},\"valid\":true,\"claims\":{text}}}"),
+                None => {
+                    let claims = v.claims.clone().map(Value::Object).unwrap_or(Value::Null);
+                    let text = jwtctl::encoding::to_json_text(&claims, false);
+                    format!("{{\"line\":{number},\"valid\":true,\"claims\":{text}}}")
+                }
+            };
+            return Ok((line, true));
         }
         _ => {}
     }

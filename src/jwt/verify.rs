@@ -19,8 +19,12 @@ pub struct Verified {
 }
 
 /// Parses a token that should be a JWS; a well-formed JWE is the wrong kind of token.
-fn signed(input: &str, report: &mut Report) -> Result<crate::jws::Jws, Rejection> {
-    let token = crate::jws::parse(input).map_err(|r| report.fail("format", r))?;
+fn signed(
+    input: &str,
+    cache: Option<&crate::jws::HeaderCache>,
+    report: &mut Report,
+) -> Result<crate::jws::Jws, Rejection> {
+    let token = crate::jws::parse_with(input, cache).map_err(|r| report.fail("format", r))?;
     match token {
         Token::Jws(j) => Ok(j),
         Token::Jwe => {
@@ -40,7 +44,7 @@ fn signed(input: &str, report: &mut Report) -> Result<crate::jws::Jws, Rejection
 /// The token's `iss`, read without verifying anything: for choosing whose keys verify it
 /// (`--issuer`), never for trusting it. `None` when the payload has no string `iss`.
 pub fn unverified_issuer(input: &str) -> Result<Option<String>, Rejection> {
-    let jws = signed(input, &mut Report::default())?;
+    let jws = signed(input, None, &mut Report::default())?;
     let Some(entry) = jws.signatures.first() else {
         return Ok(None);
     };
@@ -63,7 +67,7 @@ pub fn verify_token(
     need_claims: bool,
     report: &mut Report,
 ) -> Result<Verified, Rejection> {
-    let jws = signed(input, report)?;
+    let jws = signed(input, Some(&verifiers.headers), report)?;
     report.add("format", Outcome::Pass, || {
         format!(
             "JWS, {} serialization, {} signature(s)",
