@@ -144,3 +144,72 @@ for alg in HS256 RS256 PS256 ES256 ES384 ES512 ES256K EdDSA Ed448; do
   in=$(oneshot "$J" inspect "$t")
   echo "| $alg | $sg | $vf | $in |"
 done
+
+echo
+echo "## Remote keys: a cache hit against the same set from a file"
+echo
+if command -v python3 > /dev/null; then
+  # shellcheck disable=SC2046
+  t=$("$J" sign --alg RS256 --key "$W/RS256.pem" --kid r1 --sub bench --exp 1h)
+  "$J" jwks --kid r1 "$W/RS256.pub.pem" > "$W/set.json"
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  (cd "$W" && exec python3 -m http.server "$port" --bind 127.0.0.1 > /dev/null 2>&1) &
+  server=$!
+  sleep 1
+  export JWTCTL_CACHE_DIR="$W/cache"
+  "$J" verify --jwks "http://127.0.0.1:$port/set.json" "$t" > /dev/null
+  echo "| keys | verify ms |"
+  echo "|---|---:|"
+  echo "| --jwks set.json (a file) | $(oneshot "$J" verify --jwks "$W/set.json" "$t") |"
+  echo "| --jwks http://127.0.0.1:$port/set.json (cached) | $(oneshot "$J" verify --jwks "http://127.0.0.1:$port/set.json" "$t") |"
+  kill "$server" 2> /dev/null || true
+  unset JWTCTL_CACHE_DIR
+else
+  echo "python3 is not installed: no local server to fetch from, so this part is skipped."
+fi
+
+echo
+echo "## Instructions per token (valgrind --tool=callgrind, --jobs 1)"
+echo
+if command -v valgrind > /dev/null; then
+  instr() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 > /dev/null | awk '/Collected/ { print $4 }'; }
+  echo "| alg | output | instructions per token |"
+  echo "|---|---|---:|"
+  for alg in HS256 ES256; do
+    # shellcheck disable=SC2046
+    t=$("$J" sign --alg "$alg" $(keyargs "$alg") --sub bench --aud api --exp 1h)
+    awk -v t="$t" 'BEGIN { for (i = 0; i < 200; i++) print t }' > "$W/few.txt"
+    awk -v t="$t" 'BEGIN { for (i = 0; i < 2200; i++) print t }' > "$W/many.txt"
+    for out in claims none; do
+      # shellcheck disable=SC2046
+      a=$(instr "$J" verify --batch --jobs 1 --output "$out" --aud api $(pubargs "$alg") < "$W/few.txt")
+      # shellcheck disable=SC2046
+      b=$(instr "$J" verify --batch --jobs 1 --output "$out" --aud api $(pubargs "$alg") < "$W/many.txt")
+      echo "| $alg | $out | $(( (b - a) / 2000 )) |"
+    done
+  done
+else
+  echo "valgrind is not installed: instruction counts are skipped."
+fi
+
+echo
+echo "## Side by side with jwt-cli (one-shot, median (p90) ms)"
+echo
+JWT_CLI=${JWT_CLI:-$(command -v jwt || true)}
+if [ -n "$JWT_CLI" ] && "$JWT_CLI" --version 2> /dev/null | grep -qi jwt; then
+  t=$("$J" sign --alg RS256 --key "$W/RS256.pem" --sub bench --exp 1h)
+  openssl pkey -in "$W/RS256.pem" -pubout -out "$W/RS256.spki.pem" 2> /dev/null
+  ours_v=$(oneshot "$J" --version)
+  theirs_v=$(oneshot "$JWT_CLI" --version)
+  ours=$(oneshot "$J" verify --alg RS256 --key "$W/RS256.spki.pem" "$t")
+  theirs=$(oneshot "$JWT_CLI" decode --alg RS256 --secret "@$W/RS256.spki.pem" "$t")
+  ratio() { awk -v a="${1%% *}" -v b="${2%% *}" 'BEGIN { printf "%.2f", a / b }'; }
+  echo "$("$JWT_CLI" --version) at $JWT_CLI"
+  echo
+  echo "| what | jwtctl | jwt-cli | ratio |"
+  echo "|---|---:|---:|---:|"
+  echo "| --version | $ours_v | $theirs_v | $(ratio "$ours_v" "$theirs_v") |"
+  echo "| verify RS256 with an SPKI PEM | $ours | $theirs | $(ratio "$ours" "$theirs") |"
+else
+  echo "jwt-cli is not installed (\`cargo install --locked jwt-cli\` installs it as \`jwt\`; or set JWT_CLI=/path/to/jwt): skipped."
+fi
