@@ -242,26 +242,21 @@ async fn serve(
     shared: Arc<Shared>,
     rotate: Option<Duration>,
 ) -> Result<()> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let sig = |kind| signal(kind).map_err(|e| Error::usage(format!("cannot handle signals: {e}")));
-    let mut term = sig(SignalKind::terminate())?;
-    let mut int = sig(SignalKind::interrupt())?;
+    let mut stop = Stop::new()?;
     if let Some(period) = rotate {
         tokio::spawn(rotation(Arc::clone(&shared), period));
     }
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     loop {
         let permit = tokio::select! {
-            _ = term.recv() => return Ok(()),
-            _ = int.recv() => return Ok(()),
+            () = stop.requested() => return Ok(()),
             p = Arc::clone(&slots).acquire_owned() => match p {
                 Ok(p) => p,
                 Err(_) => return Ok(()),
             },
         };
         let accepted = tokio::select! {
-            _ = term.recv() => return Ok(()),
-            _ = int.recv() => return Ok(()),
+            () = stop.requested() => return Ok(()),
             a = listener.accept() => a,
         };
         let (stream, peer) = match accepted {
@@ -280,6 +275,44 @@ async fn serve(
                 tokio::time::timeout(CONNECTION_LIFETIME, connection(stream, peer, tls, shared))
                     .await;
         });
+    }
+}
+
+/// SIGINT or SIGTERM (Ctrl-C elsewhere): the server stops, exit 0.
+struct Stop {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl Stop {
+    fn new() -> Result<Stop> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let sig = |kind| {
+                signal(kind).map_err(|e| Error::usage(format!("cannot handle signals: {e}")))
+            };
+            Ok(Stop {
+                term: sig(SignalKind::terminate())?,
+                int: sig(SignalKind::interrupt())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Stop {})
+    }
+
+    async fn requested(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.int.recv() => {}
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
