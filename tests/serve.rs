@@ -565,16 +565,16 @@ fn sigterm_and_sigint_end_it_with_exit_0() {
 
 #[test]
 fn rotation_publishes_the_new_key_and_keeps_the_old_one() {
-    let s = Served::start(&["--key", &key(EC), "--rotate", "3s", "--aud", "api"]);
+    let s = Served::start(&["--key", &key(EC), "--rotate", "6s", "--aud", "api"]);
     let started = Instant::now();
     let dir = tempdir();
     let first = mint(&s, None, "grant_type=client_credentials");
     let kid1 = header_of(&first)["kid"].as_str().unwrap().to_string();
     // Shortly before the rotation, jwtctl caches the set with the first key only; the set's
     // max-age is the period, so the cached copy is still fresh after the rotation.
-    std::thread::sleep(Duration::from_millis(2300).saturating_sub(started.elapsed()));
+    std::thread::sleep(Duration::from_millis(4500).saturating_sub(started.elapsed()));
     assert_ok(&verify_issuer(&s, dir.path(), &["--aud", "api"], &first));
-    std::thread::sleep(Duration::from_millis(3600).saturating_sub(started.elapsed()));
+    std::thread::sleep(Duration::from_millis(6600).saturating_sub(started.elapsed()));
     let second = mint(&s, None, "grant_type=client_credentials");
     let kid2 = header_of(&second)["kid"].as_str().unwrap().to_string();
     assert_ne!(kid1, kid2, "a fresh key signs after a period");
@@ -586,7 +586,7 @@ fn rotation_publishes_the_new_key_and_keeps_the_old_one() {
         .map(|k| k["kid"].as_str().unwrap().to_string())
         .collect();
     assert!(kids.contains(&kid1) && kids.contains(&kid2), "{kids:?}");
-    assert_eq!(header(&hs, "cache-control"), Some("public, max-age=3"));
+    assert_eq!(header(&hs, "cache-control"), Some("public, max-age=6"));
     // The new key is found by jwtctl's refetch of its cached set; the old token still verifies.
     let o = verify_issuer(
         &s,
