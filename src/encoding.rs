@@ -63,6 +63,174 @@ pub fn parse_object_strict(bytes: &[u8]) -> Result<Map<String, Value>, String> {
     }
 }
 
+/// Parses a JSON object exactly as strictly as [`parse_object_strict`] (the same parser runs
+/// over every value, so the same texts are accepted: no duplicate member names at any depth,
+/// numbers in range, valid escapes) but builds only the top-level members `wanted` names;
+/// the rest are checked and dropped. `None` when the text is not accepted: the caller asks
+/// [`parse_object_strict`] for the message.
+pub fn parse_object_sparse(
+    bytes: &[u8],
+    wanted: &dyn Fn(&str) -> bool,
+) -> Option<Map<String, Value>> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let map = de::Deserializer::deserialize_any(&mut de, SparseVisitor { wanted }).ok()?;
+    de.end().ok()?;
+    map
+}
+
+/// Remembers the member names of one object to find a duplicate: a few in a list, many in a
+/// hash set (a hostile object of 100,000 members stays linear).
+#[derive(Default)]
+struct Names<'de> {
+    list: Vec<std::borrow::Cow<'de, str>>,
+    set: std::collections::HashSet<std::borrow::Cow<'de, str>>,
+}
+
+impl<'de> Names<'de> {
+    /// False when `name` was seen before.
+    fn insert(&mut self, name: std::borrow::Cow<'de, str>) -> bool {
+        if !self.set.is_empty() {
+            return self.set.insert(name);
+        }
+        if self.list.contains(&name) {
+            return false;
+        }
+        self.list.push(name);
+        if self.list.len() > 16 {
+            self.set.extend(self.list.drain(..));
+        }
+        true
+    }
+}
+
+/// A member name, borrowed from the input when it has no escapes.
+struct NameSeed;
+
+impl<'de> DeserializeSeed<'de> for NameSeed {
+    type Value = std::borrow::Cow<'de, str>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(NameVisitor)
+    }
+}
+
+struct NameVisitor;
+
+impl<'de> Visitor<'de> for NameVisitor {
+    type Value = std::borrow::Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a member name")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Borrowed(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(v))
+    }
+}
+
+/// Checks a value as [`StrictVisitor`] does without building it.
+struct CheckValue;
+
+impl<'de> DeserializeSeed<'de> for CheckValue {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(CheckVisitor)
+    }
+}
+
+struct CheckVisitor;
+
+impl<'de> Visitor<'de> for CheckVisitor {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(CheckValue)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut names = Names::default();
+        while let Some(name) = map.next_key_seed(NameSeed)? {
+            if !names.insert(name) {
+                return Err(de::Error::custom("duplicate member name"));
+            }
+            map.next_value_seed(CheckValue)?;
+        }
+        Ok(())
+    }
+}
+
+/// The top level of [`parse_object_sparse`]: `None` when it is not an object.
+struct SparseVisitor<'w> {
+    wanted: &'w dyn Fn(&str) -> bool,
+}
+
+impl<'de> Visitor<'de> for SparseVisitor<'_> {
+    type Value = Option<Map<String, Value>>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        CheckVisitor.visit_seq(seq).map(|()| None)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut names = Names::default();
+        let mut out = Map::new();
+        while let Some(name) = map.next_key_seed(NameSeed)? {
+            if (self.wanted)(&name) {
+                let v = map.next_value_seed(StrictValue)?;
+                out.insert(name.to_string(), v);
+            } else {
+                map.next_value_seed(CheckValue)?;
+            }
+            if !names.insert(name) {
+                return Err(de::Error::custom("duplicate member name"));
+            }
+        }
+        Ok(Some(out))
+    }
+}
+
 /// Parses any JSON value, rejecting duplicate member names at any depth.
 pub fn parse_value_strict(bytes: &[u8]) -> Result<Value, String> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
@@ -238,6 +406,70 @@ impl<'de> Visitor<'de> for StrictVisitor {
             }
         }
         Ok(Value::Object(out))
+    }
+}
+
+#[cfg(test)]
+mod sparse_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use proptest::prelude::*;
+
+    /// JSON-ish texts: objects and arrays whose member names collide often (a-c), numbers in
+    /// and out of range, strings with valid and invalid escapes, and some broken syntax.
+    fn text() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            Just("null".to_string()),
+            Just("true".to_string()),
+            Just("1".to_string()),
+            Just("-0".to_string()),
+            Just("1.5e3".to_string()),
+            Just("1e400".to_string()),
+            Just("123456789012345678901234567890".to_string()),
+            Just("\"x\"".to_string()),
+            Just("\"\\u00e9\\n\"".to_string()),
+            Just("\"\\ud800\"".to_string()),
+            Just("\"\\q\"".to_string()),
+            Just("tru".to_string()),
+        ];
+        leaf.prop_recursive(3, 32, 5, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4)
+                    .prop_map(|v| format!("[{}]", v.join(","))),
+                prop::collection::vec(("[a-c]", inner), 0..5).prop_map(|kv| {
+                    let members: Vec<String> = kv
+                        .into_iter()
+                        .map(|(k, v)| format!("\"{k}\":{v}"))
+                        .collect();
+                    format!("{{{}}}", members.join(","))
+                }),
+            ]
+        })
+    }
+
+    proptest! {
+        /// The sparse parse accepts exactly what the strict parse accepts, and what it keeps is
+        /// the strict parse's members of those names.
+        #[test]
+        fn sparse_accepts_what_strict_accepts(t in text(), keep in "[a-c]") {
+            let wanted = |name: &str| name == keep;
+            let strict = parse_object_strict(t.as_bytes());
+            let sparse = parse_object_sparse(t.as_bytes(), &wanted);
+            prop_assert_eq!(strict.is_ok(), sparse.is_some(), "{}", t);
+            if let (Ok(full), Some(part)) = (strict, sparse) {
+                let expect: Map<String, Value> = full.into_iter().filter(|(k, _)| wanted(k)).collect();
+                prop_assert_eq!(expect, part);
+            }
+        }
+    }
+
+    #[test]
+    fn many_members_stay_linear() {
+        let members: Vec<String> = (0..100_000).map(|i| format!("\"k{i}\":{i}")).collect();
+        let text = format!("{{{}}}", members.join(","));
+        assert!(parse_object_sparse(text.as_bytes(), &|n| n == "k5").is_some());
+        let dup = format!("{{{},\"k7\":1}}", members.join(","));
+        assert!(parse_object_sparse(dup.as_bytes(), &|_| false).is_none());
     }
 }
 

@@ -8,6 +8,6 @@ mod verify;
 
 pub use build::{ClaimsSpec, build};
 pub use validate::{ClaimRules, parse_revoked, validate};
-pub use verify::{Verified, unverified_issuer, verify_token};
+pub use verify::{Claims, Verified, unverified_issuer, verify_token, verify_token_with};
 
 use serde_json::{Map, Value};

@@ -168,8 +168,14 @@ pub fn decrypt(a: &DecryptArgs, out: &Output) -> Result<()> {
         a.output,
         super::args::OutputMode::Claims | super::args::OutputMode::Full
     );
-    let v =
-        Cursor::new(&keys, false).verify(&text, &rules, None, need_claims, &mut Report::default());
+    let v = Cursor::new(&keys, false).verify(
+        &text,
+        &rules,
+        None,
+        need_claims,
+        jwtctl::jwt::Claims::All,
+        &mut Report::default(),
+    );
     for w in keys.take_warnings() {
         out.warn(&w);
     }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use jwtctl::error::{Error, RejectCode, Rejection, Result};
 use jwtctl::jwa::JwsAlg;
-use jwtctl::jwt::{ClaimRules, Verified, unverified_issuer, verify_token};
+use jwtctl::jwt::{ClaimRules, Claims, Verified, unverified_issuer, verify_token_with};
 use jwtctl::keys::{KeySet, load_published_set, read_limited};
 use jwtctl::remote::discovery::discover;
 use jwtctl::remote::live::{LiveRing, Snapshot};
@@ -410,10 +410,19 @@ impl<'k, 'f> Cursor<'k, 'f> {
         rules: &ClaimRules,
         detached: Option<&[u8]>,
         need_claims: bool,
+        keep: Claims,
         report: &mut Report,
     ) -> Result<Verified> {
         if let Some(v) = &self.fixed {
-            return Ok(verify_token(text, v, rules, detached, need_claims, report)?);
+            return Ok(verify_token_with(
+                text,
+                v,
+                rules,
+                detached,
+                need_claims,
+                keep,
+                report,
+            )?);
         }
         let keys = self.keys;
         let index = keys.pick(text, report)?;
@@ -437,8 +446,15 @@ impl<'k, 'f> Cursor<'k, 'f> {
                 };
                 format!("{}: {}{skipped}", live.url(), l.provenance)
             });
-            let attempt =
-                verify_token(text, &l.verifiers, rules, detached, need_claims, &mut first);
+            let attempt = verify_token_with(
+                text,
+                &l.verifiers,
+                rules,
+                detached,
+                need_claims,
+                keep,
+                &mut first,
+            );
             (attempt, l.generation)
         };
         match attempt {
@@ -480,12 +496,13 @@ impl<'k, 'f> Cursor<'k, 'f> {
                     .get_mut(index)
                     .ok_or_else(|| Error::usage("no such key source"))?;
                 let l = slot.insert(Local::of(snapshot));
-                Ok(verify_token(
+                Ok(verify_token_with(
                     text,
                     &l.verifiers,
                     rules,
                     detached,
                     need_claims,
+                    keep,
                     report,
                 )?)
             }

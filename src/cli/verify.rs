@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use jwtctl::error::{Error, Result};
 use jwtctl::jws::MAX_TOKEN_BYTES;
 use jwtctl::jwt::ClaimRules;
-use jwtctl::jwt::Verified;
+use jwtctl::jwt::{Claims, Verified};
 use jwtctl::keys::read_limited;
 use jwtctl::remote::looks_like_url;
 use jwtctl::report::{Outcome, Report};
@@ -143,6 +143,7 @@ pub fn run(a: &VerifyArgs, out: &Output) -> Result<()> {
         &rules,
         detached.as_deref(),
         need_claims,
+        Claims::All,
         &mut report,
     );
     warn_all(&keys);
@@ -185,7 +186,14 @@ fn batch_line(
     need_claims: bool,
     mode: OutputMode,
 ) -> Result<(String, bool)> {
-    let result = match keys.verify(text, rules, None, need_claims, &mut Report::default()) {
+    // Only full output prints the claims from the parsed map; the others print the payload as
+    // signed (or nothing), so only the members the checks read are built.
+    let keep = match mode {
+        OutputMode::Full => Claims::All,
+        OutputMode::Claims => Claims::ForOutput,
+        OutputMode::Payload | OutputMode::None => Claims::Checked,
+    };
+    let result = match keys.verify(text, rules, None, need_claims, keep, &mut Report::default()) {
         Ok(v) => Ok(v),
         Err(Error::Rejected(r)) => Err(r),
         Err(e) => return Err(e),
@@ -196,11 +204,11 @@ fn batch_line(
             return Ok((format!("{{\"line\":{number},\"valid\":true}}"), true));
         }
         (Ok(v), OutputMode::Claims) => {
-            // The verified payload is the claims: written as signed when that is exactly what
-            // re-serializing them would print, which skips a copy and a serialization.
-            let signed = std::str::from_utf8(&v.payload).ok().filter(|p| {
-                v.claims.is_some() && jwtctl::encoding::is_compact_canonical(p.as_bytes())
-            });
+            // The verified payload is the claims: when only the checked members were built, it
+            // is exactly what re-serializing would print, and it is written as signed.
+            let signed = std::str::from_utf8(&v.payload)
+                .ok()
+                .filter(|_| v.claims.is_some() && !v.claims_complete);
             let line = match signed {
                 Some(text) => format!("{{\"line\":{number},\"valid\":true,\"claims\":{text}}}"),
                 None => {
@@ -233,10 +241,11 @@ fn batch_line(
                     );
                 }
                 OutputMode::Claims => {
-                    obj.insert(
-                        "claims".into(),
-                        v.claims.map(Value::Object).unwrap_or(Value::Null),
-                    );
+                    // Not reached (claims lines are written above); kept whole for safety.
+                    let claims = jwtctl::encoding::parse_object_strict(&v.payload)
+                        .map(Value::Object)
+                        .unwrap_or(Value::Null);
+                    obj.insert("claims".into(), claims);
                 }
                 OutputMode::None => {}
             }

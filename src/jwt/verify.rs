@@ -14,8 +14,12 @@ pub struct Verified {
     pub header: Map<String, Value>,
     /// The payload bytes exactly as signed.
     pub payload: Vec<u8>,
-    /// The claims, when the payload is a JSON object.
+    /// The claims, when the payload is a JSON object; only the members the checks read when
+    /// `claims_complete` is false.
     pub claims: Option<Map<String, Value>>,
+    /// Whether `claims` holds every member (see [`Claims`]); when it does not and the claims
+    /// were asked for output, the payload is in the form re-serializing would print.
+    pub claims_complete: bool,
 }
 
 /// Parses a token that should be a JWS; a well-formed JWE is the wrong kind of token.
@@ -57,6 +61,22 @@ pub fn unverified_issuer(input: &str) -> Result<Option<String>, Rejection> {
         .and_then(|c| c.get("iss").and_then(|v| v.as_str()).map(str::to_string)))
 }
 
+/// The claims the checks of [`crate::jwt::validate`] read (with the `--require`d names).
+const CHECKED_CLAIMS: [&str; 7] = ["exp", "nbf", "iat", "iss", "aud", "sub", "jti"];
+
+/// Which claims a verification hands back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claims {
+    /// All of them, in [`Verified::claims`].
+    All,
+    /// Only those the checks look at: the payload is checked as strictly, but the other members
+    /// are not built (for callers that print nothing, or the payload bytes).
+    Checked,
+    /// For callers that print the claims: only those the checks look at when the payload is
+    /// exactly what re-serializing would print (the caller prints it as signed), else all.
+    ForOutput,
+}
+
 /// Verifies a token: signature first (any signature of a general JWS may match), then claims.
 /// `need_claims` makes a payload that is not a JSON object a rejection (`not_a_jwt`).
 pub fn verify_token(
@@ -65,6 +85,27 @@ pub fn verify_token(
     rules: &ClaimRules,
     detached: Option<&[u8]>,
     need_claims: bool,
+    report: &mut Report,
+) -> Result<Verified, Rejection> {
+    verify_token_with(
+        input,
+        verifiers,
+        rules,
+        detached,
+        need_claims,
+        Claims::All,
+        report,
+    )
+}
+
+/// [`verify_token`], keeping the claims `keep` says.
+pub fn verify_token_with(
+    input: &str,
+    verifiers: &Verifiers,
+    rules: &ClaimRules,
+    detached: Option<&[u8]>,
+    need_claims: bool,
+    keep: Claims,
     report: &mut Report,
 ) -> Result<Verified, Rejection> {
     let jws = signed(input, Some(&verifiers.headers), report)?;
@@ -107,13 +148,31 @@ pub fn verify_token(
             .with_remedy(Remedy::AskForPayload),
         ));
     }
-    let claims = match payload.first() {
-        Some(b'{') => Some(parse_object_strict(&payload).map_err(|e| {
+    let strict = |report: &mut Report| {
+        parse_object_strict(&payload).map_err(|e| {
             report.fail(
                 "claims",
                 Rejection::malformed(format!("claims are not a valid JSON object: {e}")),
             )
-        })?),
+        })
+    };
+    let keep = match keep {
+        Claims::ForOutput if crate::encoding::is_compact_canonical(&payload) => Claims::Checked,
+        Claims::ForOutput => Claims::All,
+        k => k,
+    };
+    let claims = match (payload.first(), keep) {
+        (Some(b'{'), Claims::All | Claims::ForOutput) => Some(strict(report)?),
+        (Some(b'{'), Claims::Checked) => {
+            let wanted = |name: &str| {
+                CHECKED_CLAIMS.contains(&name) || rules.require.iter().any(|r| r == name)
+            };
+            match crate::encoding::parse_object_sparse(&payload, &wanted) {
+                Some(m) => Some(m),
+                // Not accepted: the strict parse words why, exactly as before.
+                None => Some(strict(report)?),
+            }
+        }
         _ => None,
     };
     match &claims {
@@ -151,6 +210,7 @@ pub fn verify_token(
         header,
         payload,
         claims,
+        claims_complete: keep == Claims::All,
     })
 }
 
