@@ -285,31 +285,44 @@ pub fn to_json_text(v: &Value, pretty: bool) -> String {
 /// write, any number that is not a plain integer of at most 18 digits, any character
 /// [`to_json_text`] escapes — and the answer is no, and the caller re-serializes.
 pub fn is_compact_canonical(json: &[u8]) -> bool {
-    let mut in_string = false;
-    let mut escaped = false;
+    let mut rest = json;
     let mut digits = 0u32;
     let mut leading_zero = false;
     let mut prev = 0u8;
-    for &b in json {
-        if in_string {
-            if escaped {
-                // serde_json writes these escapes itself; \u and \/ it does not.
-                if !matches!(b, b'"' | b'\\' | b'n' | b'r' | b't' | b'b' | b'f') {
+    while let Some((&b, tail)) = rest.split_first() {
+        rest = tail;
+        if b == b'"' {
+            // A string: runs of plain bytes are skipped in one scan; an escape must be one
+            // serde_json writes itself (\u and \/ it does not), and raw control bytes are not
+            // JSON.
+            loop {
+                let Some(at) = rest
+                    .iter()
+                    .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+                else {
                     return false;
+                };
+                let Some((&special, after)) = rest.get(at..).and_then(<[u8]>::split_first) else {
+                    return false;
+                };
+                rest = after;
+                match special {
+                    b'"' => break,
+                    b'\\' => match rest.split_first() {
+                        Some((b'"' | b'\\' | b'n' | b'r' | b't' | b'b' | b'f', after)) => {
+                            rest = after;
+                        }
+                        _ => return false,
+                    },
+                    _ => return false,
                 }
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            } else if b < 0x20 {
-                return false;
             }
+            digits = 0;
+            leading_zero = false;
             prev = b;
             continue;
         }
         match b {
-            b'"' => in_string = true,
             b'0'..=b'9' => {
                 if leading_zero || digits >= 18 {
                     return false;
@@ -331,9 +344,6 @@ pub fn is_compact_canonical(json: &[u8]) -> bool {
         digits = 0;
         leading_zero = false;
         prev = b;
-    }
-    if in_string {
-        return false;
     }
     if json.is_ascii() {
         return true;
