@@ -171,9 +171,37 @@ pub fn time_parse(data: &[u8]) {
 
 /// Claims validation: the input is a JSON claims set, checked against strict rules.
 pub fn claims_validate(data: &[u8]) {
-    let Ok(claims) = jwtctl::encoding::parse_object_strict(data) else {
+    use jwtctl::encoding::{is_compact_canonical, parse_object_sparse, parse_object_strict};
+    // The batch fast path's two promises, checked on every input: the sparse parse accepts
+    // exactly what the strict parse accepts (and keeps the same members), and canonical text
+    // re-serializes to itself.
+    let strict = parse_object_strict(data);
+    let sparse = parse_object_sparse(data, &|name| name == "exp" || name == "aud");
+    assert_eq!(
+        strict.is_ok(),
+        sparse.is_some(),
+        "sparse and strict parses disagree"
+    );
+    let Ok(claims) = strict else {
         return;
     };
+    if let Some(part) = sparse {
+        let expect: serde_json::Map<_, _> = claims
+            .iter()
+            .filter(|(k, _)| *k == "exp" || *k == "aud")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        assert_eq!(part, expect, "the sparse parse kept other members");
+    }
+    if is_compact_canonical(data) {
+        let again =
+            jwtctl::encoding::to_json_text(&serde_json::Value::Object(claims.clone()), false);
+        assert_eq!(
+            again.as_bytes(),
+            data,
+            "canonical text does not re-serialize to itself"
+        );
+    }
     let header = serde_json::Map::new();
     for leeway in [0, 60, u64::MAX] {
         let rules = ClaimRules {
@@ -205,9 +233,10 @@ pub fn remote_documents(data: &[u8]) {
     use jwtctl::remote::{RemoteUrl, discovery, exercise_cache_entry, json_object};
     let url = RemoteUrl::parse("https://issuer.example/.well-known/openid-configuration")
         .expect("fixed URL");
-    let _ = json_object(data, &url);
-    let _ = jwtctl::keys::load_published_set(data, "fuzz", false);
-    let _ = jwtctl::keys::load_published_set(data, "fuzz", true);
+    if let Ok(set) = json_object(data, &url) {
+        let _ = jwtctl::keys::load_published_set(&set, "fuzz", false);
+        let _ = jwtctl::keys::load_published_set(&set, "fuzz", true);
+    }
     let _ = discovery::parse_document(data, &url, "https://issuer.example");
     exercise_cache_entry(data, &url);
 }

@@ -376,6 +376,17 @@ pub fn exercise_cache_entry(bytes: &[u8], url: &RemoteUrl) {
     cache::exercise(bytes, url.as_str(), url.uri());
 }
 
+/// Parses a key set a server published at `url` (see [`crate::keys::load_published_set`]); a
+/// decryption set may hold private keys (`allow_private`).
+pub fn parse_key_set(
+    body: &[u8],
+    url: &RemoteUrl,
+    allow_private: bool,
+) -> Result<(crate::keys::KeySet, Vec<String>)> {
+    let set = json_object(body, url)?;
+    crate::keys::load_published_set(&set, url.as_str(), allow_private)
+}
+
 /// Parses a JSON object body, naming what is wrong when it is not one (an HTML error page,
 /// say).
 pub fn json_object(

@@ -2,7 +2,6 @@
 //! key rotation, and servers that misbehave. Every server listens on 127.0.0.1 only.
 
 use std::io::Write;
-use std::path::Path;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -406,7 +405,7 @@ fn several_issuers_each_verify_their_own_tokens() {
         std::fs::read_to_string(&b.ca).unwrap()
     );
     let ca = write(a.dir.path(), "both.pem", both);
-    for t in [&ta, &tb] {
+    let verify = |t: &str| {
         let mut c = jwtctl();
         c.env("JWTCTL_CACHE_DIR", a.cache()).args([
             "verify",
@@ -418,22 +417,13 @@ fn several_issuers_each_verify_their_own_tokens() {
             &ca,
             t,
         ]);
-        assert_ok(&run(&mut c));
+        run(&mut c)
+    };
+    for t in [&ta, &tb] {
+        assert_ok(&verify(t));
     }
     // The keys of one issuer never verify a token that claims the other.
-    let forged = token_from(&a.server.base, K2);
-    let mut c = jwtctl();
-    c.env("JWTCTL_CACHE_DIR", a.cache()).args([
-        "verify",
-        "--issuer",
-        &a.server.base,
-        "--issuer",
-        &b.server.base,
-        "--cacert",
-        &ca,
-        &forged,
-    ]);
-    assert_fails(&run(&mut c), 1);
+    assert_fails(&verify(&token_from(&a.server.base, K2)), 1);
 }
 
 #[test]
@@ -834,7 +824,6 @@ fn decrypt_takes_its_keys_and_the_inner_verify_key_from_urls() {
     ]);
     let o = run(&mut c);
     assert!(assert_ok(&o).contains("\"sub\":\"alice\""));
-    let _ = Path::new(dir);
 }
 
 #[test]

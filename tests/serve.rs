@@ -85,7 +85,11 @@ fn get(url: &str, headers: &[(&str, &str)]) -> (u16, Vec<(String, String)>, Stri
     for (n, v) in headers {
         r = r.header(*n, *v);
     }
-    let mut resp = r.call().unwrap();
+    read(r.call().unwrap())
+}
+
+/// (status, headers as lower-case name → value, body) of a response.
+fn read(mut resp: ureq::http::Response<ureq::Body>) -> (u16, Vec<(String, String)>, String) {
     let hs = resp
         .headers()
         .iter()
@@ -114,24 +118,13 @@ fn post_token(
         .post(url)
         .header("Content-Type", "application/x-www-form-urlencoded");
     if let Some((id, secret)) = basic {
-        let cred = jwtctl::encoding::b64url(format!("{id}:{secret}"));
-        // Basic uses standard base64; these credentials have no bytes where the two differ.
+        use base64::Engine as _;
+        let cred = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
         r = r.header("Authorization", &format!("Basic {cred}"));
     }
-    let mut resp = r.send(form).unwrap();
-    let hs = resp
-        .headers()
-        .iter()
-        .map(|(n, v)| {
-            (
-                n.as_str().to_string(),
-                v.to_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect();
-    let body = resp.body_mut().read_to_string().unwrap_or_default();
+    let (status, hs, body) = read(r.send(form).unwrap());
     let json = serde_json::from_str(&body).unwrap_or(Value::Null);
-    (resp.status().as_u16(), hs, json)
+    (status, hs, json)
 }
 
 fn mint(s: &Served, basic: Option<(&str, &str)>, form: &str) -> String {
@@ -603,7 +596,6 @@ fn rotation_publishes_the_new_key_and_keeps_the_old_one() {
 fn every_key_format_and_algorithm_serves() {
     let dir = tempdir();
     let jwk = jwk_file(dir.path(), "ed25519.pkcs8.pem", true);
-    let pass = std::fs::read_to_string(fixture("keys/passphrase.txt")).unwrap();
     let cases: Vec<(Vec<String>, &str)> = vec![
         (vec!["--key".into(), key("rsa.pkcs1.pem")], "RS256"),
         (
@@ -634,7 +626,6 @@ fn every_key_format_and_algorithm_serves() {
             "RS256",
         ),
     ];
-    let _ = pass;
     for (args, alg) in cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let s = Served::start(&args);

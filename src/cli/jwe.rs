@@ -75,15 +75,11 @@ pub fn encrypt(a: &EncryptArgs, out: &Output) -> Result<()> {
 pub fn decrypt(a: &DecryptArgs, out: &Output) -> Result<()> {
     let remote_set = a.jwks.as_deref().filter(|j| looks_like_url(j));
     let remote_verify = a.verify_key.as_deref().filter(|j| looks_like_url(j));
-    let fetcher = if remote_set.is_some() || remote_verify.is_some() {
-        Some(super::remote::fetcher(
-            &a.remote,
-            a.refresh_cooldown.as_ref(),
-        )?)
-    } else {
-        super::remote::refuse_unused(&a.remote, a.refresh_cooldown.as_ref())?;
-        None
-    };
+    let fetcher = super::remote::fetcher_if(
+        remote_set.is_some() || remote_verify.is_some(),
+        &a.remote,
+        a.refresh_cooldown.as_ref(),
+    )?;
     let set: KeySet = match (remote_set, &fetcher) {
         (Some(url), Some(f)) => super::remote::fetch_set(url, f, true)?.value,
         _ => load_keys(

@@ -8,11 +8,11 @@ use std::time::Duration;
 use jwtctl::error::{Error, RejectCode, Rejection, Result};
 use jwtctl::jwa::JwsAlg;
 use jwtctl::jwt::{ClaimRules, Claims, Verified, unverified_issuer, verify_token_with};
-use jwtctl::keys::{KeySet, load_published_set, read_limited};
+use jwtctl::keys::{KeySet, read_limited};
 use jwtctl::remote::discovery::discover;
 use jwtctl::remote::live::{LiveRing, Snapshot};
 use jwtctl::remote::{
-    CacheMode, Fetched, Fetcher, Options, Provenance, RemoteUrl, default_cache_dir, json_object,
+    CacheMode, Fetched, Fetcher, Options, Provenance, RemoteUrl, default_cache_dir,
 };
 use jwtctl::report::Report;
 use jwtctl::sanitize::sanitize;
@@ -64,6 +64,20 @@ pub fn refuse_unused(a: &RemoteArgs, cooldown: Option<&String>) -> Result<()> {
     }
 }
 
+/// The fetcher the flags describe when something is remote; otherwise the flags are refused if
+/// given (see [`refuse_unused`]) and there is none.
+pub fn fetcher_if(
+    remote: bool,
+    a: &RemoteArgs,
+    cooldown: Option<&String>,
+) -> Result<Option<Fetcher>> {
+    if remote {
+        fetcher(a, cooldown).map(Some)
+    } else {
+        refuse_unused(a, cooldown).map(|()| None)
+    }
+}
+
 /// The fetcher the flags describe.
 pub fn fetcher(a: &RemoteArgs, cooldown: Option<&String>) -> Result<Fetcher> {
     let timeout = match &a.timeout {
@@ -99,8 +113,7 @@ pub fn fetcher(a: &RemoteArgs, cooldown: Option<&String>) -> Result<Fetcher> {
 pub fn fetch_set(url: &str, fetcher: &Fetcher, allow_private: bool) -> Result<Fetched<KeySet>> {
     let u = RemoteUrl::parse(url)?;
     fetcher.get(&u, false, &|body: &[u8]| {
-        json_object(body, &u)?;
-        load_published_set(body, u.as_str(), allow_private).map(|(set, _)| set)
+        jwtctl::remote::parse_key_set(body, &u, allow_private).map(|(set, _)| set)
     })
 }
 

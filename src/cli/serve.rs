@@ -349,7 +349,10 @@ async fn connection(
 async fn rotation(shared: Arc<Shared>, period: Duration) {
     let mut next = tokio::time::Instant::now();
     loop {
-        next += period;
+        let Some(due) = next.checked_add(period) else {
+            return;
+        };
+        next = due;
         tokio::time::sleep_until(next).await;
         let spec = match shared.issuer.read().map(|i| i.rotation_spec()) {
             Ok(Ok(s)) => s,

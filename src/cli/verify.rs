@@ -76,15 +76,11 @@ pub fn run(a: &VerifyArgs, out: &Output) -> Result<()> {
     let k = &a.key;
     let algs: Vec<_> = a.alg.iter().map(|x| x.0).collect();
     let remote_jwks = a.jwks.as_deref().filter(|j| looks_like_url(j));
-    let fetcher = if remote_jwks.is_some() || !a.issuer.is_empty() {
-        Some(super::remote::fetcher(
-            &a.remote,
-            a.refresh_cooldown.as_ref(),
-        )?)
-    } else {
-        super::remote::refuse_unused(&a.remote, a.refresh_cooldown.as_ref())?;
-        None
-    };
+    let fetcher = super::remote::fetcher_if(
+        remote_jwks.is_some() || !a.issuer.is_empty(),
+        &a.remote,
+        a.refresh_cooldown.as_ref(),
+    )?;
     if fetcher.is_some() && k.passphrase.is_some() {
         return Err(Error::usage(
             "--passphrase applies to key files; remote key sets hold public keys",

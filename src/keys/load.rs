@@ -310,20 +310,18 @@ fn load_der(der: &[u8], what: &str, passphrase: Option<&[u8]>) -> Result<Key> {
     ))
 }
 
-/// A JWK Set published by a server (a `jwks_uri`): as RFC 7517 section 5 asks, members that
+/// A JWK Set published by a server (a `jwks_uri`), already parsed: as RFC 7517 section 5 asks, members that
 /// cannot be used (an unknown `kty` or `crv`, missing or invalid members) are left out rather
 /// than failing the set; the reasons come back with the set. A set that publishes a secret
 /// (`oct`) or private key material is refused unless `allow_private` (a decryption set), and
 /// a set with no usable member is an error.
 pub fn load_published_set(
-    bytes: &[u8],
+    set: &Map<String, Value>,
     what: &str,
     allow_private: bool,
 ) -> Result<(KeySet, Vec<String>)> {
     let fail = |msg: String| in_file(what, KeyErrorKind::Invalid, msg);
-    let value = parse_value_strict(bytes.trim_ascii())
-        .map_err(|e| fail(format!("not a JWK Set: invalid JSON: {e}")))?;
-    let Some(Value::Array(list)) = value.get("keys") else {
+    let Some(Value::Array(list)) = set.get("keys") else {
         return Err(fail(
             "not a JWK Set: expected an object with a \"keys\" array".into(),
         ));

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use super::cache::unix;
 use super::{CacheMode, Fetched, Fetcher, Provenance, RemoteUrl};
 use crate::error::{Error, Result};
-use crate::keys::{KeySet, load_published_set};
+use crate::keys::KeySet;
 use crate::verify::KeyRing;
 
 /// Turns a fetched set into the ring that verifies with it (the caller's algorithm and
@@ -45,10 +45,7 @@ pub struct LiveRing<'f> {
 }
 
 fn parse_set(url: &RemoteUrl) -> impl Fn(&[u8]) -> Result<(KeySet, Vec<String>)> + '_ {
-    move |body: &[u8]| {
-        super::json_object(body, url)?;
-        load_published_set(body, url.as_str(), false)
-    }
+    move |body: &[u8]| super::parse_key_set(body, url, false)
 }
 
 impl<'f> LiveRing<'f> {
