@@ -215,7 +215,8 @@ impl<'de> Visitor<'de> for SparseVisitor<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut names = Names::default();
-        let mut out = Map::new();
+        // Room for the registered claims, so that building them never grows the map.
+        let mut out = Map::with_capacity(8);
         while let Some(name) = map.next_key_seed(NameSeed)? {
             if (self.wanted)(&name) {
                 let v = map.next_value_seed(StrictValue)?;
@@ -230,6 +231,20 @@ impl<'de> Visitor<'de> for SparseVisitor<'_> {
         Ok(Some(out))
     }
 }
+
+/// The member `name` of `map`. Headers and claims sets hold a handful of members, and for
+/// those comparing names is several times cheaper than hashing the one asked for (the map's
+/// SipHash costs more than the lookup it saves below about a dozen members).
+pub fn member<'a>(map: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    if map.len() <= SMALL_MAP {
+        map.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
+    } else {
+        map.get(name)
+    }
+}
+
+/// Maps this small are searched by [`member`] in order rather than hashed.
+const SMALL_MAP: usize = 12;
 
 /// Parses any JSON value, rejecting duplicate member names at any depth.
 pub fn parse_value_strict(bytes: &[u8]) -> Result<Value, String> {

@@ -8,10 +8,14 @@ mod sign;
 pub use header::{check_header, header_alg};
 pub use sign::{SignOptions, sign};
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use crate::crypto::{Signer, Verifier};
-use crate::encoding::{b64url, b64url_decode, json_type, parse_object_strict, parse_value_strict};
+use crate::encoding::{
+    b64url, b64url_decode, json_type, member, parse_object_strict, parse_value_strict,
+};
 use crate::error::{Error, RejectCode, Rejection, Result};
 use crate::jwa::JwsAlg;
 
@@ -49,8 +53,8 @@ impl Serialization {
 pub struct SignatureEntry {
     /// The protected header exactly as encoded in the token.
     pub protected_b64: String,
-    /// The decoded protected header.
-    pub protected: Map<String, Value>,
+    /// The decoded protected header (shared with the thread's [`HeaderCache`]).
+    pub protected: Arc<Map<String, Value>>,
     /// The unprotected header (JSON serializations only; empty otherwise).
     pub unprotected: Map<String, Value>,
     /// The raw signature.
@@ -60,21 +64,20 @@ pub struct SignatureEntry {
 impl SignatureEntry {
     /// The protected and unprotected headers merged (they never share a name; see [`parse`]).
     pub fn header(&self) -> Map<String, Value> {
-        let mut h = self.protected.clone();
+        let mut h = (*self.protected).clone();
         h.extend(self.unprotected.iter().map(|(k, v)| (k.clone(), v.clone())));
         h
     }
 
     /// `b64` from the protected header (RFC 7797); true when absent.
     pub fn b64(&self) -> bool {
-        !matches!(self.protected.get("b64"), Some(Value::Bool(false)))
+        !matches!(member(&self.protected, "b64"), Some(Value::Bool(false)))
     }
 
     /// The header's `kid` member, if it is a string.
     pub fn kid(&self) -> Option<&str> {
-        self.protected
-            .get("kid")
-            .or_else(|| self.unprotected.get("kid"))
+        member(&self.protected, "kid")
+            .or_else(|| member(&self.unprotected, "kid"))
             .and_then(Value::as_str)
     }
 }
@@ -132,25 +135,25 @@ fn decode_header(part: &str, what: &str) -> Result<Map<String, Value>, Rejection
 /// repeats a handful of headers, and each is decoded and parsed once. One per thread.
 #[derive(Debug, Default)]
 pub struct HeaderCache {
-    seen: std::cell::RefCell<Vec<(String, Map<String, Value>)>>,
+    seen: std::cell::RefCell<Vec<(String, Arc<Map<String, Value>>)>>,
 }
 
 /// Distinct headers remembered; beyond, the oldest is forgotten.
 const HEADER_CACHE_SIZE: usize = 8;
 
 impl HeaderCache {
-    fn decode(&self, segment: &str) -> Result<Map<String, Value>, Rejection> {
+    fn decode(&self, segment: &str) -> Result<Arc<Map<String, Value>>, Rejection> {
         if let Ok(seen) = self.seen.try_borrow() {
             if let Some((_, h)) = seen.iter().find(|(s, _)| s == segment) {
-                return Ok(h.clone());
+                return Ok(Arc::clone(h));
             }
         }
-        let header = decode_header(segment, "the header")?;
+        let header = Arc::new(decode_header(segment, "the header")?);
         if let Ok(mut seen) = self.seen.try_borrow_mut() {
             if seen.len() >= HEADER_CACHE_SIZE {
                 seen.remove(0);
             }
-            seen.push((segment.to_string(), header.clone()));
+            seen.push((segment.to_string(), Arc::clone(&header)));
         }
         Ok(header)
     }
@@ -193,7 +196,7 @@ pub fn parse_with(input: &str, cache: Option<&HeaderCache>) -> Result<Token, Rej
         [h, p, s] => {
             let protected = match cache {
                 Some(c) => c.decode(h)?,
-                None => decode_header(h, "the header")?,
+                None => Arc::new(decode_header(h, "the header")?),
             };
             let signature = decode_part(s, "the signature")?;
             let entry = SignatureEntry {
@@ -252,11 +255,11 @@ fn obj_member(
 
 fn parse_json_signature(obj: &Map<String, Value>, what: &str) -> Result<SignatureEntry, Rejection> {
     let protected_b64 = str_member(obj, "protected", what)?.unwrap_or("");
-    let protected = if protected_b64.is_empty() {
+    let protected = Arc::new(if protected_b64.is_empty() {
         Map::new()
     } else {
         decode_header(protected_b64, "the protected header")?
-    };
+    });
     let unprotected = obj_member(obj, "header", what)?;
     if let Some(dup) = protected.keys().find(|k| unprotected.contains_key(*k)) {
         return Err(malformed(format!(
@@ -350,7 +353,7 @@ impl Jws {
     /// Every JOSE header must name its algorithm as a string (RFC 7515 section 4.1.1).
     fn check_alg_present(&self) -> Result<(), Rejection> {
         for s in &self.signatures {
-            match s.protected.get("alg").or_else(|| s.unprotected.get("alg")) {
+            match member(&s.protected, "alg").or_else(|| member(&s.unprotected, "alg")) {
                 Some(Value::String(_)) => {}
                 None => return Err(malformed("the header has no \"alg\"")),
                 Some(v) => {
@@ -405,12 +408,19 @@ pub fn check_signature(
     payload: &[u8],
     verifier: &Verifier,
 ) -> bool {
-    let input = match segment {
-        Some(seg) => signing_input(&entry.protected_b64, seg.as_bytes()),
-        None if entry.b64() => signing_input(&entry.protected_b64, b64url(payload).as_bytes()),
-        None => signing_input(&entry.protected_b64, payload),
+    let encoded;
+    let payload_part = match segment {
+        Some(seg) => seg.as_bytes(),
+        None if entry.b64() => {
+            encoded = b64url(payload);
+            encoded.as_bytes()
+        }
+        None => payload,
     };
-    verifier.verify(&input, &entry.signature)
+    verifier.verify_joined(
+        &[entry.protected_b64.as_bytes(), b".", payload_part],
+        &entry.signature,
+    )
 }
 
 #[cfg(test)]
@@ -494,7 +504,7 @@ mod tests {
     fn header_policy() {
         let entry = |protected: Value| SignatureEntry {
             protected_b64: String::new(),
-            protected: protected.as_object().unwrap().clone(),
+            protected: Arc::new(protected.as_object().unwrap().clone()),
             unprotected: Map::new(),
             signature: Vec::new(),
         };

@@ -15,10 +15,10 @@ const UNDERSTOOD_CRIT: &[&str] = &["b64"];
 /// `b64`). The algorithm allow-list is checked separately.
 pub fn check_header(entry: &SignatureEntry) -> Result<(), Rejection> {
     let crit_err = |m: String| Rejection::new(RejectCode::CritUnsupported, m);
-    if entry.unprotected.contains_key("crit") {
+    if member(&entry.unprotected, "crit").is_some() {
         return Err(crit_err("\"crit\" must be in the protected header".into()));
     }
-    if let Some(crit) = entry.protected.get("crit") {
+    if let Some(crit) = member(&entry.protected, "crit") {
         let Value::Array(list) = crit else {
             return Err(crit_err(format!(
                 "\"crit\" must be an array, not {}",
@@ -37,7 +37,7 @@ pub fn check_header(entry: &SignatureEntry) -> Result<(), Rejection> {
                     "\"crit\" lists the registered parameter {name:?}"
                 )));
             }
-            if !entry.protected.contains_key(name) {
+            if member(&entry.protected, name).is_none() {
                 return Err(crit_err(format!(
                     "\"crit\" names {name:?}, which is not in the protected header"
                 )));
@@ -49,12 +49,12 @@ pub fn check_header(entry: &SignatureEntry) -> Result<(), Rejection> {
             }
         }
     }
-    if entry.unprotected.contains_key("b64") {
+    if member(&entry.unprotected, "b64").is_some() {
         return Err(malformed(
             "\"b64\" must be in the protected header (RFC 7797)",
         ));
     }
-    if let Some(b64) = entry.protected.get("b64") {
+    if let Some(b64) = member(&entry.protected, "b64") {
         if !b64.is_boolean() {
             return Err(malformed("\"b64\" must be a boolean"));
         }
@@ -75,11 +75,7 @@ pub fn check_header(entry: &SignatureEntry) -> Result<(), Rejection> {
 
 /// Classifies a header `alg` string: a supported algorithm, or why it is not acceptable.
 pub fn header_alg(entry: &SignatureEntry) -> Result<JwsAlg, Rejection> {
-    let alg = match entry
-        .protected
-        .get("alg")
-        .or_else(|| entry.unprotected.get("alg"))
-    {
+    let alg = match member(&entry.protected, "alg").or_else(|| member(&entry.unprotected, "alg")) {
         None => return Err(malformed("the header has no \"alg\"")),
         Some(Value::String(s)) => s.as_str(),
         Some(v) => {

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use serde_json::{Map, Value};
 
+use crate::encoding::member;
 use crate::error::{RejectCode, Rejection, Result};
 use crate::report::Report;
 use crate::time::{format_relative, format_timestamp};
@@ -59,7 +60,7 @@ fn normalize_typ(t: &str) -> String {
 }
 
 fn numeric(claims: &Map<String, Value>, name: &str) -> Result<Option<i64>, Rejection> {
-    match claims.get(name) {
+    match member(claims, name) {
         None => Ok(None),
         Some(v @ Value::Number(_)) => crate::time::numeric_date(v).map(Some).ok_or_else(|| {
             Rejection::new(
@@ -78,7 +79,7 @@ fn string_claim<'a>(
     claims: &'a Map<String, Value>,
     name: &str,
 ) -> Result<Option<&'a str>, Rejection> {
-    match claims.get(name) {
+    match member(claims, name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
         Some(_) => Err(Rejection::new(
@@ -132,7 +133,7 @@ fn check_typ(c: &Checked<'_>, report: &mut Report) -> Result<(), Rejection> {
     let header = c.header;
     let rules = c.rules;
     if let Some(want) = &rules.typ {
-        let got = header.get("typ").and_then(Value::as_str);
+        let got = member(header, "typ").and_then(Value::as_str);
         match got {
             Some(t) if normalize_typ(t) == normalize_typ(want) => {
                 report.pass("typ", || format!("header typ is {}", show(t)))
@@ -310,7 +311,7 @@ fn check_iss(c: &Checked<'_>, report: &mut Report) -> Result<(), Rejection> {
 fn check_aud(c: &Checked<'_>, report: &mut Report) -> Result<(), Rejection> {
     let claims = c.claims;
     let rules = c.rules;
-    let auds: Option<Vec<&str>> = match claims.get("aud") {
+    let auds: Option<Vec<&str>> = match member(claims, "aud") {
         None => None,
         Some(Value::String(s)) => Some(vec![s.as_str()]),
         Some(Value::Array(a)) => Some(
@@ -425,7 +426,7 @@ fn check_require(c: &Checked<'_>, report: &mut Report) -> Result<(), Rejection> 
     let claims = c.claims;
     let rules = c.rules;
     for name in &rules.require {
-        if claims.contains_key(name) {
+        if member(claims, name).is_some() {
             report.pass("require", || format!("claim {} present", show(name)));
         } else {
             return Err(report.fail(
@@ -445,7 +446,7 @@ fn check_revoked(c: &Checked<'_>, report: &mut Report) -> Result<(), Rejection> 
     let claims = c.claims;
     let rules = c.rules;
     if let Some(revoked) = &rules.revoked {
-        match claims.get("jti") {
+        match member(claims, "jti") {
             Some(Value::String(j)) if revoked.contains(j) => {
                 return Err(report.fail(
                     "revoked",

@@ -11,7 +11,7 @@ use crate::verify::Verifiers;
 #[derive(Debug, Clone)]
 pub struct Verified {
     /// The (merged) header of the signature that verified.
-    pub header: Map<String, Value>,
+    pub header: std::sync::Arc<Map<String, Value>>,
     /// The payload bytes exactly as signed.
     pub payload: Vec<u8>,
     /// The claims, when the payload is a JSON object; only the members the checks read when
@@ -137,9 +137,15 @@ pub fn verify_token_with(
     let unencoded = jws.signatures.iter().any(|s| !s.b64());
     let mut jws = jws;
     let entry = jws.signatures.swap_remove(index);
-    // Moved, not cloned: the merged header of the signature that verified.
-    let mut header = entry.protected;
-    header.extend(entry.unprotected);
+    // The merged header of the signature that verified: shared, not copied, when there is
+    // nothing to merge (every compact token).
+    let header = if entry.unprotected.is_empty() {
+        entry.protected
+    } else {
+        let mut merged = std::sync::Arc::unwrap_or_clone(entry.protected);
+        merged.extend(entry.unprotected);
+        std::sync::Arc::new(merged)
+    };
     if unencoded && need_claims {
         return Err(report.fail(
             "claims",
