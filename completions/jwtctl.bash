@@ -125,12 +125,16 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__decrypt)
-            opts="-h -V --key --secret --jwks --passphrase --alg --enc --allow-rsa1_5 --max-p2c --max-plaintext --verify-key --cacert --timeout --no-cache --offline --refresh-cooldown --verify-alg --iss --aud --any-aud --sub --typ --require --leeway --max-age --now --ignore-exp --revoked --output --color --pretty --compact --help --version"
+            opts="-h -V --color --pretty --compact --key --secret --jwks --passphrase --alg --enc --allow-rsa1_5 --max-p2c --max-plaintext --verify-key --cacert --timeout --no-cache --offline --refresh-cooldown --verify-alg --iss --aud --any-aud --sub --typ --require --leeway --max-age --now --ignore-exp --revoked --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --key)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then
@@ -256,10 +260,6 @@ _jwtctl() {
                     COMPREPLY=($(compgen -W "claims full payload none" -- "${cur}"))
                     return 0
                     ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -268,12 +268,16 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__encrypt)
-            opts="-h -V --alg --enc --key --secret --passphrase --kid --cty --typ --zip --header --p2c --serialization --color --pretty --compact --help --version"
+            opts="-h -V --color --pretty --compact --alg --enc --key --secret --passphrase --kid --cty --typ --zip --header --p2c --serialization --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --alg)
                     COMPREPLY=($(compgen -W "dir A128KW A192KW A256KW A128GCMKW A192GCMKW A256GCMKW RSA-OAEP RSA-OAEP-256 RSA-OAEP-384 RSA-OAEP-512 ECDH-ES ECDH-ES+A128KW ECDH-ES+A192KW ECDH-ES+A256KW PBES2-HS256+A128KW PBES2-HS384+A192KW PBES2-HS512+A256KW" -- "${cur}"))
                     return 0
@@ -331,10 +335,6 @@ _jwtctl() {
                     ;;
                 --serialization)
                     COMPREPLY=($(compgen -W "compact flattened general" -- "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -531,12 +531,16 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__inspect)
-            opts="-h -V --json --key --passphrase --now --color --pretty --compact --help --version"
+            opts="-h -V --color --pretty --compact --json --key --passphrase --now --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --key)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then
@@ -560,10 +564,6 @@ _jwtctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -572,12 +572,16 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__jwks)
-            opts="-h -V --issuer --cacert --timeout --no-cache --offline --kid --use --alg --merge --remove --private --passphrase --to-pem --thumbprint --color --pretty --compact --help --version"
+            opts="-h -V --color --pretty --compact --issuer --cacert --timeout --no-cache --offline --kid --use --alg --merge --remove --private --passphrase --to-pem --thumbprint --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --issuer)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -651,10 +655,6 @@ _jwtctl() {
                     fi
                     return 0
                     ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -663,12 +663,16 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__keygen)
-            opts="-h -V --alg --enc --kty --bits --crv --format --out --pub-out --kid --use --passphrase --force --color --pretty --compact --help --version"
+            opts="-h -V --color --pretty --compact --alg --enc --kty --bits --crv --format --out --pub-out --kid --use --passphrase --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --alg)
                     COMPREPLY=($(compgen -W "HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 ES256K EdDSA Ed25519 Ed448 dir A128KW A192KW A256KW A128GCMKW A192GCMKW A256GCMKW RSA-OAEP RSA-OAEP-256 RSA-OAEP-384 RSA-OAEP-512 ECDH-ES ECDH-ES+A128KW ECDH-ES+A192KW ECDH-ES+A256KW" -- "${cur}"))
                     return 0
@@ -735,10 +739,6 @@ _jwtctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -747,12 +747,16 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__serve)
-            opts="-h -V --key --passphrase --alg --addr --tls-cert --tls-key --issuer-url --client --aud --exp --claim --rotate --color --pretty --compact --help --version"
+            opts="-h -V --color --pretty --compact --key --passphrase --alg --addr --tls-cert --tls-key --issuer-url --client --aud --exp --claim --rotate --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --key)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then
@@ -834,10 +838,6 @@ _jwtctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -846,12 +846,16 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__sign)
-            opts="-h -V --alg --key --secret --passphrase --allow-weak-key --kid --typ --cty --header --iss --sub --aud --exp --nbf --iat --no-iat --jti --jti-random --claim --now --serialization --detached --unencoded --allow-unsecured --payload --color --pretty --compact --help --version"
+            opts="-h -V --color --pretty --compact --alg --key --secret --passphrase --allow-weak-key --kid --typ --cty --header --iss --sub --aud --exp --nbf --iat --no-iat --jti --jti-random --claim --now --serialization --detached --unencoded --allow-unsecured --payload --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --alg)
                     COMPREPLY=($(compgen -W "HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 ES256K EdDSA Ed25519 Ed448 none" -- "${cur}"))
                     return 0
@@ -950,10 +954,6 @@ _jwtctl() {
                     fi
                     return 0
                     ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -962,12 +962,16 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__verify)
-            opts="-h -V --key --secret --passphrase --allow-weak-key --jwks --issuer --cacert --timeout --no-cache --offline --refresh-cooldown --alg --iss --aud --any-aud --sub --typ --require --leeway --max-age --now --ignore-exp --revoked --output --payload --batch --jobs --explain --color --pretty --compact --help --version"
+            opts="-h -V --color --pretty --compact --key --secret --passphrase --allow-weak-key --jwks --issuer --cacert --timeout --no-cache --offline --refresh-cooldown --alg --iss --aud --any-aud --sub --typ --require --leeway --max-age --now --ignore-exp --revoked --output --payload --batch --jobs --explain --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --key)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then
@@ -1094,10 +1098,6 @@ _jwtctl() {
                     ;;
                 --jobs)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)

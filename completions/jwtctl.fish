@@ -42,6 +42,9 @@ complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "serve" -d 'Run a loca
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "generate-docs" -d 'Write the committed completions/ and man/ folders (for maintainers)'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
+always\t'Always colour (overrides NO_COLOR)'
+never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l alg -d 'Signature algorithm. `none` is refused unless --allow-unsecured. Optional for a key that admits one algorithm: EC keys (ES256, ES384, ES512, ES256K), Ed25519/Ed448 keys (EdDSA) and JWKs with an "alg"; RSA keys and secrets need it' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -79,19 +82,19 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l serialization -d 
 flattened\t'JSON with one signature'
 general\t'JSON with a "signatures" array'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l payload -d 'Sign the bytes of FILE (`-` for stdin) instead of a claims set: any payload, not only JWT claims' -r -F
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
-always\t'Always colour (overrides NO_COLOR)'
-never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l compact -d 'Print JSON output on one line (the default when piped)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l allow-weak-key -d 'Accept HMAC secrets shorter than the hash output and RSA keys under 2048 bits (with a warning), for legacy tokens'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l no-iat -d 'Leave iat out'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l jti-random -d 'Set jti to 128 random bits (base64url)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l detached -d 'Leave the payload out of the output (RFC 7515 appendix F); verify with --payload'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l unencoded -d 'Do not base64url-encode the payload (RFC 7797, header b64: false)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l allow-unsecured -d 'Allow --alg none (an unsigned token; it still warns)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l compact -d 'Print JSON output on one line (the default when piped)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
+always\t'Always colour (overrides NO_COLOR)'
+never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key -d 'Key file: PEM (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1, SPKI, X.509), DER, JWK or JWKS; the format is read from the content' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret -d 'HMAC secret: env:NAME, file:PATH or @PATH (raw bytes), prompt, b64:VALUE, or a literal (which warns: it leaks through shell history and ps)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l passphrase -d 'Passphrase of an encrypted private key (same sources as --secret); asked on the terminal when needed and not given' -r
@@ -131,9 +134,8 @@ payload\t'The payload bytes exactly as signed'
 none\t'Nothing; use the exit status'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l payload -d 'Detached payload (RFC 7515 appendix F, RFC 7797)' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l jobs -d 'Worker threads for --batch (default: every core). Output order is kept' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
-always\t'Always colour (overrides NO_COLOR)'
-never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l compact -d 'Print JSON output on one line (the default when piped)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l allow-weak-key -d 'Accept HMAC secrets shorter than the hash output and RSA keys under 2048 bits (with a warning), for legacy tokens'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l no-cache -d 'Fetch afresh, ignoring cached copies (the cache is updated)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l offline -d 'Use only cached copies, fresh or not; never the network'
@@ -141,21 +143,22 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l any-aud -d 'Acc
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l ignore-exp -d 'Do not check exp (for old test vectors)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l batch -d 'Verify one token per line of standard input; print one JSON line per token'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l explain -d 'Print the check-by-check report to standard error'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l compact -d 'Print JSON output on one line (the default when piped)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s V -l version -d 'Print version'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l key -d 'Describe a key file instead (twice: do they form a pair?); with a token, whether the key fits its alg and kid' -r -F
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l passphrase -d 'Passphrase for encrypted keys given with --key' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l now -d 'Judge time claims as of this TIME instead of the clock' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
 always\t'Always colour (overrides NO_COLOR)'
 never\t'Never colour'"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l json -d 'Print the decoded token and warnings as JSON'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l key -d 'Describe a key file instead (twice: do they form a pair?); with a token, whether the key fits its alg and kid' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l passphrase -d 'Passphrase for encrypted keys given with --key' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l now -d 'Judge time claims as of this TIME instead of the clock' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l compact -d 'Print JSON output on one line (the default when piped)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l json -d 'Print the decoded token and warnings as JSON'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
+always\t'Always colour (overrides NO_COLOR)'
+never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l alg -d 'Key management algorithm. Default: from the key (RSA: RSA-OAEP-256; EC, X25519/X448: ECDH-ES+A256KW; secret: the matching A*KW, dir when sized for --enc, else PBES2-HS512+A256KW)' -r -f -a "dir\t''
 A128KW\t''
 A192KW\t''
@@ -192,13 +195,13 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l p2c -d 'PBES2 
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l serialization -d 'Output serialization' -r -f -a "compact\t'header.payload.signature'
 flattened\t'JSON with one signature'
 general\t'JSON with a "signatures" array'"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
-always\t'Always colour (overrides NO_COLOR)'
-never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -l compact -d 'Print JSON output on one line (the default when piped)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encrypt" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
+always\t'Always colour (overrides NO_COLOR)'
+never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l key -d 'Private key file (PEM, DER, JWK or JWKS; an oct JWK for symmetric algorithms)' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l secret -d 'Secret or password (dir, A*KW, A*GCMKW, PBES2)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l jwks -d 'JWK Set: a file or an https:// URL; the key is chosen by the token\'s kid, then by algorithm' -r -F
@@ -263,18 +266,18 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l output -d 'Wit
 full\t'{"header":...,"claims":...}'
 payload\t'The payload bytes exactly as signed'
 none\t'Nothing; use the exit status'"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
-always\t'Always colour (overrides NO_COLOR)'
-never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l compact -d 'Print JSON output on one line (the default when piped)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l allow-rsa1_5 -d 'Accept the deprecated RSA1_5 key encryption (RFC 8725 3.2)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l no-cache -d 'Fetch afresh, ignoring cached copies (the cache is updated)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l offline -d 'Use only cached copies, fresh or not; never the network'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l any-aud -d 'Accept any audience (skip the aud check)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l ignore-exp -d 'Do not check exp (for old test vectors)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l compact -d 'Print JSON output on one line (the default when piped)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
+always\t'Always colour (overrides NO_COLOR)'
+never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l alg -d 'Make a key that fits this JWS or JWE algorithm' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -333,14 +336,14 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l kid -d 'Key id 
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l use -d 'JWK "use" (default: from --alg)' -r -f -a "sig\t'Signatures'
 enc\t'Encryption'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l passphrase -d 'Encrypt the PEM private key (PKCS#8, AES-256-CBC) with this passphrase; prompt asks twice' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
-always\t'Always colour (overrides NO_COLOR)'
-never\t'Never colour'"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l force -d 'Overwrite existing files (atomically)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l compact -d 'Print JSON output on one line (the default when piped)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l force -d 'Overwrite existing files (atomically)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
+always\t'Always colour (overrides NO_COLOR)'
+never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l issuer -d 'Print the key set of this issuer (found by OpenID Connect or RFC 8414 discovery)' -r -f
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l cacert -d 'Extra trusted CA certificates (PEM), on top of the system\'s trust store' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l timeout -d 'Per request, from connecting to the last byte (default 10s)' -r
@@ -382,17 +385,17 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l merge -d 'Add to 
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l remove -d 'Remove the key with this kid (repeatable)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l passphrase -d 'Passphrase for encrypted private keys' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l to-pem -d 'Convert a JWK, or the set member chosen by --kid, to PEM' -r -F
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
-always\t'Always colour (overrides NO_COLOR)'
-never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l compact -d 'Print JSON output on one line (the default when piped)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l no-cache -d 'Fetch afresh, ignoring cached copies (the cache is updated)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l offline -d 'Use only cached copies, fresh or not; never the network'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l private -d 'Include private members (a private set; needed for oct keys)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l thumbprint -d 'Print each key\'s RFC 7638 SHA-256 thumbprint, one per line'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -l compact -d 'Print JSON output on one line (the default when piped)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand jwks" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
+always\t'Always colour (overrides NO_COLOR)'
+never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l key -d 'Key file (repeatable; any format --key reads): the first signs, every one is published' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l passphrase -d 'Passphrase of encrypted key files' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l alg -d 'Signing algorithm of the first key (default: its JWK alg, else RS256, ES256/384/512, ES256K, EdDSA or HS256 by key type)' -r -f -a "HS256\t''
@@ -420,9 +423,6 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l aud -d 'Audience
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l exp -d 'Token lifetime' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l claim -d 'Extra claim in every token: NAME=VALUE (a string) or NAME:=JSON (repeatable)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l rotate -d 'Every DURATION, sign with a fresh key of the first key\'s kind; the previous one stays published for one more period' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
-always\t'Always colour (overrides NO_COLOR)'
-never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l compact -d 'Print JSON output on one line (the default when piped)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'

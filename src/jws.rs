@@ -54,7 +54,7 @@ pub struct SignatureEntry {
     /// The protected header exactly as encoded in the token.
     pub protected_b64: String,
     /// The decoded protected header (shared with the thread's [`HeaderCache`]).
-    pub protected: Arc<Map<String, Value>>,
+    pub protected: SharedHeader,
     /// The unprotected header (JSON serializations only; empty otherwise).
     pub unprotected: Map<String, Value>,
     /// The raw signature.
@@ -131,18 +131,21 @@ fn decode_header(part: &str, what: &str) -> Result<Map<String, Value>, Rejection
     parse_object_strict(&bytes).map_err(|e| malformed(format!("{what} is not a JSON object: {e}")))
 }
 
+/// A decoded protected header, shared by the tokens that carry it.
+pub type SharedHeader = Arc<Map<String, Value>>;
+
 /// Decoded protected headers by their encoded form: a stream of tokens from one issuer
 /// repeats a handful of headers, and each is decoded and parsed once. One per thread.
 #[derive(Debug, Default)]
 pub struct HeaderCache {
-    seen: std::cell::RefCell<Vec<(String, Arc<Map<String, Value>>)>>,
+    seen: std::cell::RefCell<Vec<(String, SharedHeader)>>,
 }
 
 /// Distinct headers remembered; beyond, the oldest is forgotten.
 const HEADER_CACHE_SIZE: usize = 8;
 
 impl HeaderCache {
-    fn decode(&self, segment: &str) -> Result<Arc<Map<String, Value>>, Rejection> {
+    fn decode(&self, segment: &str) -> Result<SharedHeader, Rejection> {
         if let Ok(seen) = self.seen.try_borrow() {
             if let Some((_, h)) = seen.iter().find(|(s, _)| s == segment) {
                 return Ok(Arc::clone(h));

@@ -90,7 +90,10 @@ pub enum ColorWhen {
     Never,
 }
 
+/// The subcommands. Each one's arguments are built only when it runs (`defer`): building every
+/// subcommand's arguments was a quarter of a `--version` run.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Create a signed token (JWS) from claims.
     #[command(after_help = SIGN_EXAMPLES)]
@@ -181,7 +184,8 @@ Examples:
   jwtctl completions zsh > \"${fpath[1]}/_jwtctl\"
   jwtctl completions fish > ~/.config/fish/completions/jwtctl.fish";
 
-/// Where the key comes from (one of these).
+// Where the key comes from (one of these). (A plain comment: a flattened struct's doc
+// comment would replace the subcommand's description, which `defer` applies first.)
 #[derive(Debug, Args)]
 pub struct KeyArgs {
     /// Key file: PEM (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1, SPKI, X.509), DER, JWK or JWKS;
@@ -394,7 +398,8 @@ pub struct VerifyArgs {
     pub token: Option<String>,
 }
 
-/// How remote key sets are fetched (with --jwks URL, --issuer, or a URL key).
+// How remote key sets are fetched (with --jwks URL, --issuer, or a URL key). (A plain comment: a flattened struct's doc
+// comment would replace the subcommand's description, which `defer` applies first.)
 #[derive(Debug, Args)]
 pub struct RemoteArgs {
     /// Extra trusted CA certificates (PEM), on top of the system's trust store.
@@ -414,7 +419,8 @@ pub struct RemoteArgs {
     pub offline: bool,
 }
 
-/// Claim and time checks, shared by `verify` and `decrypt --verify-key`.
+// Claim and time checks, shared by `verify` and `decrypt --verify-key`. (A plain comment: a flattened struct's doc
+// comment would replace the subcommand's description, which `defer` applies first.)
 #[derive(Debug, Args)]
 pub struct ClaimArgs {
     /// Accepted issuer (repeatable: any one).

@@ -258,7 +258,9 @@ pub fn generated_files() -> Result<Vec<(String, Vec<u8>)>> {
             completions(shell),
         ));
     }
-    let root = Cli::command();
+    let mut root = Cli::command();
+    // Subcommands' arguments are deferred until a parse reaches them; the pages need them all.
+    root.build();
     files.push((
         "man/jwtctl.1".to_string(),
         man_page(root.clone(), "jwtctl")?,

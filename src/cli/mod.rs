@@ -22,16 +22,30 @@ mod verify;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use args::{Cli, Command};
 use exit::Exit;
 use output::Output;
 
+/// `Cli::try_parse`, without freeing clap's command tree and matches: they are built for this
+/// one parse, and freeing their thousands of pieces (every argument of every subcommand) was a
+/// tenth of a `--version` run. The process ends soon after; nothing else is left unfreed.
+fn parse_args() -> Result<Cli, clap::Error> {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let parsed = command
+        .try_get_matches_from_mut(std::env::args_os())
+        .and_then(|mut matches| {
+            let cli = <Cli as clap::FromArgMatches>::from_arg_matches_mut(&mut matches);
+            std::mem::forget(matches);
+            cli.map_err(|e| e.format(&mut command))
+        });
+    std::mem::forget(command);
+    parsed
+}
+
 /// Parses arguments, runs the subcommand and maps the outcome to an exit code: 0 success,
 /// 1 token rejected, 2 anything else. A closed stdout (`| head`) ends the run quietly.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse_args() {
         Ok(c) => c,
         Err(e) => {
             // --help and --version go to stdout, and writing them can fail (`> /dev/full`).

@@ -11,7 +11,7 @@ use crate::verify::Verifiers;
 #[derive(Debug, Clone)]
 pub struct Verified {
     /// The (merged) header of the signature that verified.
-    pub header: std::sync::Arc<Map<String, Value>>,
+    pub header: crate::jws::SharedHeader,
     /// The payload bytes exactly as signed.
     pub payload: Vec<u8>,
     /// The claims, when the payload is a JSON object; only the members the checks read when
