@@ -68,14 +68,28 @@ pub fn parse_object_strict(bytes: &[u8]) -> Result<Map<String, Value>, String> {
 /// numbers in range, valid escapes) but builds only the top-level members `wanted` names;
 /// the rest are checked and dropped. `None` when the text is not accepted: the caller asks
 /// [`parse_object_strict`] for the message.
-pub fn parse_object_sparse(
-    bytes: &[u8],
-    wanted: &dyn Fn(&str) -> bool,
-) -> Option<Map<String, Value>> {
+pub fn parse_object_sparse(bytes: &[u8], wanted: &dyn Fn(&str) -> bool) -> Option<Members> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let map = de::Deserializer::deserialize_any(&mut de, SparseVisitor { wanted }).ok()?;
     de.end().ok()?;
     map
+}
+
+/// The members of an object that a sparse parse kept, in their order: a handful, so a list
+/// (a map would hash every name it stores and every name it is asked for).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Members(Vec<(String, Value)>);
+
+impl Members {
+    /// The member `name`.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    /// The members, in the order of the text.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
 }
 
 /// Remembers the member names of one object to find a duplicate: a few in a list, many in a
@@ -188,7 +202,7 @@ struct SparseVisitor<'w> {
 }
 
 impl<'de> Visitor<'de> for SparseVisitor<'_> {
-    type Value = Option<Map<String, Value>>;
+    type Value = Option<Members>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a JSON object")
     }
@@ -215,12 +229,11 @@ impl<'de> Visitor<'de> for SparseVisitor<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut names = Names::default();
-        // Room for the registered claims, so that building them never grows the map.
-        let mut out = Map::with_capacity(8);
+        let mut out = Vec::new();
         while let Some(name) = map.next_key_seed(NameSeed)? {
             if (self.wanted)(&name) {
                 let v = map.next_value_seed(StrictValue)?;
-                out.insert(name.to_string(), v);
+                out.push((name.to_string(), v));
             } else {
                 map.next_value_seed(CheckValue)?;
             }
@@ -228,7 +241,7 @@ impl<'de> Visitor<'de> for SparseVisitor<'_> {
                 return Err(de::Error::custom("duplicate member name"));
             }
         }
-        Ok(Some(out))
+        Ok(Some(Members(out)))
     }
 }
 
@@ -482,8 +495,8 @@ mod sparse_tests {
             let sparse = parse_object_sparse(t.as_bytes(), &wanted);
             prop_assert_eq!(strict.is_ok(), sparse.is_some(), "{}", t);
             if let (Ok(full), Some(part)) = (strict, sparse) {
-                let expect: Map<String, Value> = full.into_iter().filter(|(k, _)| wanted(k)).collect();
-                prop_assert_eq!(expect, part);
+                let expect: Vec<_> = full.iter().filter(|(k, _)| wanted(k)).collect();
+                prop_assert_eq!(expect, part.iter().collect::<Vec<_>>());
             }
         }
     }

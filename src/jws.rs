@@ -183,11 +183,12 @@ pub fn parse_with(input: &str, cache: Option<&HeaderCache>) -> Result<Token, Rej
     }
     // RFC 7797 compact tokens may carry any payload text except '.', but control characters
     // (line breaks inside a pasted token, binary junk) are never part of a token.
-    let has_control = if text.is_ascii() {
-        text.bytes().any(|b| b < 0x20 || b == 0x7f)
-    } else {
-        text.chars().any(char::is_control)
-    };
+    // One branch-free pass flags every byte that could be (part of) a control character; only
+    // a flagged token is searched character by character.
+    let suspect = text
+        .bytes()
+        .fold(false, |seen, b| seen | !(0x20..0x7f).contains(&b));
+    let has_control = suspect && text.chars().any(char::is_control);
     if has_control {
         let c = text.chars().find(|c| c.is_control()).unwrap_or(' ');
         return Err(malformed(format!(

@@ -7,7 +7,7 @@ mod validate;
 mod verify;
 
 pub use build::{ClaimsSpec, build};
-pub use validate::{ClaimRules, parse_revoked, validate};
+pub use validate::{ClaimRules, ClaimSource, parse_revoked, validate};
 pub use verify::{Claims, Verified, unverified_issuer, verify_token, verify_token_with};
 
 use serde_json::{Map, Value};

@@ -207,7 +207,7 @@ fn batch_line(
             // is exactly what re-serializing would print, and it is written as signed.
             let signed = std::str::from_utf8(&v.payload)
                 .ok()
-                .filter(|_| v.claims.is_some() && !v.claims_complete);
+                .filter(|_| v.payload_is_claims_text);
             push_line_start(out, number);
             out.push_str(",\"valid\":true,\"claims\":");
             match signed {

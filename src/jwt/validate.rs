@@ -59,8 +59,27 @@ fn normalize_typ(t: &str) -> String {
     }
 }
 
-fn numeric(claims: &Map<String, Value>, name: &str) -> Result<Option<i64>, Rejection> {
-    match member(claims, name) {
+/// Where the checks read claims from: a whole claims set, or the members a sparse parse kept
+/// (see [`crate::encoding::parse_object_sparse`]).
+pub trait ClaimSource {
+    /// The claim `name`.
+    fn claim(&self, name: &str) -> Option<&Value>;
+}
+
+impl ClaimSource for Map<String, Value> {
+    fn claim(&self, name: &str) -> Option<&Value> {
+        member(self, name)
+    }
+}
+
+impl ClaimSource for crate::encoding::Members {
+    fn claim(&self, name: &str) -> Option<&Value> {
+        self.get(name)
+    }
+}
+
+fn numeric(claims: &dyn ClaimSource, name: &str) -> Result<Option<i64>, Rejection> {
+    match claims.claim(name) {
         None => Ok(None),
         Some(v @ Value::Number(_)) => crate::time::numeric_date(v).map(Some).ok_or_else(|| {
             Rejection::new(
@@ -75,11 +94,8 @@ fn numeric(claims: &Map<String, Value>, name: &str) -> Result<Option<i64>, Rejec
     }
 }
 
-fn string_claim<'a>(
-    claims: &'a Map<String, Value>,
-    name: &str,
-) -> Result<Option<&'a str>, Rejection> {
-    match member(claims, name) {
+fn string_claim<'a>(claims: &'a dyn ClaimSource, name: &str) -> Result<Option<&'a str>, Rejection> {
+    match claims.claim(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
         Some(_) => Err(Rejection::new(
@@ -96,7 +112,7 @@ fn show(v: &str) -> String {
 /// Checks the header `typ` and a claims set against `rules`, recording each check.
 pub fn validate(
     header: &Map<String, Value>,
-    claims: &Map<String, Value>,
+    claims: &dyn ClaimSource,
     rules: &ClaimRules,
     report: &mut Report,
 ) -> Result<(), Rejection> {
@@ -122,7 +138,7 @@ pub fn validate(
 /// What every check looks at.
 struct Checked<'a> {
     header: &'a Map<String, Value>,
-    claims: &'a Map<String, Value>,
+    claims: &'a dyn ClaimSource,
     rules: &'a ClaimRules,
     now: i64,
     leeway: i64,
@@ -311,7 +327,7 @@ fn check_iss(c: &Checked<'_>, report: &mut Report) -> Result<(), Rejection> {
 fn check_aud(c: &Checked<'_>, report: &mut Report) -> Result<(), Rejection> {
     let claims = c.claims;
     let rules = c.rules;
-    let auds: Option<Vec<&str>> = match member(claims, "aud") {
+    let auds: Option<Vec<&str>> = match claims.claim("aud") {
         None => None,
         Some(Value::String(s)) => Some(vec![s.as_str()]),
         Some(Value::Array(a)) => Some(
@@ -426,7 +442,7 @@ fn check_require(c: &Checked<'_>, report: &mut Report) -> Result<(), Rejection> 
     let claims = c.claims;
     let rules = c.rules;
     for name in &rules.require {
-        if member(claims, name).is_some() {
+        if claims.claim(name).is_some() {
             report.pass("require", || format!("claim {} present", show(name)));
         } else {
             return Err(report.fail(
@@ -446,7 +462,7 @@ fn check_revoked(c: &Checked<'_>, report: &mut Report) -> Result<(), Rejection> 
     let claims = c.claims;
     let rules = c.rules;
     if let Some(revoked) = &rules.revoked {
-        match member(claims, "jti") {
+        match claims.claim("jti") {
             Some(Value::String(j)) if revoked.contains(j) => {
                 return Err(report.fail(
                     "revoked",

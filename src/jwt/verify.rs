@@ -14,12 +14,12 @@ pub struct Verified {
     pub header: crate::jws::SharedHeader,
     /// The payload bytes exactly as signed.
     pub payload: Vec<u8>,
-    /// The claims, when the payload is a JSON object; only the members the checks read when
-    /// `claims_complete` is false.
+    /// The claims, when the payload is a JSON object and they were kept (see [`Claims`]).
     pub claims: Option<Map<String, Value>>,
-    /// Whether `claims` holds every member (see [`Claims`]); when it does not and the claims
-    /// were asked for output, the payload is in the form re-serializing would print.
-    pub claims_complete: bool,
+    /// The claims were asked for output ([`Claims::ForOutput`]), were checked without being
+    /// kept, and the payload is exactly the text re-serializing them would print: the caller
+    /// prints the payload as signed.
+    pub payload_is_claims_text: bool,
 }
 
 /// Parses a token that should be a JWS; a well-formed JWE is the wrong kind of token.
@@ -164,26 +164,33 @@ pub fn verify_token_with(
             )
         })
     };
+    let printed_as_signed =
+        keep == Claims::ForOutput && crate::encoding::is_compact_canonical(&payload);
     let keep = match keep {
-        Claims::ForOutput if crate::encoding::is_compact_canonical(&payload) => Claims::Checked,
+        Claims::ForOutput if printed_as_signed => Claims::Checked,
         Claims::ForOutput => Claims::All,
         k => k,
     };
-    let claims = match (payload.first(), keep) {
-        (Some(b'{'), Claims::All | Claims::ForOutput) => Some(strict(report)?),
+    let (claims, checked) = match (payload.first(), keep) {
+        (Some(b'{'), Claims::All | Claims::ForOutput) => (Some(strict(report)?), None),
         (Some(b'{'), Claims::Checked) => {
             let wanted = |name: &str| {
                 CHECKED_CLAIMS.contains(&name) || rules.require.iter().any(|r| r == name)
             };
             match crate::encoding::parse_object_sparse(&payload, &wanted) {
-                Some(m) => Some(m),
+                Some(m) => (None, Some(m)),
                 // Not accepted: the strict parse words why, exactly as before.
-                None => Some(strict(report)?),
+                None => (Some(strict(report)?), None),
             }
         }
-        _ => None,
+        _ => (None, None),
     };
-    match &claims {
+    let source: Option<&dyn crate::jwt::ClaimSource> = match (&claims, &checked) {
+        (Some(c), _) => Some(c),
+        (None, Some(m)) => Some(m),
+        (None, None) => None,
+    };
+    match source {
         Some(c) => validate(&header, c, rules, report)?,
         None if need_claims || rules.needs_claims() => {
             return Err(report.fail(
@@ -218,7 +225,7 @@ pub fn verify_token_with(
         header,
         payload,
         claims,
-        claims_complete: keep == Claims::All,
+        payload_is_claims_text: printed_as_signed && checked.is_some(),
     })
 }
 
