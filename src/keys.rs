@@ -20,7 +20,7 @@ mod select;
 
 pub use jwk::key_from_jwk;
 pub use load::{load_key_bytes, load_key_file, load_published_set, read_limited};
-pub use select::select_by_kid;
+pub use select::{kid_picks, select_by_kid};
 
 use std::fmt;
 use std::path::Path;

@@ -10,7 +10,7 @@ use crate::error::{Error, KeyErrorKind, RejectCode, Rejection, Remedy, Result};
 use crate::jwa::JwsAlg;
 use crate::jwa::KeyType;
 use crate::jws::{Jws, SignatureEntry, check_header, check_signature, header_alg};
-use crate::keys::{Key, KeyOp, KeySet, select_by_kid};
+use crate::keys::{Key, KeyOp, KeySet, kid_picks};
 use crate::report::{Outcome, Report};
 
 /// Checks that a key may be used with `alg` for `op`: type, JWK `alg`/`use`/`key_ops`, and
@@ -269,19 +269,26 @@ impl Verifiers {
         }
 
         let kid = entry.kid();
-        let picked = select_by_kid(&ring.keys, ring.is_set, kid);
-        if let (true, Some(kid)) = (picked.is_empty(), kid) {
-            return Err(report.fail("key", Rejection::kid_not_found(kid)));
+        // Tested key by key, not collected: this runs for every token of a batch.
+        let picks = |key_index: usize| {
+            ring.keys
+                .get(key_index)
+                .is_some_and(|k| kid_picks(k, ring.is_set, kid))
+        };
+        if let Some(kid) = kid {
+            if !(0..ring.keys.len()).any(picks) {
+                return Err(report.fail("key", Rejection::kid_not_found(kid)));
+            }
         }
         // Slot indices whose key the kid picks and whose algorithm is the token's.
-        let fitting: Vec<usize> = ring
-            .slots
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.alg == alg && picked.contains(&s.key_index))
-            .map(|(i, _)| i)
-            .collect();
-        if fitting.is_empty() {
+        let fitting = || {
+            ring.slots
+                .iter()
+                .enumerate()
+                .filter(move |(_, s)| s.alg == alg && picks(s.key_index))
+                .map(|(i, _)| i)
+        };
+        if fitting().next().is_none() {
             let what = match (ring.is_set, kid) {
                 (true, Some(k)) => format!("the key with kid {:?}", crate::sanitize::sanitize(k)),
                 _ => ring
@@ -301,7 +308,7 @@ impl Verifiers {
         let payload = jws
             .payload(entry.b64(), detached)
             .map_err(|r| report.fail("payload", r))?;
-        for &index in &fitting {
+        for index in fitting() {
             let verifier = self.verifier(index).map_err(|r| report.fail("key", r))?;
             if check_signature(entry, jws.signed_segment(detached), &payload, verifier) {
                 let key_index = ring.slots.get(index).map_or(usize::MAX, |s| s.key_index);
@@ -324,10 +331,9 @@ impl Verifiers {
                 return Ok((alg, payload));
             }
         }
-        let tried = if fitting.len() == 1 {
-            "the key".to_string()
-        } else {
-            format!("any of {} keys", fitting.len())
+        let tried = match fitting().count() {
+            1 => "the key".to_string(),
+            n => format!("any of {n} keys"),
         };
         // `header..signature` is an empty payload, but it is also how detached content
         // (RFC 7515 appendix F) looks: say how to supply it.

@@ -9,12 +9,18 @@ use super::*;
 pub fn select_by_kid(keys: &[Key], is_set: bool, kid: Option<&str>) -> Vec<usize> {
     keys.iter()
         .enumerate()
-        .filter(|(_, k)| match (is_set, kid) {
-            (true, Some(want)) => k.meta.kid.as_deref() == Some(want),
-            _ => true,
-        })
+        .filter(|(_, k)| kid_picks(k, is_set, kid))
         .map(|(i, _)| i)
         .collect()
+}
+
+/// Whether [`select_by_kid`] picks `key` (for callers that test keys one by one, as a batch
+/// does per token, without collecting the indices).
+pub fn kid_picks(key: &Key, is_set: bool, kid: Option<&str>) -> bool {
+    match (is_set, kid) {
+        (true, Some(want)) => key.meta.kid.as_deref() == Some(want),
+        _ => true,
+    }
 }
 
 impl KeySet {
