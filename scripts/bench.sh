@@ -119,6 +119,9 @@ echo "## One-shot latency (median wall time of one process over ${RUNS:=50} runs
 echo
 # Each run is timed with bash's EPOCHREALTIME (no extra process), so a figure is what a shell
 # loop pays per call: fork, exec, the run, exit.
+summary() { # milliseconds, one per line -> "median (p90)"
+  sort -g | awk '{ v[NR] = $1 } END { printf "%.2f (%.2f)", v[int((NR + 1) / 2)], v[int(NR * 0.9)] }'
+}
 oneshot() { # command... -> "median (p90)" in ms
   local s e i
   for ((i = 0; i < RUNS; i++)); do
@@ -126,9 +129,10 @@ oneshot() { # command... -> "median (p90)" in ms
     "$@" > /dev/null 2>&1 || true
     e=$EPOCHREALTIME
     echo "$s $e"
-  done | awk '{ print ($2 - $1) * 1000 }' | sort -g \
-    | awk '{ v[NR] = $1 } END { printf "%.2f (%.2f)", v[int((NR + 1) / 2)], v[int(NR * 0.9)] }'
+  done | awk '{ print ($2 - $1) * 1000 }' | summary
 }
+# Instructions one run executes (valgrind's callgrind counts them repeatably).
+instr() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 > /dev/null | awk '/Collected/ { print $4 }'; }
 echo "Process start floor on this machine (\`/bin/true\`): $(oneshot /bin/true) ms; \`jwtctl --version\`: $(oneshot "$J" --version) ms."
 echo
 echo "| alg | sign ms | verify ms | inspect ms |"
@@ -172,7 +176,6 @@ echo
 echo "## Instructions per token (valgrind --tool=callgrind, --jobs 1)"
 echo
 if command -v valgrind > /dev/null; then
-  instr() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 > /dev/null | awk '/Collected/ { print $4 }'; }
   echo "| alg | output | instructions per token |"
   echo "|---|---|---:|"
   for alg in HS256 ES256; do
@@ -209,7 +212,6 @@ if [ -n "$JWT_CLI" ] && "$JWT_CLI" --version 2> /dev/null | grep -qi jwt; then
       e=$EPOCHREALTIME
       echo "$s $m $e"
     done > "$W/turns"
-    summary() { sort -g | awk '{ v[NR] = $1 } END { printf "%.2f (%.2f)", v[int((NR + 1) / 2)], v[int(NR * 0.9)] }'; }
     echo "$(awk '{ print ($2 - $1) * 1000 }' "$W/turns" | summary)|$(awk '{ print ($3 - $2) * 1000 }' "$W/turns" | summary)"
   }
   ours_version() { "$J" --version; }
@@ -232,7 +234,7 @@ if [ -n "$JWT_CLI" ] && "$JWT_CLI" --version 2> /dev/null | grep -qi jwt; then
   if command -v valgrind > /dev/null && [ -x /usr/bin/time ]; then
     counts() { # command... -> "instructions, minor faults"
       local i f
-      i=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 > /dev/null | awk '/Collected/ { print $4 }')
+      i=$(instr "$@")
       /usr/bin/time -o "$W/faults" -f '%R' "$@" > /dev/null 2>&1 || true
       f=$(tail -n 1 "$W/faults")
       echo "$(awk -v i="$i" 'BEGIN { printf "%.2f M", i / 1e6 }') instructions, $f faults"

@@ -208,27 +208,22 @@ impl Verifier {
     /// segment, '.', and the payload segment): an HMAC is fed the pieces, the others get one
     /// buffer.
     pub fn verify_joined(&self, parts: &[&[u8]], signature: &[u8]) -> bool {
-        let joined;
-        let input: &[u8] = match parts {
-            [one] => one,
-            _ if matches!(self.0, VerifierImpl::Hmac(_)) => &[],
-            _ => {
-                joined = parts.concat();
-                &joined
+        // The other backends take one buffer; joined only when there are pieces.
+        let joined = || -> std::borrow::Cow<'_, [u8]> {
+            match parts {
+                [one] => std::borrow::Cow::Borrowed(*one),
+                _ => std::borrow::Cow::Owned(parts.concat()),
             }
         };
         match &self.0 {
             VerifierImpl::Hmac(k) => {
                 let mut ctx = aws_lc_rs::hmac::Context::with_key(k);
-                match parts {
-                    [_] => ctx.update(input),
-                    _ => parts.iter().for_each(|p| ctx.update(p)),
-                }
+                parts.iter().for_each(|p| ctx.update(p));
                 // Constant-time, as aws_lc_rs::hmac::verify compares.
                 aws_lc_rs::constant_time::verify_slices_are_equal(ctx.sign().as_ref(), signature)
                     .is_ok()
             }
-            VerifierImpl::Parsed(p) => p.verify_sig(input, signature).is_ok(),
+            VerifierImpl::Parsed(p) => p.verify_sig(&joined(), signature).is_ok(),
             VerifierImpl::Openssl(alg, p) => {
                 let (md, pss) = openssl_params(*alg);
                 let run = || -> Result<bool, openssl::error::ErrorStack> {
@@ -240,7 +235,7 @@ impl Verifier {
                         v.set_rsa_padding(Padding::PKCS1_PSS)?;
                         v.set_rsa_pss_saltlen(RsaPssSaltlen::DIGEST_LENGTH)?;
                     }
-                    v.verify_oneshot(signature, input)
+                    v.verify_oneshot(signature, &joined())
                 };
                 run().unwrap_or(false)
             }

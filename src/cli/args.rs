@@ -91,7 +91,9 @@ pub enum ColorWhen {
 }
 
 /// The subcommands. Each one's arguments are built only when it runs (`defer`): building every
-/// subcommand's arguments was a quarter of a `--version` run.
+/// subcommand's arguments was a quarter of a `--version` run. Deferred arguments are added after
+/// the subcommand's description, so a flattened struct's doc comment would replace it: those
+/// structs carry plain comments.
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
 pub enum Command {
@@ -184,8 +186,7 @@ Examples:
   jwtctl completions zsh > \"${fpath[1]}/_jwtctl\"
   jwtctl completions fish > ~/.config/fish/completions/jwtctl.fish";
 
-// Where the key comes from (one of these). (A plain comment: a flattened struct's doc
-// comment would replace the subcommand's description, which `defer` applies first.)
+// Where the key comes from (one of these). (Not a doc comment: see `Command`.)
 #[derive(Debug, Args)]
 pub struct KeyArgs {
     /// Key file: PEM (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1, SPKI, X.509), DER, JWK or JWKS;
@@ -398,8 +399,7 @@ pub struct VerifyArgs {
     pub token: Option<String>,
 }
 
-// How remote key sets are fetched (with --jwks URL, --issuer, or a URL key). (A plain comment: a flattened struct's doc
-// comment would replace the subcommand's description, which `defer` applies first.)
+// How remote key sets are fetched (with --jwks URL, --issuer, or a URL key). (Not a doc comment: see `Command`.)
 #[derive(Debug, Args)]
 pub struct RemoteArgs {
     /// Extra trusted CA certificates (PEM), on top of the system's trust store.
@@ -419,8 +419,7 @@ pub struct RemoteArgs {
     pub offline: bool,
 }
 
-// Claim and time checks, shared by `verify` and `decrypt --verify-key`. (A plain comment: a flattened struct's doc
-// comment would replace the subcommand's description, which `defer` applies first.)
+// Claim and time checks, shared by `verify` and `decrypt --verify-key`. (Not a doc comment: see `Command`.)
 #[derive(Debug, Args)]
 pub struct ClaimArgs {
     /// Accepted issuer (repeatable: any one).

@@ -265,7 +265,11 @@ pub fn generated_files() -> Result<Vec<(String, Vec<u8>)>> {
         "man/jwtctl.1".to_string(),
         man_page(root.clone(), "jwtctl")?,
     ));
-    for sub in root.get_subcommands().filter(|s| !s.is_hide_set()) {
+    // Building adds clap's own `help` subcommand, which needs no page of its own.
+    for sub in root
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+    {
         let name = sub.get_name().to_string();
         let cmd = sub
             .clone()
