@@ -171,12 +171,26 @@ pub fn time_parse(data: &[u8]) {
 
 /// Claims validation: the input is a JSON claims set, checked against strict rules.
 pub fn claims_validate(data: &[u8]) {
-    use jwtctl::encoding::{is_compact_canonical, parse_object_sparse, parse_object_strict};
-    // The batch fast path's two promises, checked on every input: the sparse parse accepts
-    // exactly what the strict parse accepts (and keeps the same members), and canonical text
-    // re-serializes to itself.
+    use jwtctl::encoding::{
+        is_compact_canonical, parse_object_sparse, parse_object_strict, scan_canonical_object,
+    };
+    // The batch fast path's promises, checked on every input: the sparse parse accepts
+    // exactly what the strict parse accepts (and keeps the same members), canonical text
+    // re-serializes to itself, and what the one-pass scan accepts is canonical and keeps what
+    // the sparse parse keeps.
     let strict = parse_object_strict(data);
     let sparse = parse_object_sparse(data, &|name| name == "exp" || name == "aud");
+    if let Some(scanned) = scan_canonical_object(data, &|name| name == "exp" || name == "aud") {
+        assert!(
+            is_compact_canonical(data),
+            "the scan accepted non-canonical text"
+        );
+        assert_eq!(
+            Some(&scanned),
+            sparse.as_ref(),
+            "the scan and the sparse parse disagree"
+        );
+    }
     assert_eq!(
         strict.is_ok(),
         sparse.is_some(),
@@ -189,6 +203,7 @@ pub fn claims_validate(data: &[u8]) {
         let expect: Vec<_> = claims
             .iter()
             .filter(|(k, _)| *k == "exp" || *k == "aud")
+            .map(|(k, v)| (k.as_str(), v))
             .collect();
         assert_eq!(
             part.iter().collect::<Vec<_>>(),

@@ -10,6 +10,9 @@ use base64::engine::{DecodePaddingMode, general_purpose};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+mod canonical;
+pub use canonical::{is_compact_canonical, scan_canonical_object};
+
 /// base64url without padding, as JOSE writes it.
 pub fn b64url(bytes: impl AsRef<[u8]>) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
@@ -68,7 +71,10 @@ pub fn parse_object_strict(bytes: &[u8]) -> Result<Map<String, Value>, String> {
 /// numbers in range, valid escapes) but builds only the top-level members `wanted` names;
 /// the rest are checked and dropped. `None` when the text is not accepted: the caller asks
 /// [`parse_object_strict`] for the message.
-pub fn parse_object_sparse(bytes: &[u8], wanted: &dyn Fn(&str) -> bool) -> Option<Members> {
+pub fn parse_object_sparse<'a>(
+    bytes: &'a [u8],
+    wanted: &dyn Fn(&str) -> bool,
+) -> Option<Members<'a>> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let map = de::Deserializer::deserialize_any(&mut de, SparseVisitor { wanted }).ok()?;
     de.end().ok()?;
@@ -76,19 +82,20 @@ pub fn parse_object_sparse(bytes: &[u8], wanted: &dyn Fn(&str) -> bool) -> Optio
 }
 
 /// The members of an object that a sparse parse kept, in their order: a handful, so a list
-/// (a map would hash every name it stores and every name it is asked for).
+/// (a map would hash every name it stores and every name it is asked for), with the names
+/// borrowed from the text where they have no escapes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Members(Vec<(String, Value)>);
+pub struct Members<'a>(Vec<(std::borrow::Cow<'a, str>, Value)>);
 
-impl Members {
+impl Members<'_> {
     /// The member `name`.
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 
     /// The members, in the order of the text.
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
-        self.0.iter().map(|(k, v)| (k, v))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.0.iter().map(|(k, v)| (k.as_ref(), v))
     }
 }
 
@@ -202,7 +209,7 @@ struct SparseVisitor<'w> {
 }
 
 impl<'de> Visitor<'de> for SparseVisitor<'_> {
-    type Value = Option<Members>;
+    type Value = Option<Members<'de>>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a JSON object")
     }
@@ -233,7 +240,7 @@ impl<'de> Visitor<'de> for SparseVisitor<'_> {
         while let Some(name) = map.next_key_seed(NameSeed)? {
             if (self.wanted)(&name) {
                 let v = map.next_value_seed(StrictValue)?;
-                out.push((name.to_string(), v));
+                out.push((name.clone(), v));
             } else {
                 map.next_value_seed(CheckValue)?;
             }
@@ -305,81 +312,6 @@ pub fn to_json_text(v: &Value, pretty: bool) -> String {
         }
     }
     out
-}
-
-/// Whether `json` (a parsed, duplicate-free JSON object) is exactly what [`to_json_text`]
-/// prints for it in compact form, so that it can be written out as it is instead of being
-/// re-serialized. Conservative: any insignificant whitespace, any escape serde_json would not
-/// write, any number that is not a plain integer of at most 18 digits, any character
-/// [`to_json_text`] escapes — and the answer is no, and the caller re-serializes.
-pub fn is_compact_canonical(json: &[u8]) -> bool {
-    let mut rest = json;
-    let mut digits = 0u32;
-    let mut leading_zero = false;
-    let mut prev = 0u8;
-    while let Some((&b, tail)) = rest.split_first() {
-        rest = tail;
-        if b == b'"' {
-            // A string: runs of plain bytes are skipped in one scan; an escape must be one
-            // serde_json writes itself (\u and \/ it does not), and raw control bytes are not
-            // JSON.
-            loop {
-                let Some(at) = rest
-                    .iter()
-                    .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
-                else {
-                    return false;
-                };
-                let Some((&special, after)) = rest.get(at..).and_then(<[u8]>::split_first) else {
-                    return false;
-                };
-                rest = after;
-                match special {
-                    b'"' => break,
-                    b'\\' => match rest.split_first() {
-                        Some((b'"' | b'\\' | b'n' | b'r' | b't' | b'b' | b'f', after)) => {
-                            rest = after;
-                        }
-                        _ => return false,
-                    },
-                    _ => return false,
-                }
-            }
-            digits = 0;
-            leading_zero = false;
-            prev = b;
-            continue;
-        }
-        match b {
-            b'0'..=b'9' => {
-                if leading_zero || digits >= 18 {
-                    return false;
-                }
-                leading_zero = digits == 0 && b == b'0';
-                if leading_zero && prev == b'-' {
-                    return false; // -0 prints as 0
-                }
-                digits = digits.saturating_add(1);
-                prev = b;
-                continue;
-            }
-            b'-' => {}
-            b'{' | b'}' | b'[' | b']' | b':' | b',' => {}
-            // Letters of true, false and null; after a digit, an exponent.
-            b't' | b'r' | b'u' | b'e' | b'f' | b'a' | b'l' | b's' | b'n' if digits == 0 => {}
-            _ => return false, // whitespace, '.', 'E', '+'
-        }
-        digits = 0;
-        leading_zero = false;
-        prev = b;
-    }
-    if json.is_ascii() {
-        return true;
-    }
-    match std::str::from_utf8(json) {
-        Ok(text) => !text.chars().any(crate::sanitize::is_deceptive),
-        Err(_) => false,
-    }
 }
 
 struct StrictValue;
@@ -455,7 +387,7 @@ mod sparse_tests {
 
     /// JSON-ish texts: objects and arrays whose member names collide often (a-c), numbers in
     /// and out of range, strings with valid and invalid escapes, and some broken syntax.
-    fn text() -> impl Strategy<Value = String> {
+    pub(super) fn text() -> impl Strategy<Value = String> {
         let leaf = prop_oneof![
             Just("null".to_string()),
             Just("true".to_string()),
@@ -495,7 +427,7 @@ mod sparse_tests {
             let sparse = parse_object_sparse(t.as_bytes(), &wanted);
             prop_assert_eq!(strict.is_ok(), sparse.is_some(), "{}", t);
             if let (Ok(full), Some(part)) = (strict, sparse) {
-                let expect: Vec<_> = full.iter().filter(|(k, _)| wanted(k)).collect();
+                let expect: Vec<_> = full.iter().filter(|(k, _)| wanted(k)).map(|(k, v)| (k.as_str(), v)).collect();
                 prop_assert_eq!(expect, part.iter().collect::<Vec<_>>());
             }
         }
@@ -508,139 +440,6 @@ mod sparse_tests {
         assert!(parse_object_sparse(text.as_bytes(), &|n| n == "k5").is_some());
         let dup = format!("{{{},\"k7\":1}}", members.join(","));
         assert!(parse_object_sparse(dup.as_bytes(), &|_| false).is_none());
-    }
-}
-
-#[cfg(test)]
-mod canonical_tests {
-    #![allow(
-        clippy::unwrap_used,
-        clippy::indexing_slicing,
-        clippy::arithmetic_side_effects
-    )]
-    use super::*;
-
-    fn same_as_reserialized(text: &str) -> bool {
-        let v = parse_value_strict(text.as_bytes()).unwrap();
-        to_json_text(&v, false) == text
-    }
-
-    #[test]
-    fn canonical_means_printed_unchanged() {
-        for yes in [
-            r#"{"sub":"alice","exp":1795000000,"aud":["a","b"],"ok":true,"n":null,"f":false}"#,
-            r#"{"z":1,"a":2}"#,
-            r#"{"q":"say \"hi\"\n\t\\ / done","neg":-5,"zero":0,"x":{"y":[]}}"#,
-            r#"{"name":"Zoë Łukasz 東京"}"#,
-        ] {
-            assert!(is_compact_canonical(yes.as_bytes()), "{yes}");
-            assert!(same_as_reserialized(yes), "{yes}");
-        }
-        for no in [
-            r#"{ "sub":"alice"}"#,
-            "{\"sub\":\"alice\"}\n",
-            r#"{"a":"\u0041"}"#,
-            r#"{"a":"\/"}"#,
-            r#"{"a":1.0}"#,
-            r#"{"a":1e5}"#,
-            r#"{"a":1E5}"#,
-            r#"{"a":-0}"#,
-            r#"{"a":01}"#,
-            r#"{"a":12345678901234567890}"#,
-            "{\"a\":\"\u{202e}evil\"}",
-        ] {
-            assert!(!is_compact_canonical(no.as_bytes()), "{no}");
-        }
-    }
-
-    use proptest::prelude::*;
-
-    /// JSON text for a value, written the many ways JSON allows (spaces, \u and \/ escapes,
-    /// other number forms), chosen by `style`.
-    fn render(v: &Value, style: &mut impl Iterator<Item = u8>, out: &mut String) {
-        let mut pick = || style.next().unwrap_or(0);
-        if pick() % 7 == 0 {
-            out.push(' ');
-        }
-        match v {
-            Value::Object(m) => {
-                out.push('{');
-                for (i, (k, val)) in m.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    render(&Value::String(k.clone()), style, out);
-                    out.push(':');
-                    render(val, style, out);
-                }
-                out.push('}');
-            }
-            Value::Array(a) => {
-                out.push('[');
-                for (i, val) in a.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    render(val, style, out);
-                }
-                out.push(']');
-            }
-            Value::String(text) => {
-                out.push('"');
-                for c in text.chars() {
-                    match (c, pick() % 5) {
-                        ('/', 0) => out.push_str("\\/"),
-                        (c, 1) if c.is_ascii_alphanumeric() => {
-                            out.push_str(&format!("\\u{:04x}", c as u32))
-                        }
-                        _ => {
-                            let quoted = serde_json::to_string(&c.to_string()).unwrap();
-                            out.push_str(&quoted[1..quoted.len() - 1]);
-                        }
-                    }
-                }
-                out.push('"');
-            }
-            Value::Number(n) => match (n.as_i64(), pick() % 4) {
-                (Some(i), 0) => out.push_str(&format!("{i}.0")),
-                (Some(i), 1) => out.push_str(&format!("{i}e0")),
-                _ => out.push_str(&n.to_string()),
-            },
-            other => out.push_str(&other.to_string()),
-        }
-    }
-
-    fn json_value() -> impl Strategy<Value = Value> {
-        let leaf = prop_oneof![
-            Just(Value::Null),
-            any::<bool>().prop_map(Value::Bool),
-            any::<i64>().prop_map(Value::from),
-            any::<u64>().prop_map(Value::from),
-            (-1e6f64..1e6).prop_map(Value::from),
-            "[a-z/é\\\\\"\n\u{1}\u{202e} ]{0,8}".prop_map(Value::String),
-        ];
-        leaf.prop_recursive(3, 24, 4, |inner| {
-            prop_oneof![
-                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-                prop::collection::vec(("[a-z]{1,3}", inner), 0..4)
-                    .prop_map(|kv| Value::Object(kv.into_iter().collect())),
-            ]
-        })
-    }
-
-    proptest! {
-        /// The property the batch fast path relies on: whatever the text, if it is called
-        /// canonical, re-serializing it gives it back byte for byte.
-        #[test]
-        fn canonical_text_round_trips(v in json_value(), style in prop::collection::vec(any::<u8>(), 64)) {
-            let obj = match v { Value::Object(m) => Value::Object(m), other => serde_json::json!({"v": other}) };
-            let mut text = String::new();
-            render(&obj, &mut style.into_iter().cycle(), &mut text);
-            let parsed = parse_value_strict(text.as_bytes()).unwrap();
-            if is_compact_canonical(text.as_bytes()) {
-                prop_assert_eq!(to_json_text(&parsed, false), text);
-            }
-        }
     }
 }
 

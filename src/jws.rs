@@ -195,8 +195,14 @@ pub fn parse_with(input: &str, cache: Option<&HeaderCache>) -> Result<Token, Rej
             "token contains the control character {c:?}; a compact token is base64url parts joined by '.'"
         )));
     }
-    let parts: Vec<&str> = text.split('.').collect();
-    match parts.as_slice() {
+    // Up to six parts without collecting them: six or more is an error whose count is exact.
+    let mut parts = [""; 6];
+    let mut found = 0usize;
+    for (slot, part) in parts.iter_mut().zip(text.split('.')) {
+        *slot = part;
+        found = found.saturating_add(1);
+    }
+    match parts.get(..found).unwrap_or_default() {
         [h, p, s] => {
             let protected = match cache {
                 Some(c) => c.decode(h)?,
@@ -222,7 +228,7 @@ pub fn parse_with(input: &str, cache: Option<&HeaderCache>) -> Result<Token, Rej
         [_, _, _, _, _] => Ok(Token::Jwe),
         _ => Err(malformed(format!(
             "expected 3 parts (JWS) or 5 parts (JWE) separated by '.', found {}",
-            parts.len()
+            text.split('.').count()
         ))),
     }
 }
@@ -432,6 +438,25 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
     use super::*;
     use crate::keys::Key;
+
+    #[test]
+    fn wrong_part_counts_are_counted() {
+        for (text, found) in [
+            ("a", 1),
+            ("a.b", 2),
+            ("a.b.c.d", 4),
+            ("a.b.c.d.e.f", 6),
+            ("a.b.c.d.e.f.g.h", 8),
+        ] {
+            let err = parse(text).err().unwrap();
+            assert!(
+                err.message.ends_with(&format!("found {found}")),
+                "{text}: {}",
+                err.message
+            );
+        }
+        assert!(matches!(parse("a.b.c.d.e"), Ok(Token::Jwe)));
+    }
 
     fn hs256() -> (Signer, Verifier) {
         let key = Key::from_secret(vec![7u8; 32]);

@@ -72,7 +72,7 @@ impl ClaimSource for Map<String, Value> {
     }
 }
 
-impl ClaimSource for crate::encoding::Members {
+impl ClaimSource for crate::encoding::Members<'_> {
     fn claim(&self, name: &str) -> Option<&Value> {
         self.get(name)
     }
@@ -327,11 +327,18 @@ fn check_iss(c: &Checked<'_>, report: &mut Report) -> Result<(), Rejection> {
 fn check_aud(c: &Checked<'_>, report: &mut Report) -> Result<(), Rejection> {
     let claims = c.claims;
     let rules = c.rules;
-    let auds: Option<Vec<&str>> = match claims.claim("aud") {
+    // A single audience is looked at in place; only an array is collected.
+    let one: [&str; 1];
+    let many: Vec<&str>;
+    let auds: Option<&[&str]> = match claims.claim("aud") {
         None => None,
-        Some(Value::String(s)) => Some(vec![s.as_str()]),
-        Some(Value::Array(a)) => Some(
-            a.iter()
+        Some(Value::String(s)) => {
+            one = [s.as_str()];
+            Some(&one)
+        }
+        Some(Value::Array(a)) => {
+            many = a
+                .iter()
                 .map(Value::as_str)
                 .collect::<Option<Vec<_>>>()
                 .ok_or_else(|| {
@@ -342,8 +349,9 @@ fn check_aud(c: &Checked<'_>, report: &mut Report) -> Result<(), Rejection> {
                             "\"aud\" must be a string or an array of strings",
                         ),
                     )
-                })?,
-        ),
+                })?;
+            Some(&many)
+        }
         Some(_) => {
             return Err(report.fail(
                 "aud",
@@ -355,7 +363,7 @@ fn check_aud(c: &Checked<'_>, report: &mut Report) -> Result<(), Rejection> {
         }
     };
     let shown = |a: &[&str]| a.iter().map(|s| show(s)).collect::<Vec<_>>().join(", ");
-    match (&auds, rules.aud.is_empty()) {
+    match (auds, rules.aud.is_empty()) {
         (None, true) => report.skip("aud", || "no aud claim, none expected"),
         (None, false) => {
             return Err(report.fail(

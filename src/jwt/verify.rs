@@ -164,19 +164,27 @@ pub fn verify_token_with(
             )
         })
     };
-    let printed_as_signed =
-        keep == Claims::ForOutput && crate::encoding::is_compact_canonical(&payload);
+    let wanted =
+        |name: &str| CHECKED_CLAIMS.contains(&name) || rules.require.iter().any(|r| r == name);
+    // Claims as a serializer writes them (nearly every token) are checked and kept in one pass
+    // that also proves they print as signed; anything else takes the general parse.
+    let scanned = match (payload.first(), keep) {
+        (Some(b'{'), Claims::Checked | Claims::ForOutput) => {
+            crate::encoding::scan_canonical_object(&payload, &wanted)
+        }
+        _ => None,
+    };
+    let printed_as_signed = keep == Claims::ForOutput
+        && (scanned.is_some() || crate::encoding::is_compact_canonical(&payload));
     let keep = match keep {
         Claims::ForOutput if printed_as_signed => Claims::Checked,
         Claims::ForOutput => Claims::All,
         k => k,
     };
-    let (claims, checked) = match (payload.first(), keep) {
-        (Some(b'{'), Claims::All | Claims::ForOutput) => (Some(strict(report)?), None),
-        (Some(b'{'), Claims::Checked) => {
-            let wanted = |name: &str| {
-                CHECKED_CLAIMS.contains(&name) || rules.require.iter().any(|r| r == name)
-            };
+    let (claims, checked) = match (payload.first(), keep, scanned) {
+        (_, _, Some(m)) => (None, Some(m)),
+        (Some(b'{'), Claims::All | Claims::ForOutput, None) => (Some(strict(report)?), None),
+        (Some(b'{'), Claims::Checked, None) => {
             match crate::encoding::parse_object_sparse(&payload, &wanted) {
                 Some(m) => (None, Some(m)),
                 // Not accepted: the strict parse words why, exactly as before.
@@ -185,6 +193,7 @@ pub fn verify_token_with(
         }
         _ => (None, None),
     };
+    let payload_is_claims_text = printed_as_signed && checked.is_some();
     let source: Option<&dyn crate::jwt::ClaimSource> = match (&claims, &checked) {
         (Some(c), _) => Some(c),
         (None, Some(m)) => Some(m),
@@ -221,11 +230,12 @@ pub fn verify_token_with(
             }
         }
     }
+    drop(checked); // it borrows the payload's text
     Ok(Verified {
         header,
         payload,
         claims,
-        payload_is_claims_text: printed_as_signed && checked.is_some(),
+        payload_is_claims_text,
     })
 }
 
