@@ -306,7 +306,18 @@ fn batch_claims_are_the_same_on_the_fast_and_the_slow_path() {
         r#"{"f":1.50,"e":1e3,"E":2E-2,"neg":-0,"big":123456789012345678901234}"#,
         r#"{"trick":"\u202eevil","zw":"a\u200bb"}"#,
         "{\"raw\":\"\u{202e}gnp.exe\"}",
+        // The one-pass scan's own corners: escapes in names and values, signed and 18-digit
+        // integers, nested values it builds through the general parser.
+        r#"{"sub":"a\"b\\c\n","aud":"api","exp":4102444800,"iat":-5,"n":-123456789012345678,"m":999999999999999999,"k\"ey":{"in":[true,false,null,{}],"e":[]},"z":0}"#,
+        r#"{"big":1234567890123456789,"neg":-1234567890123456789}"#,
     ];
+    let deep = format!("{{\"d\":{}1{}}}", "[".repeat(20), "]".repeat(20));
+    let wide: Vec<String> = (0..40).map(|i| format!("\"k{i}\":{i}")).collect();
+    let wide = format!("{{{},\"exp\":4102444800}}", wide.join(","));
+    let payloads: Vec<&str> = payloads
+        .into_iter()
+        .chain([deep.as_str(), wide.as_str()])
+        .collect();
     let mut tokens = Vec::new();
     for (i, p) in payloads.iter().enumerate() {
         let f = write(dir.path(), &format!("p{i}.json"), p);

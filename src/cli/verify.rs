@@ -367,7 +367,7 @@ impl<'s, R: Read> BlockReader<'s, R> {
             };
             buf.truncate(start + n);
             if self.skipping {
-                match buf.iter().position(|&b| b == b'\n') {
+                match memchr::memchr(b'\n', &buf) {
                     Some(i) => {
                         buf.drain(..=i);
                         self.skipping = false;
@@ -387,7 +387,7 @@ impl<'s, R: Read> BlockReader<'s, R> {
             self.scanned = self.scanned.saturating_add(n as u64);
             let newline = buf
                 .get(start..)
-                .and_then(|new| new.iter().rposition(|&b| b == b'\n'))
+                .and_then(|new| memchr::memrchr(b'\n', new))
                 .map(|i| start + i);
             match newline {
                 Some(i) => {
@@ -412,7 +412,7 @@ impl<'s, R: Read> BlockReader<'s, R> {
 
     fn emit(&mut self, block: Vec<u8>) -> (u64, Vec<u8>) {
         let first = self.next_line;
-        let lines = block.iter().filter(|&&b| b == b'\n').count() as u64;
+        let lines = memchr::memchr_iter(b'\n', &block).count() as u64;
         self.next_line += lines + u64::from(block.last() != Some(&b'\n'));
         (first, block)
     }
@@ -448,13 +448,22 @@ fn process_block(
     let mut out = spares.take_string();
     out.reserve(block.len() / 4);
     let (mut bad, mut total) = (0u64, 0u64);
-    for (i, raw) in block.split(|&b| b == b'\n').enumerate() {
+    // The block is checked as UTF-8 once; only a block that is not has each line checked.
+    let whole = std::str::from_utf8(block).ok();
+    let mut start = 0usize;
+    let ends = memchr::memchr_iter(b'\n', block).chain(std::iter::once(block.len()));
+    for (i, end) in ends.enumerate() {
+        let (from, to) = (start, end);
+        start = end + 1;
+        let Some(raw) = block.get(from..to) else {
+            continue;
+        };
         if raw.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let text = match std::str::from_utf8(raw) {
-            Ok(t) => std::borrow::Cow::Borrowed(t),
-            Err(_) => String::from_utf8_lossy(raw),
+        let text = match whole.and_then(|w| w.get(from..to)) {
+            Some(t) => std::borrow::Cow::Borrowed(t),
+            None => String::from_utf8_lossy(raw),
         };
         let valid = batch_line(
             &mut out,

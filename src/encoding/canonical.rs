@@ -86,7 +86,7 @@ pub fn is_compact_canonical(json: &[u8]) -> bool {
 /// Objects nested deeper than this, and objects open at once holding more member names than
 /// [`OPEN_NAMES`], are left to the general parse: the scan keeps its state on the stack.
 const MAX_DEPTH: usize = 16;
-const OPEN_NAMES: usize = 48;
+const OPEN_NAMES: usize = 32;
 
 /// One pass over a claims set in the canonical compact form of [`is_compact_canonical`] that
 /// checks it and keeps the top-level members `wanted` names, borrowing nothing and building
@@ -123,19 +123,24 @@ struct Scan<'a> {
     open: usize,
 }
 
-/// The bytes between a string's quotes, and whether they hold an escape.
+/// The bytes between a string's quotes, and whether they hold an escape; for a member name,
+/// also its first eight bytes as a number, which tells most names apart without a comparison
+/// of bytes.
 #[derive(Clone, Copy, Default)]
 struct Span {
     start: usize,
     end: usize,
     escaped: bool,
+    key: u64,
 }
 
 impl<'a> Scan<'a> {
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.at).copied()
     }
 
+    #[inline(always)]
     fn bump(&mut self) -> Option<u8> {
         let b = self.peek()?;
         self.at = self.at.saturating_add(1);
@@ -147,6 +152,7 @@ impl<'a> Scan<'a> {
     }
 
     /// A string in canonical spelling.
+    #[inline(always)]
     fn string(&mut self) -> Option<Span> {
         self.eat(b'"')?;
         let start = self.at;
@@ -164,6 +170,7 @@ impl<'a> Scan<'a> {
                         start,
                         end,
                         escaped,
+                        key: 0,
                     });
                 }
                 b'\\' => match self.bump()? {
@@ -176,30 +183,33 @@ impl<'a> Scan<'a> {
     }
 
     /// An integer as serde_json writes one: no leading zero, no -0, at most 18 digits (so it is
-    /// an i64 or u64 and nothing is rounded).
-    fn integer(&mut self) -> Option<()> {
+    /// an i64 or u64 and nothing is rounded). Its sign and magnitude.
+    fn integer(&mut self) -> Option<(bool, u64)> {
         let negative = self.peek() == Some(b'-');
         if negative {
             self.bump();
         }
         let first = self.bump()?;
         if first == b'0' {
-            return (!negative).then_some(());
+            return (!negative).then_some((false, 0));
         }
         if !first.is_ascii_digit() {
             return None;
         }
-        let more = self
-            .bytes
-            .get(self.at..)?
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
-        if more > 17 {
-            return None;
+        // Eighteen digits stay below 10^18, so nothing here can overflow.
+        let mut magnitude = u64::from(first.wrapping_sub(b'0'));
+        let mut digits = 1u32;
+        while let Some(d) = self.peek().filter(u8::is_ascii_digit) {
+            if digits == 18 {
+                return None;
+            }
+            magnitude = magnitude
+                .wrapping_mul(10)
+                .wrapping_add(u64::from(d.wrapping_sub(b'0')));
+            digits = digits.saturating_add(1);
+            self.at = self.at.saturating_add(1);
         }
-        self.at = self.at.saturating_add(more);
-        Some(())
+        Some((negative, magnitude))
     }
 
     fn word(&mut self, word: &[u8]) -> Option<()> {
@@ -215,7 +225,7 @@ impl<'a> Scan<'a> {
             b't' => self.word(b"true"),
             b'f' => self.word(b"false"),
             b'n' => self.word(b"null"),
-            _ => self.integer(),
+            _ => self.integer().map(drop),
         }
     }
 
@@ -259,11 +269,16 @@ impl<'a> Scan<'a> {
     }
 
     /// A member name of the object whose names start at `first`: none of them may equal it.
+    #[inline(always)]
     fn name(&mut self, first: usize) -> Option<Span> {
-        let span = self.string()?;
+        let mut span = self.string()?;
         let this = self.bytes.get(span.start..span.end)?;
+        span.key = this
+            .iter()
+            .take(8)
+            .fold(0u64, |k, &b| k.wrapping_shl(8) | u64::from(b));
         for seen in self.names.get(first..self.open)? {
-            if self.bytes.get(seen.start..seen.end)? == this {
+            if seen.key == span.key && self.bytes.get(seen.start..seen.end)? == this {
                 return None; // a duplicate: the general parse rejects it with its message
             }
         }
@@ -273,6 +288,7 @@ impl<'a> Scan<'a> {
     }
 
     /// The text of a string the scan has read.
+    #[inline(always)]
     fn text_of(&self, span: Span) -> Option<Cow<'a, str>> {
         let raw = self.text.get(span.start..span.end)?;
         Some(if span.escaped {
@@ -284,27 +300,37 @@ impl<'a> Scan<'a> {
 
     fn top_object(&mut self, wanted: &dyn Fn(&str) -> bool) -> Option<Members<'a>> {
         self.eat(b'{')?;
-        let mut out = Vec::new();
         if self.peek() == Some(b'}') {
             self.bump();
-            return Some(Members(out));
+            return Some(Members(Vec::new()));
         }
+        // Room for the registered claims up front: no reallocation between members.
+        let mut out = Vec::with_capacity(8);
         loop {
             let span = self.name(0)?;
             self.eat(b':')?;
             let value_start = self.at;
-            let value_span = match self.peek()? {
-                b'"' => Some(self.string()?),
+            // Strings and integers (nearly every claim) are built from what the scan read.
+            let read = match self.peek()? {
+                b'"' => Read::Text(self.string()?),
+                b'-' | b'0'..=b'9' => {
+                    let (negative, magnitude) = self.integer()?;
+                    Read::Integer(negative, magnitude)
+                }
                 _ => {
                     self.value(1)?;
-                    None
+                    Read::Other
                 }
             };
             let name = self.text_of(span)?;
             if wanted(&name) {
-                let value = match value_span {
-                    Some(v) => Value::String(self.text_of(v)?.into_owned()),
-                    None => build(self.text.get(value_start..self.at)?)?,
+                let value = match read {
+                    Read::Text(v) => Value::String(self.text_of(v)?.into_owned()),
+                    Read::Integer(false, magnitude) => Value::from(magnitude),
+                    Read::Integer(true, magnitude) => {
+                        Value::from(i64::try_from(magnitude).ok()?.checked_neg()?)
+                    }
+                    Read::Other => build(self.text.get(value_start..self.at)?)?,
                 };
                 out.push((name, value));
             }
@@ -339,14 +365,20 @@ fn unescape(raw: &str) -> String {
     out
 }
 
-/// The value of a member the scan has checked (other than a string).
+/// What the scan read as a top-level member's value.
+enum Read {
+    Text(Span),
+    /// Negative, and the magnitude.
+    Integer(bool, u64),
+    Other,
+}
+
+/// The value of a member the scan has checked (a literal, an array or an object).
 fn build(text: &str) -> Option<Value> {
     match text.as_bytes().first()? {
         b't' => Some(Value::Bool(true)),
         b'f' => Some(Value::Bool(false)),
         b'n' => Some(Value::Null),
-        b'-' => text.parse::<i64>().ok().map(Value::from),
-        b'0'..=b'9' => text.parse::<u64>().ok().map(Value::from),
         _ => super::parse_value_strict(text.as_bytes()).ok(),
     }
 }
