@@ -8,6 +8,7 @@ mod sign;
 pub use header::{check_header, header_alg};
 pub use sign::{SignOptions, sign};
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -50,9 +51,9 @@ impl Serialization {
 
 /// One signature of a JWS with its headers.
 #[derive(Debug, Clone)]
-pub struct SignatureEntry {
-    /// The protected header exactly as encoded in the token.
-    pub protected_b64: String,
+pub struct SignatureEntry<'a> {
+    /// The protected header exactly as encoded in the token (borrowed from a compact token).
+    pub protected_b64: Cow<'a, str>,
     /// The decoded protected header (shared with the thread's [`HeaderCache`]).
     pub protected: SharedHeader,
     /// The unprotected header (JSON serializations only; empty otherwise).
@@ -61,7 +62,7 @@ pub struct SignatureEntry {
     pub signature: Vec<u8>,
 }
 
-impl SignatureEntry {
+impl SignatureEntry<'_> {
     /// The protected and unprotected headers merged (they never share a name; see [`parse`]).
     pub fn header(&self) -> Map<String, Value> {
         let mut h = (*self.protected).clone();
@@ -84,22 +85,22 @@ impl SignatureEntry {
 
 /// A parsed JWS.
 #[derive(Debug, Clone)]
-pub struct Jws {
+pub struct Jws<'a> {
     /// How it was serialized.
     pub serialization: Serialization,
     /// The payload as it appears in the token (base64url, or the raw text when `b64` is
     /// false); `None` when a JSON serialization has no `payload` member (detached). A compact
     /// token always has one, possibly empty.
-    pub payload_segment: Option<String>,
+    pub payload_segment: Option<Cow<'a, str>>,
     /// The signatures (exactly one unless general JSON).
-    pub signatures: Vec<SignatureEntry>,
+    pub signatures: Vec<SignatureEntry<'a>>,
 }
 
 /// A token of either kind.
 #[derive(Debug, Clone)]
-pub enum Token {
+pub enum Token<'a> {
     /// A signed token.
-    Jws(Jws),
+    Jws(Jws<'a>),
     /// An encrypted token, recognised by its shape (five parts, or JSON with a
     /// `"ciphertext"`); `crate::jwe` parses it.
     Jwe,
@@ -163,12 +164,12 @@ impl HeaderCache {
 }
 
 /// Parses a token from user input: compact JWS or JWE, or JSON serialization.
-pub fn parse(input: &str) -> Result<Token, Rejection> {
+pub fn parse(input: &str) -> Result<Token<'_>, Rejection> {
     parse_with(input, None)
 }
 
 /// [`parse`], with compact headers decoded through `cache`.
-pub fn parse_with(input: &str, cache: Option<&HeaderCache>) -> Result<Token, Rejection> {
+pub fn parse_with<'a>(input: &'a str, cache: Option<&HeaderCache>) -> Result<Token<'a>, Rejection> {
     let text = normalize_input(input);
     if text.is_empty() {
         return Err(malformed("empty input: no token"));
@@ -198,8 +199,11 @@ pub fn parse_with(input: &str, cache: Option<&HeaderCache>) -> Result<Token, Rej
     // Up to six parts without collecting them: six or more is an error whose count is exact.
     let mut parts = [""; 6];
     let mut found = 0usize;
-    for (slot, part) in parts.iter_mut().zip(text.split('.')) {
-        *slot = part;
+    let mut from = 0usize;
+    let ends = memchr::memchr_iter(b'.', text.as_bytes()).chain(std::iter::once(text.len()));
+    for (slot, end) in parts.iter_mut().zip(ends) {
+        *slot = text.get(from..end).unwrap_or_default();
+        from = end.saturating_add(1);
         found = found.saturating_add(1);
     }
     match parts.get(..found).unwrap_or_default() {
@@ -210,7 +214,7 @@ pub fn parse_with(input: &str, cache: Option<&HeaderCache>) -> Result<Token, Rej
             };
             let signature = decode_part(s, "the signature")?;
             let entry = SignatureEntry {
-                protected_b64: (*h).to_string(),
+                protected_b64: Cow::Borrowed(h),
                 protected,
                 unprotected: Map::new(),
                 signature,
@@ -219,7 +223,7 @@ pub fn parse_with(input: &str, cache: Option<&HeaderCache>) -> Result<Token, Rej
             // detached from a compact JWS is whatever `--payload` supplies instead.
             let jws = Jws {
                 serialization: Serialization::Compact,
-                payload_segment: Some((*p).to_string()),
+                payload_segment: Some(Cow::Borrowed(p)),
                 signatures: vec![entry],
             };
             jws.check_alg_present()?;
@@ -263,7 +267,10 @@ fn obj_member(
     }
 }
 
-fn parse_json_signature(obj: &Map<String, Value>, what: &str) -> Result<SignatureEntry, Rejection> {
+fn parse_json_signature(
+    obj: &Map<String, Value>,
+    what: &str,
+) -> Result<SignatureEntry<'static>, Rejection> {
     let protected_b64 = str_member(obj, "protected", what)?.unwrap_or("");
     let protected = Arc::new(if protected_b64.is_empty() {
         Map::new()
@@ -279,14 +286,14 @@ fn parse_json_signature(obj: &Map<String, Value>, what: &str) -> Result<Signatur
     let sig = str_member(obj, "signature", what)?
         .ok_or_else(|| malformed(format!("{what} has no \"signature\"")))?;
     Ok(SignatureEntry {
-        protected_b64: protected_b64.to_string(),
+        protected_b64: Cow::Owned(protected_b64.to_string()),
         protected,
         unprotected,
         signature: decode_part(sig, "the signature")?,
     })
 }
 
-fn parse_json(text: &str) -> Result<Token, Rejection> {
+fn parse_json(text: &str) -> Result<Token<'static>, Rejection> {
     let value = parse_value_strict(text.as_bytes())
         .map_err(|e| malformed(format!("not valid JSON: {e}")))?;
     let Value::Object(obj) = value else {
@@ -295,7 +302,8 @@ fn parse_json(text: &str) -> Result<Token, Rejection> {
     if obj.contains_key("ciphertext") {
         return Ok(Token::Jwe);
     }
-    let payload_segment = str_member(&obj, "payload", "the JWS")?.map(str::to_string);
+    let payload_segment =
+        str_member(&obj, "payload", "the JWS")?.map(|p| Cow::Owned(p.to_string()));
     let (serialization, signatures) = match (obj.get("signatures"), obj.contains_key("signature")) {
         (Some(_), true) => {
             return Err(malformed(
@@ -349,7 +357,7 @@ fn parse_json(text: &str) -> Result<Token, Rejection> {
     Ok(Token::Jws(jws))
 }
 
-impl Jws {
+impl Jws<'_> {
     /// The payload segment that goes into the signing input: the token's own, or `None` when
     /// a detached payload replaces it (see [`Jws::payload`]).
     pub fn signed_segment(&self, detached: Option<&[u8]>) -> Option<&str> {
@@ -413,7 +421,7 @@ pub fn signing_input(protected_b64: &str, payload_segment: &[u8]) -> Vec<u8> {
 /// exactly as it appears in the token (`segment`), or, for a detached payload (`segment` is
 /// `None`), `payload` encoded as the header's `b64` says.
 pub fn check_signature(
-    entry: &SignatureEntry,
+    entry: &SignatureEntry<'_>,
     segment: Option<&str>,
     payload: &[u8],
     verifier: &Verifier,
@@ -532,7 +540,7 @@ mod tests {
     #[test]
     fn header_policy() {
         let entry = |protected: Value| SignatureEntry {
-            protected_b64: String::new(),
+            protected_b64: Cow::Borrowed(""),
             protected: Arc::new(protected.as_object().unwrap().clone()),
             unprotected: Map::new(),
             signature: Vec::new(),

@@ -23,11 +23,11 @@ pub struct Verified {
 }
 
 /// Parses a token that should be a JWS; a well-formed JWE is the wrong kind of token.
-fn signed(
-    input: &str,
+fn signed<'a>(
+    input: &'a str,
     cache: Option<&crate::jws::HeaderCache>,
     report: &mut Report,
-) -> Result<crate::jws::Jws, Rejection> {
+) -> Result<crate::jws::Jws<'a>, Rejection> {
     let token = crate::jws::parse_with(input, cache).map_err(|r| report.fail("format", r))?;
     match token {
         Token::Jws(j) => Ok(j),
