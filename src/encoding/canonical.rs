@@ -8,11 +8,12 @@ use serde_json::Value;
 
 use super::Members;
 
-/// Whether `json` (a parsed, duplicate-free JSON object) is exactly what [`to_json_text`](super::to_json_text)
-/// prints for it in compact form, so that it can be written out as it is instead of being
-/// re-serialized. Conservative: any insignificant whitespace, any escape serde_json would not
-/// write, any number that is not a plain integer of at most 18 digits, any character
-/// [`to_json_text`](super::to_json_text) escapes — and the answer is no, and the caller re-serializes.
+/// Whether `json` (a parsed, duplicate-free JSON object) is exactly what
+/// [`to_json_text`](super::to_json_text) prints for it in compact form, so that it can be
+/// written out as it is instead of being re-serialized. Conservative: any insignificant
+/// whitespace, any escape serde_json would not write, any number that is not a plain integer
+/// of at most 18 digits, any character [`to_json_text`](super::to_json_text) escapes — and the
+/// answer is no, and the caller re-serializes.
 pub fn is_compact_canonical(json: &[u8]) -> bool {
     let mut rest = json;
     let mut digits = 0u32;
@@ -83,14 +84,15 @@ pub fn is_compact_canonical(json: &[u8]) -> bool {
     }
 }
 
-/// Objects nested deeper than this, and objects open at once holding more member names than
-/// [`OPEN_NAMES`], are left to the general parse: the scan keeps its state on the stack.
+/// Values nested deeper than this are left to the general parse: the scan keeps its state on
+/// the stack.
 const MAX_DEPTH: usize = 16;
+/// As many member names as the objects open at once may hold, or the general parse takes over.
 const OPEN_NAMES: usize = 32;
 
 /// One pass over a claims set in the canonical compact form of [`is_compact_canonical`] that
-/// checks it and keeps the top-level members `wanted` names, borrowing nothing and building
-/// only those. When it answers `Some(members)`, the text is canonical and
+/// checks it and keeps the top-level members `wanted` names, building only those (their names
+/// borrowed from `json` unless escaped). When it answers `Some(members)`, the text is canonical and
 /// [`parse_object_sparse`](super::parse_object_sparse) accepts it and keeps the same members;
 /// `None` says only that the caller must take the general path (the text may be fine but not
 /// canonical, too deep, or not accepted — the general parse says which).
