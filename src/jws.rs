@@ -232,7 +232,9 @@ pub fn parse_with<'a>(input: &'a str, cache: Option<&HeaderCache>) -> Result<Tok
         [_, _, _, _, _] => Ok(Token::Jwe),
         _ => Err(malformed(format!(
             "expected 3 parts (JWS) or 5 parts (JWE) separated by '.', found {}",
-            text.split('.').count()
+            memchr::memchr_iter(b'.', text.as_bytes())
+                .count()
+                .saturating_add(1)
         ))),
     }
 }

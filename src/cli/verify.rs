@@ -454,7 +454,7 @@ fn process_block(
     let ends = memchr::memchr_iter(b'\n', block).chain(std::iter::once(block.len()));
     for (i, end) in ends.enumerate() {
         let (from, to) = (start, end);
-        start = end + 1;
+        start = end.saturating_add(1);
         let Some(raw) = block.get(from..to) else {
             continue;
         };

@@ -92,8 +92,9 @@ const OPEN_NAMES: usize = 32;
 
 /// One pass over a claims set in the canonical compact form of [`is_compact_canonical`] that
 /// checks it and keeps the top-level members `wanted` names, building only those (their names
-/// borrowed from `json` unless escaped). When it answers `Some(members)`, the text is canonical and
-/// [`parse_object_sparse`](super::parse_object_sparse) accepts it and keeps the same members;
+/// borrowed from `json` unless escaped). When it answers `Some(members)`, the text is
+/// canonical and [`parse_object_sparse`](super::parse_object_sparse) accepts it and keeps the
+/// same members;
 /// `None` says only that the caller must take the general path (the text may be fine but not
 /// canonical, too deep, or not accepted — the general parse says which).
 pub fn scan_canonical_object<'a>(
