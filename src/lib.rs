@@ -49,12 +49,16 @@
 //! * [`inspect`], [`jwks`] — descriptions and key sets; [`issuer`] — the mock issuer's
 //!   answers (discovery, key set, client-credentials tokens, rotation);
 //! * [`remote`] — key sets over HTTPS: the fetch policy, the on-disk cache, issuer discovery,
-//!   and a ring that follows the server.
+//!   and a ring that follows the server;
+//! * [`source`] — key sources: which keys may verify a token (a fixed ring, a set at a URL,
+//!   issuers picked by `iss`), and each thread's view of them;
+//! * [`batch`] — the streaming batch engine: blocks of lines, workers, ordered output.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #![deny(clippy::arithmetic_side_effects)]
 
+pub mod batch;
 pub mod crypto;
 mod der;
 pub mod encoding;
@@ -72,6 +76,7 @@ mod params;
 pub mod remote;
 pub mod report;
 pub mod sanitize;
+pub mod source;
 pub mod time;
 pub mod verify;
 

@@ -15,7 +15,7 @@ use jwtctl::verify::KeyRing;
 use super::args::{DecryptArgs, EncryptArgs};
 use super::input::{load_key, load_keys, read_new_secret, read_text_arg, read_token};
 use super::output::Output;
-use super::remote::{Cursor, VerifyKeys};
+use jwtctl::source::{Cursor, KeySource};
 
 pub fn encrypt(a: &EncryptArgs, out: &Output) -> Result<()> {
     let key: Key = match (&a.key, &a.secret) {
@@ -137,13 +137,13 @@ pub fn decrypt(a: &DecryptArgs, out: &Output) -> Result<()> {
     let algs: Vec<_> = a.verify_alg.iter().map(|x| x.0).collect();
     let inner = match (&a.verify_key, remote_verify, &fetcher) {
         (Some(_), Some(url), Some(f)) => Some((
-            VerifyKeys::jwks(url, f, &algs, false)?,
+            KeySource::jwks(url, f, &algs, false)?,
             super::verify::rules(&a.claims)?,
         )),
         (Some(path), _, _) => {
             let vset = load_key(Path::new(path), None, out)?;
             let ring = KeyRing::new(vset, &algs, false)?;
-            Some((VerifyKeys::fixed(ring), super::verify::rules(&a.claims)?))
+            Some((KeySource::fixed(ring), super::verify::rules(&a.claims)?))
         }
         _ => None,
     };
@@ -172,9 +172,7 @@ pub fn decrypt(a: &DecryptArgs, out: &Output) -> Result<()> {
         jwtctl::jwt::Claims::All,
         &mut Report::default(),
     );
-    for w in keys.take_warnings() {
-        out.warn(&w);
-    }
+    super::remote::print_warnings(&keys, out);
     let v = v?;
     super::verify::print_verified(&v, a.output, out)
 }

@@ -26,7 +26,7 @@ fn wording(r: Remedy) -> &'static str {
     }
 }
 
-fn with(message: String, remedy: Option<Remedy>) -> String {
+pub fn with(message: String, remedy: Option<Remedy>) -> String {
     match remedy.map(wording) {
         Some(w) if !w.is_empty() => format!("{message}; {w}"),
         _ => message,
