@@ -276,6 +276,19 @@ pub enum RejectCode {
     DecryptionFailed,
     /// A limit was exceeded: PBES2 iterations, plaintext or token size.
     LimitExceeded,
+    /// Verification needs a certificate chain (`--ca`) and the token has no `x5c`.
+    X5cMissing,
+    /// No path from the token's `x5c` to an anchor, or a signature in the path fails.
+    CertUntrusted,
+    /// A certificate of the path expired before the verification time.
+    CertExpired,
+    /// A certificate of the path is not valid yet at the verification time.
+    CertNotYetValid,
+    /// A certificate breaks a constraint: CA, key usage, path length, an unknown critical
+    /// extension, the leaf name or OIDs asked for, an `x5t` mismatch.
+    CertInvalid,
+    /// A certificate of the path is listed by a CRL its issuer signed.
+    CertRevoked,
 }
 
 impl RejectCode {
@@ -303,6 +316,12 @@ impl RejectCode {
             RejectCode::WrongTokenType => "wrong_token_type",
             RejectCode::DecryptionFailed => "decryption_failed",
             RejectCode::LimitExceeded => "limit_exceeded",
+            RejectCode::X5cMissing => "x5c_missing",
+            RejectCode::CertUntrusted => "cert_untrusted",
+            RejectCode::CertExpired => "cert_expired",
+            RejectCode::CertNotYetValid => "cert_not_yet_valid",
+            RejectCode::CertInvalid => "cert_invalid",
+            RejectCode::CertRevoked => "cert_revoked",
         }
     }
 
@@ -329,6 +348,12 @@ impl RejectCode {
         RejectCode::WrongTokenType,
         RejectCode::DecryptionFailed,
         RejectCode::LimitExceeded,
+        RejectCode::X5cMissing,
+        RejectCode::CertUntrusted,
+        RejectCode::CertExpired,
+        RejectCode::CertNotYetValid,
+        RejectCode::CertInvalid,
+        RejectCode::CertRevoked,
     ];
 }
 

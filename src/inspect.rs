@@ -56,10 +56,75 @@ pub struct Inspection {
     pub times: Vec<TimeClaim>,
     /// Warnings.
     pub findings: Vec<Finding>,
+    /// The `x5c` chain, decoded (never verified here).
+    pub chain: Vec<ChainCert>,
     /// Size of the token text in bytes.
     pub size: usize,
     /// The moment the token was judged against.
     pub now: i64,
+}
+
+/// One certificate of a token's `x5c`, as `inspect` shows it.
+#[derive(Debug, Clone)]
+pub struct ChainCert {
+    /// Subject.
+    pub subject: String,
+    /// Issuer.
+    pub issuer: String,
+    /// notBefore, Unix seconds.
+    pub not_before: i64,
+    /// notAfter, Unix seconds.
+    pub not_after: i64,
+    /// The key, described.
+    pub key: String,
+    /// SHA-256 fingerprint of the DER.
+    pub fingerprint: String,
+}
+
+/// The `x5c` chain of `header`, with its findings: it is never verified here, and a
+/// certificate outside its validity at `now` is flagged.
+fn chain_findings(header: &Map<String, Value>, now: i64, out: &mut Vec<Finding>) -> Vec<ChainCert> {
+    if !header.contains_key("x5c") {
+        return Vec::new();
+    }
+    out.push(finding(
+        "x5c_header",
+        "\"x5c\" header: a certificate chain, not verified by inspect; only a verifier with trust anchors may rely on it",
+    ));
+    let certs = match crate::x5c::chain_from_header(header, crate::x5c::MAX_CHAIN_LIMIT) {
+        Ok(Some(c)) => c,
+        Ok(None) => return Vec::new(),
+        Err(r) => {
+            out.push(finding("x5c_invalid", r.message));
+            return Vec::new();
+        }
+    };
+    let mut shown = Vec::new();
+    for c in certs {
+        if now > c.not_after || now < c.not_before {
+            let when = if now > c.not_after {
+                format!("expired at {}", format_timestamp(c.not_after))
+            } else {
+                format!("is not valid before {}", format_timestamp(c.not_before))
+            };
+            out.push(finding(
+                "cert_expired",
+                format!(
+                    "certificate {:?} {when}",
+                    crate::sanitize::sanitize(&c.subject)
+                ),
+            ));
+        }
+        shown.push(ChainCert {
+            key: c.key_description(),
+            subject: c.subject,
+            issuer: c.issuer,
+            not_before: c.not_before,
+            not_after: c.not_after,
+            fingerprint: c.fingerprint,
+        });
+    }
+    shown
 }
 
 fn finding(code: &'static str, message: impl Into<String>) -> Finding {
@@ -165,6 +230,7 @@ pub fn inspect(input: &str, now: i64) -> Result<Inspection, Rejection> {
                 jwe_sizes: Some(j.sizes),
                 times: Vec::new(),
                 findings: Vec::new(),
+                chain: Vec::new(),
                 size: text.len(),
                 now,
             }
@@ -176,6 +242,7 @@ pub fn inspect(input: &str, now: i64) -> Result<Inspection, Rejection> {
                 .ok_or_else(|| Rejection::malformed("no signature"))?;
             let header = first.header();
             header_findings(&header, &mut findings);
+            let chain = chain_findings(&first.protected, now, &mut findings);
             let payload = match &jws.payload_segment {
                 None => None,
                 Some(_) => Some(jws.payload(first.b64(), None)?),
@@ -196,6 +263,7 @@ pub fn inspect(input: &str, now: i64) -> Result<Inspection, Rejection> {
                 jwe_sizes: None,
                 times: Vec::new(),
                 findings: Vec::new(),
+                chain,
                 size: text.len(),
                 now,
             }
@@ -309,6 +377,23 @@ impl Inspection {
             })
             .collect();
         m.insert("times".into(), Value::Object(times));
+        if !self.chain.is_empty() {
+            let chain: Vec<Value> = self
+                .chain
+                .iter()
+                .map(|c| {
+                    json!({
+                        "subject": c.subject,
+                        "issuer": c.issuer,
+                        "not_before": format_timestamp(c.not_before),
+                        "not_after": format_timestamp(c.not_after),
+                        "key": c.key,
+                        "sha256": c.fingerprint,
+                    })
+                })
+                .collect();
+            m.insert("x5c_chain".into(), Value::Array(chain));
+        }
         m.insert(
             "warnings".into(),
             Value::Array(

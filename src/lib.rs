@@ -79,5 +79,6 @@ pub mod sanitize;
 pub mod source;
 pub mod time;
 pub mod verify;
+pub mod x5c;
 
 pub use error::{Error, RejectCode, Rejection, Result};

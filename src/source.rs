@@ -79,6 +79,9 @@ use crate::remote::{Fetcher, Provenance, RemoteUrl};
 use crate::report::Report;
 use crate::sanitize::sanitize;
 use crate::verify::{KeyRing, Verifiers};
+use crate::x5c::TrustPolicy;
+
+mod chain;
 
 /// Something a source noticed that does not stop verification, for the caller to word.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,6 +105,8 @@ pub enum Warning {
     },
     /// The fetcher's own warning (a cache entry it could not write, ...), already worded.
     Transport(String),
+    /// A CRL file signed by no certificate of a chain's path, so it was ignored.
+    CrlUnused(String),
 }
 
 fn failed(e: &Error) -> (String, Option<Remedy>) {
@@ -128,6 +133,7 @@ struct RemoteKeys<'f> {
 /// The keys that may verify tokens: one source, answering per token.
 pub struct KeySource<'f> {
     fixed: Option<KeyRing>,
+    chain: Option<chain::ChainKeys>,
     remotes: Vec<RemoteKeys<'f>>,
     fetcher: Option<&'f Fetcher>,
     algs: Vec<JwsAlg>,
@@ -146,11 +152,30 @@ impl<'f> KeySource<'f> {
             .collect();
         KeySource {
             fixed: Some(ring),
+            chain: None,
             remotes: Vec::new(),
             fetcher: None,
             algs: Vec::new(),
             allow_weak: false,
             warnings: Mutex::new(warnings),
+        }
+    }
+
+    /// Each token's own `x5c` chain, trusted only through `policy`'s anchors: the leaf's key
+    /// verifies the token, with `algs` allowed (or, when empty, those that fit the key).
+    pub fn chain(policy: TrustPolicy, algs: &[JwsAlg], allow_weak: bool) -> Self {
+        KeySource {
+            fixed: None,
+            chain: Some(chain::ChainKeys {
+                policy,
+                algs: algs.to_vec(),
+                allow_weak,
+            }),
+            remotes: Vec::new(),
+            fetcher: None,
+            algs: algs.to_vec(),
+            allow_weak,
+            warnings: Mutex::new(Vec::new()),
         }
     }
 
@@ -187,6 +212,7 @@ impl<'f> KeySource<'f> {
     fn remote(specs: Vec<Spec>, fetcher: &'f Fetcher, algs: &[JwsAlg], allow_weak: bool) -> Self {
         KeySource {
             fixed: None,
+            chain: None,
             remotes: specs
                 .into_iter()
                 .map(|spec| RemoteKeys {
@@ -361,6 +387,7 @@ impl Local {
 pub struct Cursor<'k, 'f> {
     keys: &'k KeySource<'f>,
     fixed: Option<Verifiers>,
+    chains: chain::ChainCache,
     local: Vec<Option<Local>>,
     /// In a batch, a failed refetch is a warning (the stream goes on); one-shot, an error.
     batch: bool,
@@ -372,6 +399,7 @@ impl<'k, 'f> Cursor<'k, 'f> {
         Cursor {
             keys,
             fixed: keys.fixed.as_ref().map(KeyRing::verifiers),
+            chains: chain::ChainCache::default(),
             local: keys.remotes.iter().map(|_| None).collect(),
             batch,
         }
@@ -420,6 +448,11 @@ impl<'k, 'f> Cursor<'k, 'f> {
         };
         if let Some(v) = &self.fixed {
             return Ok(check(v, report)?);
+        }
+        if let Some(c) = &self.keys.chain {
+            let warn = |w| self.keys.warn(w);
+            let checked = c.checked(&mut self.chains, text, rules.now, report, &warn)?;
+            return Ok(check(&checked.verifiers, report)?);
         }
         let keys = self.keys;
         let index = keys.pick(text, report)?;

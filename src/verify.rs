@@ -204,6 +204,16 @@ impl KeyRing {
             ring: Arc::clone(&self.inner),
             headers: crate::jws::HeaderCache::default(),
             built: self.inner.slots.iter().map(|_| OnceCell::new()).collect(),
+            from_chain: false,
+        }
+    }
+
+    /// [`KeyRing::verifiers`] for a key that came from the token's own `x5c`, validated
+    /// against trust anchors (so the report does not call that header ignored).
+    pub fn chain_verifiers(&self) -> Verifiers {
+        Verifiers {
+            from_chain: true,
+            ..self.verifiers()
         }
     }
 }
@@ -216,6 +226,8 @@ pub struct Verifiers {
     /// Headers already decoded by this thread.
     pub(crate) headers: crate::jws::HeaderCache,
     built: Vec<OnceCell<Result<Verifier, String>>>,
+    /// The key is the leaf of the token's validated `x5c`.
+    from_chain: bool,
 }
 
 impl Verifiers {
@@ -259,6 +271,9 @@ impl Verifiers {
             format!("{alg} is allowed ({})", ring.allowed_names())
         });
         for h in ["jku", "x5u", "jwk", "x5c"] {
+            if h == "x5c" && self.from_chain {
+                continue;
+            }
             if report.recording
                 && (entry.protected.contains_key(h) || entry.unprotected.contains_key(h))
             {

@@ -257,6 +257,15 @@ pub struct SignArgs {
     #[arg(long = "header", value_name = "NAME=VALUE")]
     pub headers: Vec<String>,
 
+    /// Certificate chain to carry in the x5c header: PEM certificates, leaf first; the leaf's
+    /// key must be the signing key.
+    #[arg(long, value_name = "CHAIN_PEM", value_hint = ValueHint::FilePath)]
+    pub x5c: Option<PathBuf>,
+
+    /// With --x5c: also write x5t#S256, the leaf certificate's SHA-256 thumbprint.
+    #[arg(long, requires = "x5c")]
+    pub x5t: bool,
+
     /// Issuer (iss).
     #[arg(long, value_name = "ISS")]
     pub iss: Option<String>,
@@ -359,6 +368,9 @@ pub struct VerifyArgs {
     pub issuer: Vec<String>,
 
     #[command(flatten)]
+    pub chain: ChainArgs,
+
+    #[command(flatten)]
     pub remote: RemoteArgs,
 
     /// Least time between two refetches of one key set URL for a token whose kid is not in
@@ -397,6 +409,49 @@ pub struct VerifyArgs {
     /// The token (compact or JSON); absent or - reads standard input.
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
+}
+
+// Tokens whose key is their x5c certificate chain. (Not a doc comment: see `Command`.)
+#[derive(Debug, Args)]
+pub struct ChainArgs {
+    /// Trust anchor(s) for tokens that carry their key as an x5c certificate chain: a PEM or
+    /// DER file of one or more certificates (repeatable). The key is the chain's leaf's, once
+    /// a path from it reaches an anchor; nothing is fetched.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, conflicts_with_all = ["key", "secret", "jwks", "issuer"])]
+    pub ca: Vec<PathBuf>,
+
+    /// With --ca: the leaf's subjectAltName DNS name (without a SAN, its subject CN) must be
+    /// NAME, compared without regard to ASCII case; wildcards are not expanded.
+    #[arg(long, value_name = "NAME", requires = "ca")]
+    pub leaf_name: Option<String>,
+
+    /// With --ca: the leaf must carry an extension with this OID, e.g. Apple's
+    /// 1.2.840.113635.100.6.11.1 (repeatable).
+    #[arg(long, value_name = "OID", requires = "ca", value_parser = parse_oid)]
+    pub leaf_oid: Vec<String>,
+
+    /// With --ca: a certificate revocation list, PEM or DER (repeatable); a certificate of
+    /// the path that a CRL signed by its issuer lists is rejected. Nothing is fetched.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, requires = "ca")]
+    pub crl: Vec<PathBuf>,
+
+    /// With --ca: most certificates allowed in x5c (1 to 100, default 10).
+    #[arg(long, value_name = "N", requires = "ca", value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub max_chain: Option<u8>,
+}
+
+/// A dotted OID: at least two arcs of digits.
+fn parse_oid(text: &str) -> Result<String, String> {
+    let arcs: Vec<&str> = text.split('.').collect();
+    if arcs.len() >= 2
+        && arcs
+            .iter()
+            .all(|a| !a.is_empty() && a.bytes().all(|b| b.is_ascii_digit()))
+    {
+        Ok(text.to_string())
+    } else {
+        Err("an OID is dotted decimal, e.g. 1.2.840.113635.100.6.11.1".into())
+    }
 }
 
 // How remote key sets are fetched (with --jwks URL, --issuer, or a URL key). (Not a doc comment: see `Command`.)

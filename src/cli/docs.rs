@@ -95,6 +95,20 @@ fn code_meaning(code: RejectCode) -> &'static str {
         RejectCode::LimitExceeded => {
             "p2c above --max-p2c, plaintext above --max-plaintext, a token over 16 MiB, over 100 signatures or recipients"
         }
+        RejectCode::X5cMissing => "--ca was given and the token's protected header has no x5c",
+        RejectCode::CertUntrusted => {
+            "no path from the x5c leaf to a --ca anchor, or a signature in the path fails"
+        }
+        RejectCode::CertExpired => "a certificate of the path expired before the verification time",
+        RejectCode::CertNotYetValid => {
+            "a certificate of the path is not valid yet at the verification time"
+        }
+        RejectCode::CertInvalid => {
+            "CA or key-usage constraint, path length, unknown critical extension, --leaf-name, --leaf-oid, x5t mismatch, or too many certificates"
+        }
+        RejectCode::CertRevoked => {
+            "a certificate of the path is listed by a --crl its issuer signed"
+        }
         _ => "",
     }
 }

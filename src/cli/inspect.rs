@@ -96,6 +96,20 @@ fn render(ins: &Inspection, out: &Output) -> std::io::Result<()> {
             }
         }
     }
+    if !ins.chain.is_empty() {
+        out.line(&head("Certificates (x5c, not verified)"))?;
+        for (i, c) in ins.chain.iter().enumerate() {
+            out.line(&format!("  [{i}] {}", sanitize(&c.subject)))?;
+            out.line(&format!("      issuer    {}", sanitize(&c.issuer)))?;
+            out.line(&format!(
+                "      valid     {} to {}",
+                format_timestamp(c.not_before),
+                format_timestamp(c.not_after)
+            ))?;
+            out.line(&format!("      key       {}", c.key))?;
+            out.line(&format!("      sha256    {}", c.fingerprint))?;
+        }
+    }
     if let Some(sig) = &ins.signature {
         let n = jwtctl::encoding::b64url_decode(sig)
             .map(|b| b.len())

@@ -120,6 +120,9 @@ pub fn warning(w: &Warning) -> String {
             super::remedy::with(message.clone(), *remedy)
         ),
         Warning::Transport(text) => text.clone(),
+        Warning::CrlUnused(file) => {
+            format!("{file}: the CRL is signed by no certificate of the path, so it is ignored")
+        }
         _ => format!("{w:?}"),
     }
 }

@@ -82,7 +82,13 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
         None => system_now(),
     };
     let unsecured = a.alg == Some(SignAlg::Unsecured);
+    let mut chain = None;
     let (alg_name, signer, key_kid) = if unsecured {
+        if a.x5c.is_some() {
+            return Err(Error::usage(
+                "--x5c needs a signature: an unsecured token's chain would vouch for nothing",
+            ));
+        }
         if !a.allow_unsecured {
             return Err(Error::usage(
                 "--alg none makes an unsigned token that anyone can forge; add --allow-unsecured if you really mean it",
@@ -120,6 +126,11 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
             ));
         }
         let signer = Signer::new(alg, &key)?;
+        chain = a
+            .x5c
+            .as_deref()
+            .map(|p| signing_chain(p, &key))
+            .transpose()?;
         (alg.name().to_string(), Some(signer), key.meta.kid.clone())
     };
 
@@ -204,6 +215,28 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
         detached: a.detached,
         unencoded: a.unencoded,
     };
+    if let Some(certs) = &chain {
+        for name in ["x5c", "x5t#S256"] {
+            if header.contains_key(name) {
+                return Err(Error::usage(format!(
+                    "--header {name} and --x5c both set {name}: give the chain with --x5c only"
+                )));
+            }
+        }
+        header.insert("x5c".into(), jwtctl::x5c::header_value(certs));
+        if let (true, Some(leaf)) = (a.x5t, certs.first()) {
+            header.insert("x5t#S256".into(), jwtctl::x5c::thumbprint_s256(leaf).into());
+        }
+    }
     let token = jws::sign(&payload, header, signer.as_ref(), opts)?;
     out.line(&token).map_err(|e| Error::io("<stdout>", e))
+}
+
+/// The `--x5c` chain, leaf first, checked against the signing key.
+fn signing_chain(
+    path: &std::path::Path,
+    key: &jwtctl::keys::Key,
+) -> Result<Vec<jwtctl::x5c::Cert>> {
+    let bytes = read_limited(path, MAX_PAYLOAD as u64)?;
+    jwtctl::x5c::signing_chain(&bytes, &path.display().to_string(), key)
 }

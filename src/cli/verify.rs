@@ -15,7 +15,9 @@ use jwtctl::source::{Cursor, KeySource};
 use jwtctl::time::{parse_duration, parse_time, system_now};
 use jwtctl::verify::KeyRing;
 
-use super::args::{ClaimArgs, OutputMode, VerifyArgs};
+use jwtctl::x5c::{DEFAULT_MAX_CHAIN, TrustPolicy, load_certs, load_crl};
+
+use super::args::{ChainArgs, ClaimArgs, OutputMode, VerifyArgs};
 use super::input::{load_keys, read_token};
 use super::output::Output;
 
@@ -46,6 +48,32 @@ pub fn rules(a: &ClaimArgs) -> Result<ClaimRules> {
         now,
         ignore_exp: a.ignore_exp,
         revoked,
+    })
+}
+
+/// The anchors, CRLs and leaf rules of `--ca` and its companions.
+fn trust_policy(c: &ChainArgs) -> Result<TrustPolicy> {
+    let mut anchors = Vec::new();
+    for p in &c.ca {
+        let bytes = read_limited(p, MAX_SIDE_FILE)?;
+        let what = p.display().to_string();
+        anchors.extend(
+            load_certs(&bytes, &what)?
+                .into_iter()
+                .map(std::sync::Arc::new),
+        );
+    }
+    let mut crls = Vec::new();
+    for p in &c.crl {
+        let bytes = read_limited(p, MAX_SIDE_FILE)?;
+        crls.push(load_crl(&bytes, &p.display().to_string())?);
+    }
+    Ok(TrustPolicy {
+        anchors,
+        crls,
+        leaf_name: c.leaf_name.clone(),
+        leaf_oids: c.leaf_oid.clone(),
+        max_chain: c.max_chain.map_or(DEFAULT_MAX_CHAIN, usize::from),
     })
 }
 
@@ -86,6 +114,14 @@ pub fn run(a: &VerifyArgs, out: &Output) -> Result<()> {
         ));
     }
     let keys = match (&fetcher, remote_jwks) {
+        _ if !a.chain.ca.is_empty() => {
+            if k.passphrase.is_some() {
+                return Err(Error::usage(
+                    "--passphrase applies to key files; with --ca the key is the token's certificate",
+                ));
+            }
+            KeySource::chain(trust_policy(&a.chain)?, &algs, k.allow_weak_key)
+        }
         (Some(f), Some(url)) => KeySource::jwks(url, f, &algs, k.allow_weak_key)?,
         (Some(f), None) => KeySource::issuers(&a.issuer, f, &algs, k.allow_weak_key)?,
         (None, _) => {
