@@ -69,6 +69,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l kid -d 'Key id to
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l typ -d 'Header typ (default: JWT for claims, none for --payload)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l cty -d 'Header cty (content type)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l header -d 'Extra protected header member: NAME=VALUE (string) or NAME:=JSON' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l x5c -d 'Certificate chain to carry in the x5c header: PEM certificates, leaf first; the leaf\'s key must be the signing key' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l iss -d 'Issuer (iss)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l sub -d 'Subject (sub)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l aud -d 'Audience (aud); once gives a string, repeated gives an array' -r
@@ -85,6 +86,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l payload -d 'Sign 
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l compact -d 'Print JSON output on one line (the default when piped)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l allow-weak-key -d 'Accept HMAC secrets shorter than the hash output and RSA keys under 2048 bits (with a warning), for legacy tokens'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l x5t -d 'With --x5c: also write x5t#S256, the leaf certificate\'s SHA-256 thumbprint'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l no-iat -d 'Leave iat out'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l jti-random -d 'Set jti to 128 random bits (base64url)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l detached -d 'Leave the payload out of the output (RFC 7515 appendix F); verify with --payload'
@@ -100,6 +102,11 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret -d 'HMAC
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l passphrase -d 'Passphrase of an encrypted private key (same sources as --secret); asked on the terminal when needed and not given' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l jwks -d 'JWK Set: a file, or an https:// URL (fetched and cached); the key is chosen by the token\'s kid, then by algorithm' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l issuer -d 'Issuer whose keys verify the token, found by OpenID Connect discovery (else RFC 8414) at URL/.well-known/...; repeatable: the token\'s iss picks one of them, and must' -r -f
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l ca -d 'Trust anchor(s) for tokens that carry their key as an x5c certificate chain: a PEM or DER file of one or more certificates (repeatable). The key is the chain\'s leaf\'s, once a path from it reaches an anchor; nothing is fetched' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l leaf-name -d 'With --ca: the leaf\'s subjectAltName DNS name (without a SAN, its subject CN) must be NAME, compared without regard to ASCII case; wildcards are not expanded' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l leaf-oid -d 'With --ca: the leaf must carry an extension with this OID, e.g. Apple\'s 1.2.840.113635.100.6.11.1 (repeatable)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l crl -d 'With --ca: a certificate revocation list, PEM or DER (repeatable); a certificate of the path that a CRL signed by its issuer lists is rejected. Nothing is fetched' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l max-chain -d 'With --ca: most certificates allowed in x5c (1 to 100, default 10)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l cacert -d 'Extra trusted CA certificates (PEM), on top of the system\'s trust store' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l timeout -d 'Per request, from connecting to the last byte (default 10s)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l refresh-cooldown -d 'Least time between two refetches of one key set URL for a token whose kid is not in it (default 30s)' -r

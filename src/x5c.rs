@@ -481,7 +481,12 @@ impl TrustPolicy {
                 }
             }
             let Some(i) = next else {
+                let self_issued = current.subject_raw == current.issuer_raw;
                 return Err(untrusted(match named {
+                    Some(_) if self_issued => format!(
+                        "{} is self-signed and not a trust anchor (an anchor has its name but another key)",
+                        current.quoted()
+                    ),
                     Some(n) => format!(
                         "the signature of {} does not verify with the key of {}",
                         current.quoted(),

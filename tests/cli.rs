@@ -29,3 +29,4 @@ mod remote;
 mod roundtrip;
 mod serve;
 mod vectors;
+mod x5c;
