@@ -24,7 +24,7 @@ const NOW: i64 = 1_795_000_000;
 pub type Target = fn(&[u8]);
 
 /// The fuzz targets by name, as `fuzz/fuzz_targets/` and the regression folders name them.
-pub const TARGETS: [(&str, Target); 7] = [
+pub const TARGETS: [(&str, Target); 8] = [
     ("parse_inspect", parse_inspect),
     ("verify_jws", verify_jws),
     ("decrypt_jwe", decrypt_jwe),
@@ -32,6 +32,7 @@ pub const TARGETS: [(&str, Target); 7] = [
     ("time_parse", time_parse),
     ("claims_validate", claims_validate),
     ("remote_documents", remote_documents),
+    ("x5c_chain", x5c_chain),
 ];
 
 fn text(data: &[u8]) -> std::borrow::Cow<'_, str> {
@@ -257,4 +258,47 @@ pub fn remote_documents(data: &[u8]) {
     }
     let _ = discovery::parse_document(data, &url, "https://issuer.example");
     exercise_cache_entry(data, &url);
+}
+
+/// Certificate chains: the input as certificate or CRL files, as a header whose `x5c` is
+/// parsed and validated against its own last certificate as the anchor, and as one DER
+/// certificate carried in an `x5c` and pinned as its own anchor.
+pub fn x5c_chain(data: &[u8]) {
+    use jwtctl::x5c::{TrustPolicy, chain_from_header, load_certs, load_crl};
+    let _ = load_certs(data, "fuzz");
+    let _ = load_crl(data, "fuzz");
+    let header = match serde_json::from_slice::<serde_json::Value>(data) {
+        Ok(serde_json::Value::Object(h)) => h,
+        _ => {
+            let b64 = jwtctl::encoding::b64url(data)
+                .replace('-', "+")
+                .replace('_', "/");
+            let mut h = serde_json::Map::new();
+            h.insert("x5c".into(), serde_json::json!([b64]));
+            h
+        }
+    };
+    let (Ok(Some(certs)), Ok(Some(again))) = (
+        chain_from_header(&header, 10),
+        chain_from_header(&header, 10),
+    ) else {
+        return;
+    };
+    let anchors = again
+        .into_iter()
+        .last()
+        .map(std::sync::Arc::new)
+        .into_iter()
+        .collect();
+    let policy = TrustPolicy {
+        anchors,
+        crls: Vec::new(),
+        leaf_name: Some("a.example".into()),
+        leaf_oids: vec!["1.2.840.113635.100.6.11.1".into()],
+        max_chain: 10,
+    };
+    for c in &certs {
+        let _ = jwtctl::x5c::describe(c);
+    }
+    let _ = policy.validate(&header, certs, NOW);
 }

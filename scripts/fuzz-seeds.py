@@ -5,6 +5,7 @@ tokens that jwtctl makes for the fuzz keys (so the fuzzer starts from inputs tha
 decrypt), and a few times, durations and claim sets. Usage: fuzz-seeds.py JWTCTL_BINARY
 """
 import hashlib
+import base64
 import json
 import os
 import re
@@ -58,6 +59,13 @@ def main():
                 put("load_key", f.read())
     for k in keys:
         put("load_key", k)
+    # Certificate chains: the fixture certificate as PEM, as DER, and in a header's x5c.
+    with open(os.path.join(kdir, "rsa.cert.pem"), "rb") as f:
+        cert_pem = f.read()
+    put("x5c_chain", cert_pem)
+    body = b"".join(l for l in cert_pem.splitlines() if l and not l.startswith(b"-----"))
+    put("x5c_chain", base64.b64decode(body))
+    put("x5c_chain", json.dumps({"alg": "RS256", "x5c": [body.decode(), body.decode()], "x5t#S256": "AAAA"}).encode())
 
     def run(*args, stdin=None):
         r = subprocess.run([jwtctl, *args], input=stdin, capture_output=True)

@@ -41,6 +41,7 @@
 //! * [`error`] — errors with kinds and remedies, rejection codes;
 //! * `params` — aws-lc's parameter tables;
 //! * [`keys`] — the one key loader (load, jwk, policy, select, native fast path), [`keygen`];
+//! * [`x5c`] — certificate chains: parsing an `x5c`, path validation against anchors, CRLs;
 //! * [`crypto`] — prepared signers and verifiers;
 //! * [`report`] — the check-by-check record;
 //! * [`jws`] — parsing, header policy, signing; [`verify`] — JWS verification with a key ring;
@@ -51,7 +52,7 @@
 //! * [`remote`] — key sets over HTTPS: the fetch policy, the on-disk cache, issuer discovery,
 //!   and a ring that follows the server;
 //! * [`source`] — key sources: which keys may verify a token (a fixed ring, a set at a URL,
-//!   issuers picked by `iss`), and each thread's view of them;
+//!   issuers picked by `iss`, each token's own `x5c` chain), and each thread's view of them;
 //! * [`batch`] — the streaming batch engine: blocks of lines, workers, ordered output.
 
 #![deny(missing_docs)]
