@@ -882,3 +882,43 @@ fn openssl_checks_what_sign_writes() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// PyJWT (with pyca/cryptography) takes the key from the leaf of the chain jwtctl wrote and
+/// verifies the token with it; the other way, a token PyJWT signs with an `x5c` header that
+/// the test supplies verifies with `jwtctl verify --ca`.
+#[test]
+fn pyjwt_verifies_with_the_leaf_and_signs_for_jwtctl() {
+    let Some(cmd) = crate::peers::peer("PyJWT", crate::peers::python(), true) else {
+        return;
+    };
+    let py = &cmd[0];
+    let d = tempdir();
+    let c = chain_with(leaf_spec("Leaf"), &fixture_key(LEAF_KEY));
+    let t = sign_with(d.path(), &[&c.leaf, &c.int], &[]);
+    let script = r#"
+import base64, json, sys, jwt
+from cryptography.x509 import load_der_x509_certificate
+token, leaf_key, x5c = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+header = jwt.get_unverified_header(token)
+leaf = load_der_x509_certificate(base64.b64decode(header["x5c"][0]))
+claims = jwt.decode(token, leaf.public_key(), algorithms=["ES256"], options={"verify_exp": False})
+print(claims["sub"])
+with open(leaf_key) as f:
+    print(jwt.encode({"sub": "from-pyjwt"}, f.read(), algorithm="ES256", headers={"x5c": x5c}))
+"#;
+    let x5c = serde_json::json!([
+        openssl::base64::encode_block(&c.leaf.to_der().unwrap()),
+        openssl::base64::encode_block(&c.int.to_der().unwrap())
+    ]);
+    let o = std::process::Command::new(py)
+        .args(["-c", script, &t, &key(LEAF_KEY), &x5c.to_string()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("alice"));
+    let theirs = lines.next().unwrap();
+    let v = assert_ok(&verify(d.path(), &[&c.root], theirs, &[]));
+    assert!(v.contains("from-pyjwt"), "{v}");
+}
