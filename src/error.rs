@@ -289,6 +289,13 @@ pub enum RejectCode {
     CertInvalid,
     /// A certificate of the path is listed by a CRL its issuer signed.
     CertRevoked,
+    /// An SD-JWT disclosure is malformed, unreferenced, referenced twice, or names a
+    /// forbidden or clashing claim; or `_sd_alg` is unsupported.
+    DisclosureInvalid,
+    /// Key binding is required and the SD-JWT has no KB-JWT.
+    KbMissing,
+    /// The KB-JWT fails: signature, `typ`, `sd_hash`, `iat`, `aud`, `nonce`, or no `cnf` key.
+    KbInvalid,
 }
 
 impl RejectCode {
@@ -322,6 +329,9 @@ impl RejectCode {
             RejectCode::CertNotYetValid => "cert_not_yet_valid",
             RejectCode::CertInvalid => "cert_invalid",
             RejectCode::CertRevoked => "cert_revoked",
+            RejectCode::DisclosureInvalid => "disclosure_invalid",
+            RejectCode::KbMissing => "kb_missing",
+            RejectCode::KbInvalid => "kb_invalid",
         }
     }
 
@@ -354,6 +364,9 @@ impl RejectCode {
         RejectCode::CertNotYetValid,
         RejectCode::CertInvalid,
         RejectCode::CertRevoked,
+        RejectCode::DisclosureInvalid,
+        RejectCode::KbMissing,
+        RejectCode::KbInvalid,
     ];
 }
 

@@ -8,6 +8,13 @@ use crate::error::Rejection;
 use crate::jws::{Serialization, Token};
 use crate::time::{format_relative, format_span, format_timestamp};
 
+mod chain;
+mod sd;
+
+pub use chain::ChainCert;
+use chain::chain_findings;
+pub use sd::{DisclosureView, SdInspection};
+
 /// Lifetimes (`exp` − `iat`) above this draw a warning: the upper bound of common guidance for
 /// access, ID and service tokens.
 pub const MAX_RECOMMENDED_LIFETIME: i64 = 3600;
@@ -58,73 +65,12 @@ pub struct Inspection {
     pub findings: Vec<Finding>,
     /// The `x5c` chain, decoded (never verified here).
     pub chain: Vec<ChainCert>,
+    /// The SD-JWT parts, when the token is one.
+    pub sd: Option<SdInspection>,
     /// Size of the token text in bytes.
     pub size: usize,
     /// The moment the token was judged against.
     pub now: i64,
-}
-
-/// One certificate of a token's `x5c`, as `inspect` shows it.
-#[derive(Debug, Clone)]
-pub struct ChainCert {
-    /// Subject.
-    pub subject: String,
-    /// Issuer.
-    pub issuer: String,
-    /// notBefore, Unix seconds.
-    pub not_before: i64,
-    /// notAfter, Unix seconds.
-    pub not_after: i64,
-    /// The key, described.
-    pub key: String,
-    /// SHA-256 fingerprint of the DER.
-    pub fingerprint: String,
-}
-
-/// The `x5c` chain of `header`, with its findings: it is never verified here, and a
-/// certificate outside its validity at `now` is flagged.
-fn chain_findings(header: &Map<String, Value>, now: i64, out: &mut Vec<Finding>) -> Vec<ChainCert> {
-    if !header.contains_key("x5c") {
-        return Vec::new();
-    }
-    out.push(finding(
-        "x5c_header",
-        "\"x5c\" header: a certificate chain, not verified by inspect; only a verifier with trust anchors may rely on it",
-    ));
-    let certs = match crate::x5c::chain_from_header(header, crate::x5c::MAX_CHAIN_LIMIT) {
-        Ok(Some(c)) => c,
-        Ok(None) => return Vec::new(),
-        Err(r) => {
-            out.push(finding("x5c_invalid", r.message));
-            return Vec::new();
-        }
-    };
-    let mut shown = Vec::new();
-    for c in certs {
-        if now > c.not_after || now < c.not_before {
-            let when = if now > c.not_after {
-                format!("expired at {}", format_timestamp(c.not_after))
-            } else {
-                format!("is not valid before {}", format_timestamp(c.not_before))
-            };
-            out.push(finding(
-                "cert_expired",
-                format!(
-                    "certificate {:?} {when}",
-                    crate::sanitize::sanitize(&c.subject)
-                ),
-            ));
-        }
-        shown.push(ChainCert {
-            key: c.key_description(),
-            subject: c.subject,
-            issuer: c.issuer,
-            not_before: c.not_before,
-            not_after: c.not_after,
-            fingerprint: c.fingerprint,
-        });
-    }
-    shown
 }
 
 fn finding(code: &'static str, message: impl Into<String>) -> Finding {
@@ -206,6 +152,17 @@ fn header_findings(header: &Map<String, Value>, out: &mut Vec<Finding>) {
 /// Decodes `input` and collects findings, judged at `now`.
 pub fn inspect(input: &str, now: i64) -> Result<Inspection, Rejection> {
     let text = crate::jws::normalize_input(input);
+    if crate::sd_jwt::looks_like(text) {
+        let parsed = crate::sd_jwt::SdJwt::parse(text)?;
+        let mut ins = inspect_token(&parsed.jwt, now)?;
+        sd::add(&mut ins, &parsed);
+        ins.size = text.len();
+        return Ok(ins);
+    }
+    inspect_token(text, now)
+}
+
+fn inspect_token(text: &str, now: i64) -> Result<Inspection, Rejection> {
     let token = crate::jws::parse(text)?;
     let mut findings = Vec::new();
     let mut ins = match token {
@@ -231,6 +188,7 @@ pub fn inspect(input: &str, now: i64) -> Result<Inspection, Rejection> {
                 times: Vec::new(),
                 findings: Vec::new(),
                 chain: Vec::new(),
+                sd: None,
                 size: text.len(),
                 now,
             }
@@ -264,6 +222,7 @@ pub fn inspect(input: &str, now: i64) -> Result<Inspection, Rejection> {
                 times: Vec::new(),
                 findings: Vec::new(),
                 chain,
+                sd: None,
                 size: text.len(),
                 now,
             }
@@ -403,6 +362,9 @@ impl Inspection {
                     .collect(),
             ),
         );
+        if let Some(sd) = &self.sd {
+            sd.to_json(&mut m);
+        }
         m.insert("size".into(), self.size.into());
         Value::Object(m)
     }

@@ -76,6 +76,7 @@ pub mod keys;
 mod params;
 pub mod remote;
 pub mod report;
+pub mod sd_jwt;
 pub mod sanitize;
 pub mod source;
 pub mod time;

@@ -432,6 +432,21 @@ impl<'k, 'f> Cursor<'k, 'f> {
             .ok_or_else(|| Error::usage("no such key source"))
     }
 
+    /// Verifies an SD-JWT (RFC 9901): its issuer-signed JWT with the keys of this source, then
+    /// the disclosures, the KB-JWT and the claim checks on the processed claims.
+    pub fn verify_sd(
+        &mut self,
+        text: &str,
+        rules: &ClaimRules,
+        sd: &crate::sd_jwt::SdRules,
+        report: &mut Report,
+    ) -> Result<crate::sd_jwt::SdVerified> {
+        let mut issuer = |t: &str, r: &ClaimRules, rep: &mut Report| {
+            self.verify(t, r, None, true, Claims::All, rep)
+        };
+        crate::sd_jwt::verify(text, &mut issuer, rules, sd, report)
+    }
+
     /// Verifies one token as `verify_token` does, with the keys its source has now; a `kid`
     /// that is not in a remote set refetches it (within the cooldown) and tries once more.
     pub fn verify(

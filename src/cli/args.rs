@@ -103,6 +103,10 @@ pub enum Command {
     /// Verify a token's signature and claims; exit 0 only if it is valid.
     #[command(after_help = VERIFY_EXAMPLES)]
     Verify(VerifyArgs),
+    /// Make an SD-JWT presentation: keep the disclosures for the claims to reveal, and add a
+    /// key-binding JWT.
+    #[command(after_help = PRESENT_EXAMPLES)]
+    Present(PresentArgs),
     /// Decode a token WITHOUT verifying it, and point out what looks wrong.
     #[command(after_help = INSPECT_EXAMPLES)]
     Inspect(InspectArgs),
@@ -127,6 +131,54 @@ pub enum Command {
     /// Write the committed completions/ and man/ folders (for maintainers).
     #[command(hide = true, name = "generate-docs")]
     GenerateDocs(GenerateDocsArgs),
+}
+
+const PRESENT_EXAMPLES: &str = "\
+Examples:
+  jwtctl present --disclose email --disclose address.locality @credential.sd-jwt
+  jwtctl present --disclose-all --holder-key holder.pem --kb-aud https://verifier.example \\
+      --nonce 8c1f2a @credential.sd-jwt";
+
+/// `jwtctl present`.
+#[derive(Debug, Args)]
+pub struct PresentArgs {
+    /// Reveal this claim (repeatable): `email`, `address.street_address`, `nationalities[]`,
+    /// `nationalities[1]`; the disclosures above it that make it reachable come too.
+    #[arg(long, value_name = "PATH")]
+    pub disclose: Vec<String>,
+
+    /// Reveal every claim the SD-JWT's disclosures open.
+    #[arg(long, conflicts_with = "disclose")]
+    pub disclose_all: bool,
+
+    /// The holder's private key (its public part must be the SD-JWT's cnf.jwk): appends a
+    /// key-binding JWT.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, requires_all = ["kb_aud", "nonce"])]
+    pub holder_key: Option<PathBuf>,
+
+    /// Passphrase of an encrypted --holder-key (same sources as --secret).
+    #[arg(long, value_name = "SOURCE", value_parser = clap::value_parser!(SecretSource), requires = "holder_key")]
+    pub passphrase: Option<SecretSource>,
+
+    /// The KB-JWT's aud: the verifier.
+    #[arg(long, value_name = "AUD", requires = "holder_key")]
+    pub kb_aud: Option<String>,
+
+    /// The KB-JWT's nonce, from the verifier.
+    #[arg(long, value_name = "NONCE", requires = "holder_key")]
+    pub nonce: Option<String>,
+
+    /// The KB-JWT's iat (default: now).
+    #[arg(long, value_name = "TIME", requires = "holder_key")]
+    pub kb_iat: Option<String>,
+
+    /// The KB-JWT's algorithm (default: the one the key fits; needed for RSA).
+    #[arg(long, value_name = "ALG", value_enum, requires = "holder_key")]
+    pub alg: Option<AlgArg>,
+
+    /// The SD-JWT holding every disclosure (compact or JSON); absent or - reads standard input.
+    #[arg(value_name = "SD-JWT")]
+    pub token: Option<String>,
 }
 
 const SIGN_EXAMPLES: &str = "\
@@ -266,6 +318,22 @@ pub struct SignArgs {
     #[arg(long, requires = "x5c")]
     pub x5t: bool,
 
+    /// SD-JWT (RFC 9901): make this claim selectively disclosable (repeatable): `email`,
+    /// `address.street_address`, `nationalities[]` (every element), `nationalities[1]`. An
+    /// object and a member inside it give recursive disclosures. The output is
+    /// `<JWT>~<disclosure>~...~`.
+    #[arg(long = "sd", value_name = "PATH")]
+    pub sd: Vec<String>,
+
+    /// SD-JWT: add N decoy digests to every _sd array written (0 to 100).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub sd_decoys: Option<u8>,
+
+    /// SD-JWT: the holder's key (public or private; the public part is used) for key binding,
+    /// written as cnf.jwk (RFC 7800).
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub holder_key: Option<PathBuf>,
+
     /// Issuer (iss).
     #[arg(long, value_name = "ISS")]
     pub iss: Option<String>,
@@ -371,6 +439,9 @@ pub struct VerifyArgs {
     pub chain: ChainArgs,
 
     #[command(flatten)]
+    pub sd: SdVerifyArgs,
+
+    #[command(flatten)]
     pub remote: RemoteArgs,
 
     /// Least time between two refetches of one key set URL for a token whose kid is not in
@@ -409,6 +480,27 @@ pub struct VerifyArgs {
     /// The token (compact or JSON); absent or - reads standard input.
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
+}
+
+// SD-JWT key binding (RFC 9901). (Not a doc comment: see `Command`.)
+#[derive(Debug, Args)]
+pub struct SdVerifyArgs {
+    /// SD-JWT: reject one without a key-binding JWT (KB-JWT). A KB-JWT that is present is
+    /// always checked against the SD-JWT's cnf.jwk.
+    #[arg(long)]
+    pub require_kb: bool,
+
+    /// SD-JWT: the KB-JWT's aud must be AUD (implies --require-kb).
+    #[arg(long, value_name = "AUD")]
+    pub kb_aud: Option<String>,
+
+    /// SD-JWT: the KB-JWT's nonce must be NONCE (implies --require-kb).
+    #[arg(long, value_name = "NONCE")]
+    pub nonce: Option<String>,
+
+    /// SD-JWT: the KB-JWT's iat may be at most this old (default 5m).
+    #[arg(long, value_name = "DURATION")]
+    pub kb_max_age: Option<String>,
 }
 
 // Tokens whose key is their x5c certificate chain. (Not a doc comment: see `Command`.)

@@ -96,6 +96,28 @@ fn render(ins: &Inspection, out: &Output) -> std::io::Result<()> {
             }
         }
     }
+    if let Some(sd) = &ins.sd {
+        out.line(&head("Disclosures (not verified)"))?;
+        for d in &sd.disclosures {
+            let what = match &d.name {
+                Some(n) => format!("{}: {}", sanitize(n), sanitize(&d.value.to_string())),
+                None => format!("array element: {}", sanitize(&d.value.to_string())),
+            };
+            let at = d.referenced_at.as_deref().unwrap_or("nowhere");
+            out.line(&format!("  {what}"))?;
+            out.line(&format!("      at {}  digest {}  salt {}", sanitize(at), d.digest, sanitize(&d.salt)))?;
+        }
+        out.line(&format!("  {} digest(s) undisclosed (decoys included)", sd.undisclosed))?;
+        if let Some(c) = &sd.disclosed_claims {
+            out.line(&head("Claims as disclosed"))?;
+            out.line(&indent(&pretty(c)))?;
+        }
+        if let Some((h, c)) = &sd.kb_jwt {
+            out.line(&head("KB-JWT (not verified)"))?;
+            out.line(&indent(&pretty(h)))?;
+            out.line(&indent(&pretty(c)))?;
+        }
+    }
     if !ins.chain.is_empty() {
         out.line(&head("Certificates (x5c, not verified)"))?;
         for (i, c) in ins.chain.iter().enumerate() {

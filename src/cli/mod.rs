@@ -12,6 +12,7 @@ mod jwks;
 mod keygen;
 mod keyspec;
 mod output;
+mod present;
 mod remedy;
 mod remote;
 mod secret;
@@ -62,6 +63,7 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Sign(a) => sign::run(a, &out),
         Command::Verify(a) => verify::run(a, &out),
+        Command::Present(a) => present::run(a, &out),
         Command::Inspect(a) => inspect::run(a, &out),
         Command::Encrypt(a) => jwe::encrypt(a, &out),
         Command::Decrypt(a) => jwe::decrypt(a, &out),

@@ -22,7 +22,7 @@ use super::output::Output;
 /// The algorithm when `--alg` is absent: a JWK's own `alg`, or the one JWS algorithm an EC
 /// key admits, or EdDSA for Ed25519/Ed448 (the name every verifier knows). RSA keys and
 /// secrets fit several algorithms, and guessing one would pick the hash for the user.
-fn infer_alg(set: &KeySet, kid: Option<&str>) -> Result<JwsAlg> {
+pub(super) fn infer_alg(set: &KeySet, kid: Option<&str>) -> Result<JwsAlg> {
     let chosen = set.select(kid);
     let [key] = chosen.as_slice() else {
         return Err(Error::usage(
@@ -134,6 +134,16 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
         (alg.name().to_string(), Some(signer), key.meta.kid.clone())
     };
 
+    let is_sd = !a.sd.is_empty() || a.holder_key.is_some();
+    let mut disclosures: Vec<String> = Vec::new();
+    if is_sd && (a.payload.is_some() || a.detached || a.unencoded) {
+        return Err(Error::usage(
+            "--sd and --holder-key make an SD-JWT from claims: not with --payload, --detached or --unencoded",
+        ));
+    }
+    if a.sd_decoys.is_some() && a.sd.is_empty() {
+        return Err(Error::usage("--sd-decoys needs --sd"));
+    }
     if a.unencoded && a.payload.is_none() {
         return Err(Error::usage(
             "--unencoded needs --payload FILE: RFC 7797 forbids the unencoded option for JWT claims",
@@ -178,7 +188,10 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
                     .map(|c| parse_assignment(c))
                     .collect::<Result<_>>()?,
             };
-            let claims = build(base, spec);
+            let mut claims = build(base, spec);
+            if is_sd {
+                disclosures = sd_conceal(a, &mut claims, out)?;
+            }
             if let (Some(Value::Number(e)), Some(Value::Number(i))) =
                 (claims.get("exp"), claims.get("iat"))
             {
@@ -228,7 +241,10 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
             header.insert("x5t#S256".into(), jwtctl::x5c::thumbprint_s256(leaf).into());
         }
     }
-    let token = jws::sign(&payload, header, signer.as_ref(), opts)?;
+    let mut token = jws::sign(&payload, header, signer.as_ref(), opts)?;
+    if is_sd {
+        token = sd_serialize(token, serialization, &disclosures)?;
+    }
     out.line(&token).map_err(|e| Error::io("<stdout>", e))
 }
 
@@ -239,4 +255,63 @@ fn signing_chain(
 ) -> Result<Vec<jwtctl::x5c::Cert>> {
     let bytes = read_limited(path, MAX_PAYLOAD as u64)?;
     jwtctl::x5c::signing_chain(&bytes, &path.display().to_string(), key)
+}
+
+/// `--sd` and `--holder-key`: conceals the named claims (returns their disclosures) and
+/// writes `cnf.jwk`.
+fn sd_conceal(a: &SignArgs, claims: &mut Map<String, Value>, out: &Output) -> Result<Vec<String>> {
+    if let Some(path) = &a.holder_key {
+        let set = super::input::load_key(path, None, out)?;
+        let key = set
+            .keys
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::usage(format!("{}: no key in it", path.display())))?;
+        if key.secret().is_some() {
+            return Err(Error::usage(
+                "--holder-key must be an asymmetric key: its public part goes in cnf.jwk",
+            ));
+        }
+        let jwk = key.to_jwk(false)?;
+        claims.insert("cnf".into(), serde_json::json!({ "jwk": jwk }));
+    }
+    let paths = a
+        .sd
+        .iter()
+        .map(|p| jwtctl::sd_jwt::SdPath::parse(p))
+        .collect::<Result<Vec<_>>>()?;
+    let opts = jwtctl::sd_jwt::IssueOptions {
+        decoys: a.sd_decoys.map_or(0, usize::from),
+        alg: jwtctl::sd_jwt::SdAlg::Sha256,
+    };
+    jwtctl::sd_jwt::conceal(claims, &paths, &opts)
+}
+
+/// The issuer-signed JWT with its disclosures: compact `<JWT>~<D>~...~`, or the JSON
+/// serializations of RFC 9901 section 8.
+fn sd_serialize(
+    token: String,
+    serialization: jwtctl::jws::Serialization,
+    disclosures: &[String],
+) -> Result<String> {
+    use jwtctl::sd_jwt::Form;
+    let form = match serialization {
+        jwtctl::jws::Serialization::Compact => {
+            let mut t = token;
+            t.push('~');
+            for d in disclosures {
+                t.push_str(d);
+                t.push('~');
+            }
+            return Ok(t);
+        }
+        jwtctl::jws::Serialization::Flattened => Form::Flattened,
+        jwtctl::jws::Serialization::General => Form::General,
+    };
+    let mut obj = match serde_json::from_str::<Value>(&token) {
+        Ok(Value::Object(o)) => o,
+        _ => return Err(Error::usage("the signed JSON could not be read back")),
+    };
+    jwtctl::sd_jwt::with_json_parts(&mut obj, form, disclosures, None);
+    Ok(Value::Object(obj).to_string())
 }

@@ -11,13 +11,14 @@ use jwtctl::jwt::{Claims, Verified};
 use jwtctl::keys::read_limited;
 use jwtctl::remote::looks_like_url;
 use jwtctl::report::{Outcome, Report};
+use jwtctl::sd_jwt::SdRules;
 use jwtctl::source::{Cursor, KeySource};
 use jwtctl::time::{parse_duration, parse_time, system_now};
 use jwtctl::verify::KeyRing;
 
 use jwtctl::x5c::{DEFAULT_MAX_CHAIN, TrustPolicy, load_certs, load_crl};
 
-use super::args::{ChainArgs, ClaimArgs, OutputMode, VerifyArgs};
+use super::args::{ChainArgs, ClaimArgs, OutputMode, SdVerifyArgs, VerifyArgs};
 use super::input::{load_keys, read_token};
 use super::output::Output;
 
@@ -143,6 +144,7 @@ pub fn run(a: &VerifyArgs, out: &Output) -> Result<()> {
         rules.iss = a.issuer.clone();
     }
     let need_claims = matches!(a.output, OutputMode::Claims | OutputMode::Full);
+    let sd = sd_rules(&a.sd, &rules)?;
     if a.batch {
         let jobs = match a.jobs {
             Some(n) => usize::from(n),
@@ -150,7 +152,7 @@ pub fn run(a: &VerifyArgs, out: &Output) -> Result<()> {
         };
         keys.open_all()?;
         warn_all(&keys);
-        let done = batch(&keys, &rules, a.output, jobs, out);
+        let done = batch(&keys, &rules, &sd, a.output, jobs, out);
         warn_all(&keys);
         return done;
     }
@@ -165,7 +167,29 @@ pub fn run(a: &VerifyArgs, out: &Output) -> Result<()> {
     } else {
         Report::default()
     };
-    let result = Cursor::new(&keys, false).verify(
+    let mut cursor = Cursor::new(&keys, false);
+    if jwtctl::sd_jwt::looks_like(&token) {
+        if detached.is_some() {
+            return Err(Error::usage("--payload applies to JWS, not SD-JWT"));
+        }
+        let result = cursor.verify_sd(&token, &rules, &sd, &mut report);
+        warn_all(&keys);
+        if a.explain {
+            print_report(&report, out);
+        }
+        let v = result?;
+        if a.output == OutputMode::Full {
+            let j = json!({
+                "header": Value::Object((*v.verified.header).clone()),
+                "claims": v.verified.claims.clone().map(Value::Object).unwrap_or(Value::Null),
+                "disclosed": jwtctl::sd_jwt::disclosed_json(&v.processed),
+                "kb_jwt": v.kb.as_ref().map(|k| json!({"header": k.header, "claims": k.claims})),
+            });
+            return out.json(&j).map_err(|e| Error::io("<stdout>", e));
+        }
+        return print_verified(&v.verified, a.output, out);
+    }
+    let result = cursor.verify(
         &token,
         &rules,
         detached.as_deref(),
@@ -178,6 +202,24 @@ pub fn run(a: &VerifyArgs, out: &Output) -> Result<()> {
         print_report(&report, out);
     }
     print_verified(&result?, a.output, out)
+}
+
+/// The SD-JWT rules of `--require-kb`, `--kb-aud`, `--nonce` and `--kb-max-age`.
+fn sd_rules(a: &SdVerifyArgs, rules: &ClaimRules) -> Result<SdRules> {
+    let max_age = match &a.kb_max_age {
+        Some(t) => parse_duration(t)?,
+        None => 300,
+    };
+    Ok(SdRules {
+        require_kb: a.require_kb || a.kb_aud.is_some() || a.nonce.is_some(),
+        kb: jwtctl::sd_jwt::kb::KbRules {
+            aud: a.kb_aud.clone(),
+            nonce: a.nonce.clone(),
+            max_age,
+            leeway: rules.leeway,
+            now: rules.now,
+        },
+    })
 }
 
 /// Prints a verified token as `--output` asks.
@@ -197,6 +239,7 @@ pub fn print_verified(v: &Verified, mode: OutputMode, out: &Output) -> Result<()
 struct VerifyLine<'k, 'f, 'r> {
     keys: Cursor<'k, 'f>,
     rules: &'r ClaimRules,
+    sd: &'r SdRules,
     mode: OutputMode,
 }
 
@@ -206,7 +249,7 @@ impl LineWork for VerifyLine<'_, '_, '_> {
     }
 
     fn line(&mut self, out: &mut String, number: u64, text: &str) -> Result<bool> {
-        batch_line(out, number, text, &mut self.keys, self.rules, self.mode)
+        batch_line(out, number, text, &mut self.keys, self.rules, self.sd, self.mode)
     }
 }
 
@@ -215,6 +258,7 @@ impl LineWork for VerifyLine<'_, '_, '_> {
 fn batch(
     keys: &KeySource<'_>,
     rules: &ClaimRules,
+    sd: &SdRules,
     mode: OutputMode,
     jobs: usize,
     out: &Output,
@@ -222,6 +266,7 @@ fn batch(
     let make = || VerifyLine {
         keys: Cursor::new(keys, true),
         rules,
+        sd,
         mode,
     };
     let show = |p: Progress| {
@@ -266,6 +311,7 @@ fn batch_line(
     text: &str,
     keys: &mut Cursor<'_, '_>,
     rules: &ClaimRules,
+    sd: &SdRules,
     mode: OutputMode,
 ) -> Result<bool> {
     let need_claims = matches!(mode, OutputMode::Claims | OutputMode::Full);
@@ -276,10 +322,21 @@ fn batch_line(
         OutputMode::Claims => Claims::ForOutput,
         OutputMode::Payload | OutputMode::None => Claims::Checked,
     };
-    let result = match keys.verify(text, rules, None, need_claims, keep, &mut Report::default()) {
-        Ok(v) => Ok(v),
-        Err(Error::Rejected(r)) => Err(r),
-        Err(e) => return Err(e),
+    let (result, disclosed) = if jwtctl::sd_jwt::looks_like(text) {
+        match keys.verify_sd(text, rules, sd, &mut Report::default()) {
+            Ok(s) => {
+                let d = jwtctl::sd_jwt::disclosed_json(&s.processed);
+                (Ok(s.verified), Some(d))
+            }
+            Err(Error::Rejected(r)) => (Err(r), None),
+            Err(e) => return Err(e),
+        }
+    } else {
+        match keys.verify(text, rules, None, need_claims, keep, &mut Report::default()) {
+            Ok(v) => (Ok(v), None),
+            Err(Error::Rejected(r)) => (Err(r), None),
+            Err(e) => return Err(e),
+        }
     };
     // The common lines are written directly; the rest go through serde_json.
     match (&result, mode) {
@@ -329,6 +386,9 @@ fn batch_line(
                         "claims".into(),
                         v.claims.map(Value::Object).unwrap_or(Value::Null),
                     );
+                    if let Some(d) = disclosed {
+                        obj.insert("disclosed".into(), d);
+                    }
                 }
                 OutputMode::Claims => {
                     // Not reached (claims lines are written above); kept whole for safety.
