@@ -32,7 +32,7 @@ mod process;
 mod verify;
 
 pub use issue::{IssueOptions, conceal};
-pub use path::{Seg, SdPath};
+pub use path::{SdPath, Seg};
 pub use present::select;
 pub use process::{Processed, Reference, process};
 pub use verify::{SdRules, SdVerified, disclosed_json, verify};
@@ -220,7 +220,9 @@ impl SdJwt {
             return Err(malformed("empty SD-JWT"));
         };
         if parts.is_empty() {
-            return Err(malformed("not an SD-JWT: no '~' after the issuer-signed JWT"));
+            return Err(malformed(
+                "not an SD-JWT: no '~' after the issuer-signed JWT",
+            ));
         }
         let jwt = parts.remove(0);
         if parts.len() > MAX_DISCLOSURES {
@@ -270,8 +272,14 @@ impl SdJwt {
             {
                 first.remove("header");
             }
-            let protected = first.get("protected").and_then(Value::as_str).map(str::to_string);
-            let signature = first.get("signature").and_then(Value::as_str).map(str::to_string);
+            let protected = first
+                .get("protected")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            let signature = first
+                .get("signature")
+                .and_then(Value::as_str)
+                .map(str::to_string);
             (d, k, protected, signature)
         };
         let Some(Value::Array(list)) = disclosures else {
@@ -297,12 +305,19 @@ impl SdJwt {
             Some(Value::String(s)) => Some(s),
             Some(_) => return Err(malformed("kb_jwt is not a string")),
         };
-        let payload = obj.get("payload").and_then(Value::as_str).unwrap_or_default();
+        let payload = obj
+            .get("payload")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let (Some(protected), Some(signature)) = (protected, signature) else {
             return Err(malformed("the JWS JSON lacks protected or signature"));
         };
         Ok(SdJwt {
-            form: if general { Form::General } else { Form::Flattened },
+            form: if general {
+                Form::General
+            } else {
+                Form::Flattened
+            },
             compact_jwt: format!("{protected}.{payload}.{signature}"),
             jwt: Value::Object(obj).to_string(),
             disclosures,

@@ -27,6 +27,7 @@ mod properties;
 mod readme;
 mod remote;
 mod roundtrip;
+mod sd_jwt;
 mod serve;
 mod vectors;
 mod x5c;

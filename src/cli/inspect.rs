@@ -105,9 +105,17 @@ fn render(ins: &Inspection, out: &Output) -> std::io::Result<()> {
             };
             let at = d.referenced_at.as_deref().unwrap_or("nowhere");
             out.line(&format!("  {what}"))?;
-            out.line(&format!("      at {}  digest {}  salt {}", sanitize(at), d.digest, sanitize(&d.salt)))?;
+            out.line(&format!(
+                "      at {}  digest {}  salt {}",
+                sanitize(at),
+                d.digest,
+                sanitize(&d.salt)
+            ))?;
         }
-        out.line(&format!("  {} digest(s) undisclosed (decoys included)", sd.undisclosed))?;
+        out.line(&format!(
+            "  {} digest(s) undisclosed (decoys included)",
+            sd.undisclosed
+        ))?;
         if let Some(c) = &sd.disclosed_claims {
             out.line(&head("Claims as disclosed"))?;
             out.line(&indent(&pretty(c)))?;

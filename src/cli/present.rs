@@ -10,7 +10,9 @@ use super::output::Output;
 
 /// The issuer-signed JWT's claims, decoded without verification (the holder selects; the
 /// verifier checks).
-fn payload(sd: &SdJwt) -> std::result::Result<serde_json::Map<String, serde_json::Value>, Rejection> {
+fn payload(
+    sd: &SdJwt,
+) -> std::result::Result<serde_json::Map<String, serde_json::Value>, Rejection> {
     let jwt = sd.compact_jwt.split('.').nth(1).unwrap_or_default();
     let bytes = jwtctl::encoding::b64url_decode(jwt)
         .map_err(|e| Rejection::malformed(format!("the issuer-signed JWT's payload: {e}")))?;

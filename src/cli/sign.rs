@@ -275,11 +275,10 @@ fn sd_conceal(a: &SignArgs, claims: &mut Map<String, Value>, out: &Output) -> Re
         let jwk = key.to_jwk(false)?;
         claims.insert("cnf".into(), serde_json::json!({ "jwk": jwk }));
     }
-    let paths = a
-        .sd
-        .iter()
-        .map(|p| jwtctl::sd_jwt::SdPath::parse(p))
-        .collect::<Result<Vec<_>>>()?;
+    let paths =
+        a.sd.iter()
+            .map(|p| jwtctl::sd_jwt::SdPath::parse(p))
+            .collect::<Result<Vec<_>>>()?;
     let opts = jwtctl::sd_jwt::IssueOptions {
         decoys: a.sd_decoys.map_or(0, usize::from),
         alg: jwtctl::sd_jwt::SdAlg::Sha256,

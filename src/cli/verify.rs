@@ -249,7 +249,15 @@ impl LineWork for VerifyLine<'_, '_, '_> {
     }
 
     fn line(&mut self, out: &mut String, number: u64, text: &str) -> Result<bool> {
-        batch_line(out, number, text, &mut self.keys, self.rules, self.sd, self.mode)
+        batch_line(
+            out,
+            number,
+            text,
+            &mut self.keys,
+            self.rules,
+            self.sd,
+            self.mode,
+        )
     }
 }
 

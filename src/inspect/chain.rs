@@ -24,7 +24,11 @@ pub struct ChainCert {
 
 /// The `x5c` chain of `header`, with its findings: it is never verified here, and a
 /// certificate outside its validity at `now` is flagged.
-pub(super) fn chain_findings(header: &Map<String, Value>, now: i64, out: &mut Vec<Finding>) -> Vec<ChainCert> {
+pub(super) fn chain_findings(
+    header: &Map<String, Value>,
+    now: i64,
+    out: &mut Vec<Finding>,
+) -> Vec<ChainCert> {
     if !header.contains_key("x5c") {
         return Vec::new();
     }
@@ -67,4 +71,3 @@ pub(super) fn chain_findings(header: &Map<String, Value>, now: i64, out: &mut Ve
     }
     shown
 }
-

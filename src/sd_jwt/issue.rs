@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use super::path::{Seg, SdPath};
+use super::path::{SdPath, Seg};
 use super::{Disclosure, MAX_DECOYS, SdAlg};
 use crate::encoding::b64url;
 use crate::error::{Error, Result};
@@ -57,9 +57,9 @@ pub fn conceal(
                     Value::Object(m) => m,
                     _ => Map::new(),
                 };
-                return Err(found.err().unwrap_or_else(|| {
-                    Error::usage(format!("--sd {}: names no claim", p.text))
-                }));
+                return Err(found
+                    .err()
+                    .unwrap_or_else(|| Error::usage(format!("--sd {}: names no claim", p.text))));
             }
             Ok(_) => {}
         }
@@ -109,7 +109,12 @@ fn is_placeholder(v: &Value) -> bool {
     matches!(v, Value::Object(m) if m.len() == 1 && m.contains_key("..."))
 }
 
-fn conceal_at(container: &mut Value, last: &Seg, opts: &IssueOptions, out: &mut Vec<String>) -> Result<()> {
+fn conceal_at(
+    container: &mut Value,
+    last: &Seg,
+    opts: &IssueOptions,
+    out: &mut Vec<String>,
+) -> Result<()> {
     let not_found = || Error::usage("a --sd path names no claim".to_string());
     match (last, container) {
         (Seg::Member(name), Value::Object(m)) => {

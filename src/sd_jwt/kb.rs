@@ -202,7 +202,10 @@ pub fn check(
     match (&rules.nonce, kb_claims.get("nonce").and_then(Value::as_str)) {
         (_, None) => return Err(fail(report, bad("the KB-JWT has no nonce"))),
         (Some(want), Some(n)) if n != want => {
-            return Err(fail(report, bad("the KB-JWT's nonce is not the one expected")));
+            return Err(fail(
+                report,
+                bad("the KB-JWT's nonce is not the one expected"),
+            ));
         }
         _ => {}
     }

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use super::path::{Seg, SdPath};
+use super::path::{SdPath, Seg};
 use super::process::process;
 use crate::error::{Error, Result};
 

@@ -164,7 +164,9 @@ impl Walk {
         };
         for d in digests {
             let Value::String(d) = d else {
-                return Err(invalid("an _sd array holds something other than a digest string"));
+                return Err(invalid(
+                    "an _sd array holds something other than a digest string",
+                ));
             };
             let Some(i) = self.digest(&d)? else {
                 continue;

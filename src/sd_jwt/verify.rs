@@ -4,9 +4,9 @@
 
 use serde_json::Value;
 
+use super::SdJwt;
 use super::kb::{KbJwt, KbRules, check};
 use super::process::{Processed, process};
-use super::SdJwt;
 use crate::error::{RejectCode, Rejection, Result};
 use crate::jwt::{ClaimRules, Verified, validate};
 use crate::report::{Outcome, Report};
