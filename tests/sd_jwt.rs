@@ -397,35 +397,43 @@ fn hostile_disclosures_are_refused() {
     let t = crafted(
         &k,
         &json!({"email": "x", "_sd": [digest(&dd)]}),
-        &[dd.clone()],
+        std::slice::from_ref(&dd),
     );
     assert_eq!(code(&k, &t, &[]), "disclosure_invalid");
     // A digest twice in the payload.
     let t = crafted(
         &k,
         &json!({"_sd": [digest(&dd)], "a": {"_sd": [digest(&dd)]}}),
-        &[dd.clone()],
+        std::slice::from_ref(&dd),
     );
     assert_eq!(code(&k, &t, &[]), "disclosure_invalid");
     // Unsupported _sd_alg; sha-512 works.
     let t = crafted(
         &k,
         &json!({"_sd_alg": "md5", "_sd": [digest(&dd)]}),
-        &[dd.clone()],
+        std::slice::from_ref(&dd),
     );
     assert_eq!(code(&k, &t, &[]), "disclosure_invalid");
     let d512 = b64url(&openssl::sha::sha512(dd.as_bytes()));
     let t = crafted(
         &k,
         &json!({"_sd_alg": "sha-512", "_sd": [d512]}),
-        &[dd.clone()],
+        std::slice::from_ref(&dd),
     );
     assert_eq!(code(&k, &t, &[]), "valid");
     // An array-element disclosure under _sd, and an object-member one as an element.
     let elem = disclosure(&json!(["c2FsdHNhbHRzYWx0c2FsdA", 5]));
-    let t = crafted(&k, &json!({"_sd": [digest(&elem)]}), &[elem.clone()]);
+    let t = crafted(
+        &k,
+        &json!({"_sd": [digest(&elem)]}),
+        std::slice::from_ref(&elem),
+    );
     assert_eq!(code(&k, &t, &[]), "disclosure_invalid");
-    let t = crafted(&k, &json!({"list": [{"...": digest(&dd)}]}), &[dd.clone()]);
+    let t = crafted(
+        &k,
+        &json!({"list": [{"...": digest(&dd)}]}),
+        std::slice::from_ref(&dd),
+    );
     assert_eq!(code(&k, &t, &[]), "disclosure_invalid");
     // Not an array, wrong arity, not base64url.
     for junk in [
@@ -434,7 +442,11 @@ fn hostile_disclosures_are_refused() {
         disclosure(&json!([1, "n", 1])),
         "!!!".to_string(),
     ] {
-        let t = crafted(&k, &json!({"_sd": [digest(&junk)]}), &[junk.clone()]);
+        let t = crafted(
+            &k,
+            &json!({"_sd": [digest(&junk)]}),
+            std::slice::from_ref(&junk),
+        );
         assert_eq!(code(&k, &t, &[]), "disclosure_invalid", "{junk}");
     }
 }
