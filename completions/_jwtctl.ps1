@@ -30,6 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Create a signed token (JWS) from claims')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a token''s signature and claims; exit 0 only if it is valid')
+            [CompletionResult]::new('present', 'present', [CompletionResultType]::ParameterValue, '`jwtctl present`')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Decode a token WITHOUT verifying it, and point out what looks wrong')
             [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Encrypt a payload to a key or password (JWE)')
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt a JWE; with --verify-key, verify the nested JWT inside')
@@ -52,6 +53,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--cty', '--cty', [CompletionResultType]::ParameterName, 'Header cty (content type)')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra protected header member: NAME=VALUE (string) or NAME:=JSON')
             [CompletionResult]::new('--x5c', '--x5c', [CompletionResultType]::ParameterName, 'Certificate chain to carry in the x5c header: PEM certificates, leaf first; the leaf''s key must be the signing key')
+            [CompletionResult]::new('--sd', '--sd', [CompletionResultType]::ParameterName, 'SD-JWT (RFC 9901): make this claim selectively disclosable (repeatable): `email`, `address.street_address`, `nationalities[]` (every element), `nationalities[1]`. An object and a member inside it give recursive disclosures. The output is `<JWT>~<disclosure>~...~`')
+            [CompletionResult]::new('--sd-decoys', '--sd-decoys', [CompletionResultType]::ParameterName, 'SD-JWT: add N decoy digests to every _sd array written (0 to 100)')
+            [CompletionResult]::new('--holder-key', '--holder-key', [CompletionResultType]::ParameterName, 'SD-JWT: the holder''s key (public or private; the public part is used) for key binding, written as cnf.jwk (RFC 7800)')
             [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'Issuer (iss)')
             [CompletionResult]::new('--sub', '--sub', [CompletionResultType]::ParameterName, 'Subject (sub)')
             [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'Audience (aud); once gives a string, repeated gives an array')
@@ -90,6 +94,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--leaf-oid', '--leaf-oid', [CompletionResultType]::ParameterName, 'With --ca: the leaf must carry an extension with this OID, e.g. Apple''s 1.2.840.113635.100.6.11.1 (repeatable)')
             [CompletionResult]::new('--crl', '--crl', [CompletionResultType]::ParameterName, 'With --ca: a certificate revocation list, PEM or DER (repeatable); a certificate of the path that a CRL signed by its issuer lists is rejected. Nothing is fetched')
             [CompletionResult]::new('--max-chain', '--max-chain', [CompletionResultType]::ParameterName, 'With --ca: most certificates allowed in x5c (1 to 100, default 10)')
+            [CompletionResult]::new('--kb-aud', '--kb-aud', [CompletionResultType]::ParameterName, 'SD-JWT: the KB-JWT''s aud must be AUD (implies --require-kb)')
+            [CompletionResult]::new('--nonce', '--nonce', [CompletionResultType]::ParameterName, 'SD-JWT: the KB-JWT''s nonce must be NONCE (implies --require-kb)')
+            [CompletionResult]::new('--kb-max-age', '--kb-max-age', [CompletionResultType]::ParameterName, 'SD-JWT: the KB-JWT''s iat may be at most this old (default 5m)')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra trusted CA certificates (PEM), on top of the system''s trust store')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per request, from connecting to the last byte (default 10s)')
             [CompletionResult]::new('--refresh-cooldown', '--refresh-cooldown', [CompletionResultType]::ParameterName, 'Least time between two refetches of one key set URL for a token whose kid is not in it (default 30s)')
@@ -109,12 +116,31 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (the default on a terminal)')
             [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON output on one line (the default when piped)')
             [CompletionResult]::new('--allow-weak-key', '--allow-weak-key', [CompletionResultType]::ParameterName, 'Accept HMAC secrets shorter than the hash output and RSA keys under 2048 bits (with a warning), for legacy tokens')
+            [CompletionResult]::new('--require-kb', '--require-kb', [CompletionResultType]::ParameterName, 'SD-JWT: reject one without a key-binding JWT (KB-JWT). A KB-JWT that is present is always checked against the SD-JWT''s cnf.jwk')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Fetch afresh, ignoring cached copies (the cache is updated)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Use only cached copies, fresh or not; never the network')
             [CompletionResult]::new('--any-aud', '--any-aud', [CompletionResultType]::ParameterName, 'Accept any audience (skip the aud check)')
             [CompletionResult]::new('--ignore-exp', '--ignore-exp', [CompletionResultType]::ParameterName, 'Do not check exp (for old test vectors)')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Verify one token per line of standard input; print one JSON line per token')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print the check-by-check report to standard error')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'jwtctl;present' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never')
+            [CompletionResult]::new('--disclose', '--disclose', [CompletionResultType]::ParameterName, 'Reveal this claim (repeatable): `email`, `address.street_address`, `nationalities[]`, `nationalities[1]`; the disclosures above it that make it reachable come too')
+            [CompletionResult]::new('--holder-key', '--holder-key', [CompletionResultType]::ParameterName, 'The holder''s private key (its public part must be the SD-JWT''s cnf.jwk): appends a key-binding JWT')
+            [CompletionResult]::new('--passphrase', '--passphrase', [CompletionResultType]::ParameterName, 'Passphrase of an encrypted --holder-key (same sources as --secret)')
+            [CompletionResult]::new('--kb-aud', '--kb-aud', [CompletionResultType]::ParameterName, 'The KB-JWT''s aud: the verifier')
+            [CompletionResult]::new('--nonce', '--nonce', [CompletionResultType]::ParameterName, 'The KB-JWT''s nonce, from the verifier')
+            [CompletionResult]::new('--kb-iat', '--kb-iat', [CompletionResultType]::ParameterName, 'The KB-JWT''s iat (default: now)')
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The KB-JWT''s algorithm (default: the one the key fits; needed for RSA)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (the default on a terminal)')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON output on one line (the default when piped)')
+            [CompletionResult]::new('--disclose-all', '--disclose-all', [CompletionResultType]::ParameterName, 'Reveal every claim the SD-JWT''s disclosures open')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -286,6 +312,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
         'jwtctl;help' {
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Create a signed token (JWS) from claims')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a token''s signature and claims; exit 0 only if it is valid')
+            [CompletionResult]::new('present', 'present', [CompletionResultType]::ParameterValue, 'Make an SD-JWT presentation: keep the disclosures for the claims to reveal, and add a key-binding JWT')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Decode a token WITHOUT verifying it, and point out what looks wrong')
             [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Encrypt a payload to a key or password (JWE)')
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt a JWE; with --verify-key, verify the nested JWT inside')
@@ -301,6 +328,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;help;verify' {
+            break
+        }
+        'jwtctl;help;present' {
             break
         }
         'jwtctl;help;inspect' {

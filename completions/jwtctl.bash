@@ -40,6 +40,9 @@ _jwtctl() {
             jwtctl,keygen)
                 cmd="jwtctl__subcmd__keygen"
                 ;;
+            jwtctl,present)
+                cmd="jwtctl__subcmd__present"
+                ;;
             jwtctl,serve)
                 cmd="jwtctl__subcmd__serve"
                 ;;
@@ -73,6 +76,9 @@ _jwtctl() {
             jwtctl__subcmd__help,keygen)
                 cmd="jwtctl__subcmd__help__subcmd__keygen"
                 ;;
+            jwtctl__subcmd__help,present)
+                cmd="jwtctl__subcmd__help__subcmd__present"
+                ;;
             jwtctl__subcmd__help,serve)
                 cmd="jwtctl__subcmd__help__subcmd__serve"
                 ;;
@@ -89,7 +95,7 @@ _jwtctl() {
 
     case "${cmd}" in
         jwtctl)
-            opts="-h -V --color --pretty --compact --help --version sign verify inspect encrypt decrypt keygen jwks serve completions generate-docs help"
+            opts="-h -V --color --pretty --compact --help --version sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -363,7 +369,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__help)
-            opts="sign verify inspect encrypt decrypt keygen jwks serve completions generate-docs help"
+            opts="sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -475,6 +481,20 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__help__subcmd__keygen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtctl__subcmd__help__subcmd__present)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -746,6 +766,63 @@ _jwtctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        jwtctl__subcmd__present)
+            opts="-h -V --color --pretty --compact --disclose --disclose-all --holder-key --passphrase --kb-aud --nonce --kb-iat --alg --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --disclose)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --holder-key)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --passphrase)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kb-aud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nonce)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kb-iat)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alg)
+                    COMPREPLY=($(compgen -W "HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 ES256K EdDSA Ed25519 Ed448" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         jwtctl__subcmd__serve)
             opts="-h -V --color --pretty --compact --key --passphrase --alg --addr --tls-cert --tls-key --issuer-url --client --aud --exp --claim --rotate --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -846,7 +923,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__sign)
-            opts="-h -V --color --pretty --compact --alg --key --secret --passphrase --allow-weak-key --kid --typ --cty --header --x5c --x5t --iss --sub --aud --exp --nbf --iat --no-iat --jti --jti-random --claim --now --serialization --detached --unencoded --allow-unsecured --payload --help --version"
+            opts="-h -V --color --pretty --compact --alg --key --secret --passphrase --allow-weak-key --kid --typ --cty --header --x5c --x5t --sd --sd-decoys --holder-key --iss --sub --aud --exp --nbf --iat --no-iat --jti --jti-random --claim --now --serialization --detached --unencoded --allow-unsecured --payload --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -900,6 +977,29 @@ _jwtctl() {
                     return 0
                     ;;
                 --x5c)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --sd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sd-decoys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --holder-key)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then
                         oldifs="$IFS"
@@ -977,7 +1077,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__verify)
-            opts="-h -V --color --pretty --compact --key --secret --passphrase --allow-weak-key --jwks --issuer --ca --leaf-name --leaf-oid --crl --max-chain --cacert --timeout --no-cache --offline --refresh-cooldown --alg --iss --aud --any-aud --sub --typ --require --leeway --max-age --now --ignore-exp --revoked --output --payload --batch --jobs --explain --help --version"
+            opts="-h -V --color --pretty --compact --key --secret --passphrase --allow-weak-key --jwks --issuer --ca --leaf-name --leaf-oid --crl --max-chain --require-kb --kb-aud --nonce --kb-max-age --cacert --timeout --no-cache --offline --refresh-cooldown --alg --iss --aud --any-aud --sub --typ --require --leeway --max-age --now --ignore-exp --revoked --output --payload --batch --jobs --explain --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1057,6 +1157,18 @@ _jwtctl() {
                     return 0
                     ;;
                 --max-chain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kb-aud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nonce)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kb-max-age)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

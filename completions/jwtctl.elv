@@ -27,6 +27,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --version 'Print version'
             cand sign 'Create a signed token (JWS) from claims'
             cand verify 'Verify a token''s signature and claims; exit 0 only if it is valid'
+            cand present '`jwtctl present`'
             cand inspect 'Decode a token WITHOUT verifying it, and point out what looks wrong'
             cand encrypt 'Encrypt a payload to a key or password (JWE)'
             cand decrypt 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
@@ -48,6 +49,9 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --cty 'Header cty (content type)'
             cand --header 'Extra protected header member: NAME=VALUE (string) or NAME:=JSON'
             cand --x5c 'Certificate chain to carry in the x5c header: PEM certificates, leaf first; the leaf''s key must be the signing key'
+            cand --sd 'SD-JWT (RFC 9901): make this claim selectively disclosable (repeatable): `email`, `address.street_address`, `nationalities[]` (every element), `nationalities[1]`. An object and a member inside it give recursive disclosures. The output is `<JWT>~<disclosure>~...~`'
+            cand --sd-decoys 'SD-JWT: add N decoy digests to every _sd array written (0 to 100)'
+            cand --holder-key 'SD-JWT: the holder''s key (public or private; the public part is used) for key binding, written as cnf.jwk (RFC 7800)'
             cand --iss 'Issuer (iss)'
             cand --sub 'Subject (sub)'
             cand --aud 'Audience (aud); once gives a string, repeated gives an array'
@@ -85,6 +89,9 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --leaf-oid 'With --ca: the leaf must carry an extension with this OID, e.g. Apple''s 1.2.840.113635.100.6.11.1 (repeatable)'
             cand --crl 'With --ca: a certificate revocation list, PEM or DER (repeatable); a certificate of the path that a CRL signed by its issuer lists is rejected. Nothing is fetched'
             cand --max-chain 'With --ca: most certificates allowed in x5c (1 to 100, default 10)'
+            cand --kb-aud 'SD-JWT: the KB-JWT''s aud must be AUD (implies --require-kb)'
+            cand --nonce 'SD-JWT: the KB-JWT''s nonce must be NONCE (implies --require-kb)'
+            cand --kb-max-age 'SD-JWT: the KB-JWT''s iat may be at most this old (default 5m)'
             cand --cacert 'Extra trusted CA certificates (PEM), on top of the system''s trust store'
             cand --timeout 'Per request, from connecting to the last byte (default 10s)'
             cand --refresh-cooldown 'Least time between two refetches of one key set URL for a token whose kid is not in it (default 30s)'
@@ -104,12 +111,30 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --pretty 'Pretty-print JSON output (the default on a terminal)'
             cand --compact 'Print JSON output on one line (the default when piped)'
             cand --allow-weak-key 'Accept HMAC secrets shorter than the hash output and RSA keys under 2048 bits (with a warning), for legacy tokens'
+            cand --require-kb 'SD-JWT: reject one without a key-binding JWT (KB-JWT). A KB-JWT that is present is always checked against the SD-JWT''s cnf.jwk'
             cand --no-cache 'Fetch afresh, ignoring cached copies (the cache is updated)'
             cand --offline 'Use only cached copies, fresh or not; never the network'
             cand --any-aud 'Accept any audience (skip the aud check)'
             cand --ignore-exp 'Do not check exp (for old test vectors)'
             cand --batch 'Verify one token per line of standard input; print one JSON line per token'
             cand --explain 'Print the check-by-check report to standard error'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtctl;present'= {
+            cand --color 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never'
+            cand --disclose 'Reveal this claim (repeatable): `email`, `address.street_address`, `nationalities[]`, `nationalities[1]`; the disclosures above it that make it reachable come too'
+            cand --holder-key 'The holder''s private key (its public part must be the SD-JWT''s cnf.jwk): appends a key-binding JWT'
+            cand --passphrase 'Passphrase of an encrypted --holder-key (same sources as --secret)'
+            cand --kb-aud 'The KB-JWT''s aud: the verifier'
+            cand --nonce 'The KB-JWT''s nonce, from the verifier'
+            cand --kb-iat 'The KB-JWT''s iat (default: now)'
+            cand --alg 'The KB-JWT''s algorithm (default: the one the key fits; needed for RSA)'
+            cand --pretty 'Pretty-print JSON output (the default on a terminal)'
+            cand --compact 'Print JSON output on one line (the default when piped)'
+            cand --disclose-all 'Reveal every claim the SD-JWT''s disclosures open'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -272,6 +297,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         &'jwtctl;help'= {
             cand sign 'Create a signed token (JWS) from claims'
             cand verify 'Verify a token''s signature and claims; exit 0 only if it is valid'
+            cand present 'Make an SD-JWT presentation: keep the disclosures for the claims to reveal, and add a key-binding JWT'
             cand inspect 'Decode a token WITHOUT verifying it, and point out what looks wrong'
             cand encrypt 'Encrypt a payload to a key or password (JWE)'
             cand decrypt 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
@@ -285,6 +311,8 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         &'jwtctl;help;sign'= {
         }
         &'jwtctl;help;verify'= {
+        }
+        &'jwtctl;help;present'= {
         }
         &'jwtctl;help;inspect'= {
         }

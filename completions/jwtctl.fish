@@ -33,6 +33,7 @@ complete -c jwtctl -n "__fish_jwtctl_needs_command" -s h -l help -d 'Print help 
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "sign" -d 'Create a signed token (JWS) from claims'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "verify" -d 'Verify a token\'s signature and claims; exit 0 only if it is valid'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "present" -d '`jwtctl present`'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "inspect" -d 'Decode a token WITHOUT verifying it, and point out what looks wrong'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "encrypt" -d 'Encrypt a payload to a key or password (JWE)'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "decrypt" -d 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
@@ -70,6 +71,9 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l typ -d 'Header ty
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l cty -d 'Header cty (content type)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l header -d 'Extra protected header member: NAME=VALUE (string) or NAME:=JSON' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l x5c -d 'Certificate chain to carry in the x5c header: PEM certificates, leaf first; the leaf\'s key must be the signing key' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l sd -d 'SD-JWT (RFC 9901): make this claim selectively disclosable (repeatable): `email`, `address.street_address`, `nationalities[]` (every element), `nationalities[1]`. An object and a member inside it give recursive disclosures. The output is `<JWT>~<disclosure>~...~`' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l sd-decoys -d 'SD-JWT: add N decoy digests to every _sd array written (0 to 100)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l holder-key -d 'SD-JWT: the holder\'s key (public or private; the public part is used) for key binding, written as cnf.jwk (RFC 7800)' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l iss -d 'Issuer (iss)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l sub -d 'Subject (sub)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l aud -d 'Audience (aud); once gives a string, repeated gives an array' -r
@@ -107,6 +111,9 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l leaf-name -d 'W
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l leaf-oid -d 'With --ca: the leaf must carry an extension with this OID, e.g. Apple\'s 1.2.840.113635.100.6.11.1 (repeatable)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l crl -d 'With --ca: a certificate revocation list, PEM or DER (repeatable); a certificate of the path that a CRL signed by its issuer lists is rejected. Nothing is fetched' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l max-chain -d 'With --ca: most certificates allowed in x5c (1 to 100, default 10)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l kb-aud -d 'SD-JWT: the KB-JWT\'s aud must be AUD (implies --require-kb)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l nonce -d 'SD-JWT: the KB-JWT\'s nonce must be NONCE (implies --require-kb)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l kb-max-age -d 'SD-JWT: the KB-JWT\'s iat may be at most this old (default 5m)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l cacert -d 'Extra trusted CA certificates (PEM), on top of the system\'s trust store' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l timeout -d 'Per request, from connecting to the last byte (default 10s)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l refresh-cooldown -d 'Least time between two refetches of one key set URL for a token whose kid is not in it (default 30s)' -r
@@ -144,6 +151,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l jobs -d 'Worker
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l compact -d 'Print JSON output on one line (the default when piped)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l allow-weak-key -d 'Accept HMAC secrets shorter than the hash output and RSA keys under 2048 bits (with a warning), for legacy tokens'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l require-kb -d 'SD-JWT: reject one without a key-binding JWT (KB-JWT). A KB-JWT that is present is always checked against the SD-JWT\'s cnf.jwk'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l no-cache -d 'Fetch afresh, ignoring cached copies (the cache is updated)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l offline -d 'Use only cached copies, fresh or not; never the network'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l any-aud -d 'Accept any audience (skip the aud check)'
@@ -152,6 +160,36 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l batch -d 'Verif
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l explain -d 'Print the check-by-check report to standard error'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand present" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
+always\t'Always colour (overrides NO_COLOR)'
+never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand present" -l disclose -d 'Reveal this claim (repeatable): `email`, `address.street_address`, `nationalities[]`, `nationalities[1]`; the disclosures above it that make it reachable come too' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand present" -l holder-key -d 'The holder\'s private key (its public part must be the SD-JWT\'s cnf.jwk): appends a key-binding JWT' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand present" -l passphrase -d 'Passphrase of an encrypted --holder-key (same sources as --secret)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand present" -l kb-aud -d 'The KB-JWT\'s aud: the verifier' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand present" -l nonce -d 'The KB-JWT\'s nonce, from the verifier' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand present" -l kb-iat -d 'The KB-JWT\'s iat (default: now)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand present" -l alg -d 'The KB-JWT\'s algorithm (default: the one the key fits; needed for RSA)' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+ES512\t''
+ES256K\t''
+EdDSA\t''
+Ed25519\t''
+Ed448\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand present" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand present" -l compact -d 'Print JSON output on one line (the default when piped)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand present" -l disclose-all -d 'Reveal every claim the SD-JWT\'s disclosures open'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand present" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand present" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
 always\t'Always colour (overrides NO_COLOR)'
 never\t'Never colour'"
@@ -448,14 +486,15 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -l pretty -
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -l compact -d 'Print JSON output on one line (the default when piped)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -s V -l version -d 'Print version'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "sign" -d 'Create a signed token (JWS) from claims'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "verify" -d 'Verify a token\'s signature and claims; exit 0 only if it is valid'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "inspect" -d 'Decode a token WITHOUT verifying it, and point out what looks wrong'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "encrypt" -d 'Encrypt a payload to a key or password (JWE)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "decrypt" -d 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "keygen" -d 'Generate a key for an algorithm (or of a given type), as PEM or JWK'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "jwks" -d 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "serve" -d 'Run a local mock issuer: discovery, a JWK Set and client-credentials tokens'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "completions" -d 'Print a shell completion script'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "generate-docs" -d 'Write the committed completions/ and man/ folders (for maintainers)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "sign" -d 'Create a signed token (JWS) from claims'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "verify" -d 'Verify a token\'s signature and claims; exit 0 only if it is valid'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "present" -d 'Make an SD-JWT presentation: keep the disclosures for the claims to reveal, and add a key-binding JWT'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "inspect" -d 'Decode a token WITHOUT verifying it, and point out what looks wrong'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "encrypt" -d 'Encrypt a payload to a key or password (JWE)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "decrypt" -d 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "keygen" -d 'Generate a key for an algorithm (or of a given type), as PEM or JWK'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "jwks" -d 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "serve" -d 'Run a local mock issuer: discovery, a JWK Set and client-credentials tokens'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "completions" -d 'Print a shell completion script'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "generate-docs" -d 'Write the committed completions/ and man/ folders (for maintainers)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -24,7 +24,7 @@ const NOW: i64 = 1_795_000_000;
 pub type Target = fn(&[u8]);
 
 /// The fuzz targets by name, as `fuzz/fuzz_targets/` and the regression folders name them.
-pub const TARGETS: [(&str, Target); 8] = [
+pub const TARGETS: [(&str, Target); 9] = [
     ("parse_inspect", parse_inspect),
     ("verify_jws", verify_jws),
     ("decrypt_jwe", decrypt_jwe),
@@ -33,6 +33,7 @@ pub const TARGETS: [(&str, Target); 8] = [
     ("claims_validate", claims_validate),
     ("remote_documents", remote_documents),
     ("x5c_chain", x5c_chain),
+    ("sd_jwt", sd_jwt),
 ];
 
 fn text(data: &[u8]) -> std::borrow::Cow<'_, str> {
@@ -301,4 +302,48 @@ pub fn x5c_chain(data: &[u8]) {
         let _ = jwtctl::x5c::describe(c);
     }
     let _ = policy.validate(&header, certs, NOW);
+}
+
+/// SD-JWT: the input as an SD-JWT (compact or JSON) split, inspected, processed strictly and
+/// leniently, and verified with a fixed ES256 key; and as a payload (JSON) processed with
+/// disclosures built from its own string members, then presented by a path.
+pub fn sd_jwt(data: &[u8]) {
+    use jwtctl::sd_jwt::{SdJwt, SdPath, SdRules, process, select};
+    let s = text(data);
+    if let Ok(sd) = SdJwt::parse(&s) {
+        let _ = sd.hash_input();
+        let _ = sd.serialize(&sd.disclosures, sd.kb_jwt.as_deref());
+        let _ = jwtctl::inspect::inspect(&s, NOW);
+        if let Some(ring) = rings().get(1) {
+            let mut issuer = |t: &str, r: &ClaimRules, rep: &mut Report| {
+                verify_token(t, &ring.verifiers(), r, None, true, rep).map_err(jwtctl::Error::from)
+            };
+            let rules = ClaimRules {
+                now: NOW,
+                any_aud: true,
+                ..ClaimRules::default()
+            };
+            let _ = jwtctl::sd_jwt::verify(
+                &s,
+                &mut issuer,
+                &rules,
+                &SdRules::default(),
+                &mut Report::recording(),
+            );
+        }
+    }
+    if let Ok(serde_json::Value::Object(payload)) =
+        serde_json::from_slice::<serde_json::Value>(data)
+    {
+        let disclosures: Vec<String> = payload
+            .values()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect();
+        for strict in [true, false] {
+            let _ = process(&payload, &disclosures, strict);
+        }
+        if let Ok(p) = SdPath::parse(payload.keys().next().map_or("a", String::as_str)) {
+            let _ = select(&payload, &disclosures, &[p], false);
+        }
+    }
 }

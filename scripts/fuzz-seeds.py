@@ -65,6 +65,11 @@ def main():
     put("x5c_chain", cert_pem)
     body = b"".join(l for l in cert_pem.splitlines() if l and not l.startswith(b"-----"))
     put("x5c_chain", base64.b64decode(body))
+    # SD-JWT: a compact one with a disclosure, the RFC 9901 example disclosure, a JSON form.
+    disc = "WyI2cU1RdlJMNWhhaiIsICJmYW1pbHlfbmFtZSIsICJNw7ZiaXVzIl0"
+    put("sd_jwt", ("eyJhbGciOiJFUzI1NiJ9.eyJfc2QiOlsidXV0bEJ1WWVNRHlqTExUcGY2SnhpN3lOa0VGMzVqZHlXTW45VTdiX1JZWSJdfQ.c2ln~" + disc + "~").encode())
+    put("sd_jwt", json.dumps({"_sd": ["uutlBuYeMDyjLLTpf6Jxi7yNkEF35jdyWMn9U7b_RYY"], "x": disc, "a": [{"...": "x"}]}).encode())
+    put("sd_jwt", json.dumps({"protected": "eyJhbGciOiJFUzI1NiJ9", "payload": "e30", "signature": "c2ln", "header": {"disclosures": [disc], "kb_jwt": "a.b.c"}}).encode())
     put("x5c_chain", json.dumps({"alg": "RS256", "x5c": [body.decode(), body.decode()], "x5t#S256": "AAAA"}).encode())
 
     def run(*args, stdin=None):

@@ -407,3 +407,99 @@ fn decodes_same(a: &str, b: &str) -> bool {
             )
     })
 }
+
+/// SD-JWT: issue claims with every member selectively disclosable (top level, inside an
+/// object recursively, array elements), present any subset by path, and processing gives
+/// exactly that subset — with the ancestors a nested path needs, and nothing else.
+fn sd_expected(
+    top: &[(String, i64)],
+    members: &[(String, String)],
+    elements: &[String],
+    pick_top: &[bool],
+    pick_obj: bool,
+    pick_members: &[bool],
+    pick_elements: &[bool],
+) -> Map<String, Value> {
+    let mut want = Map::new();
+    for ((k, v), p) in top.iter().zip(pick_top) {
+        if *p {
+            want.insert(k.clone(), (*v).into());
+        }
+    }
+    let any_member = pick_members.iter().any(|p| *p);
+    if pick_obj || any_member {
+        let mut obj = Map::new();
+        for ((k, v), p) in members.iter().zip(pick_members) {
+            if *p {
+                obj.insert(k.clone(), v.clone().into());
+            }
+        }
+        want.insert("obj".into(), Value::Object(obj));
+    }
+    let arr: Vec<Value> = elements
+        .iter()
+        .zip(pick_elements)
+        .filter(|(_, p)| **p)
+        .map(|(e, _)| e.clone().into())
+        .collect();
+    want.insert("arr".into(), Value::Array(arr));
+    want
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn sd_jwt_present_any_subset(
+        top in prop::collection::vec(("[a-z]{1,6}", any::<i64>()), 0..5),
+        members in prop::collection::vec(("[a-z]{1,6}", ".{0,8}"), 0..4),
+        elements in prop::collection::vec(".{0,6}", 0..4),
+        picks in prop::collection::vec(any::<bool>(), 16),
+        decoys in 0usize..3,
+    ) {
+        use jwtctl::sd_jwt::{IssueOptions, SdAlg, SdPath, conceal, process, select};
+        // Distinct names, none clashing with the fixed ones.
+        let mut seen = std::collections::HashSet::new();
+        let top: Vec<(String, i64)> = top.into_iter().filter(|(k, _)| k != "obj" && k != "arr" && seen.insert(k.clone())).collect();
+        let mut seen = std::collections::HashSet::new();
+        let members: Vec<(String, String)> = members.into_iter().filter(|(k, _)| seen.insert(k.clone())).collect();
+        let mut claims = Map::new();
+        for (k, v) in &top {
+            claims.insert(k.clone(), (*v).into());
+        }
+        let obj: Map<String, Value> = members.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect();
+        claims.insert("obj".into(), Value::Object(obj));
+        claims.insert("arr".into(), Value::Array(elements.iter().cloned().map(Value::from).collect()));
+        let mut paths: Vec<String> = top.iter().map(|(k, _)| k.clone()).collect();
+        paths.push("obj".into());
+        paths.extend(members.iter().map(|(k, _)| format!("obj.{k}")));
+        if !elements.is_empty() {
+            paths.push("arr[]".into());
+        }
+        let parsed: Vec<SdPath> = paths.iter().map(|p| SdPath::parse(p).unwrap()).collect();
+        let disclosures = conceal(&mut claims, &parsed, &IssueOptions { decoys, alg: SdAlg::Sha256 }).unwrap();
+        let pick = |i: usize| picks.get(i % picks.len()).copied().unwrap_or(false);
+        let pick_top: Vec<bool> = (0..top.len()).map(pick).collect();
+        let pick_obj = pick(5);
+        let pick_members: Vec<bool> = (0..members.len()).map(|i| pick(6 + i)).collect();
+        let pick_elements: Vec<bool> = (0..elements.len()).map(|i| pick(10 + i)).collect();
+        let mut chosen = Vec::new();
+        for ((k, _), p) in top.iter().zip(&pick_top) {
+            if *p { chosen.push(k.clone()); }
+        }
+        if pick_obj { chosen.push("obj".into()); }
+        for ((k, _), p) in members.iter().zip(&pick_members) {
+            if *p { chosen.push(format!("obj.{k}")); }
+        }
+        for (i, p) in pick_elements.iter().enumerate() {
+            if *p { chosen.push(format!("arr[{i}]")); }
+        }
+        let chosen: Vec<SdPath> = chosen.iter().map(|p| SdPath::parse(p).unwrap()).collect();
+        let kept = select(&claims, &disclosures, &chosen, false).unwrap();
+        let got = process(&claims, &kept, true).unwrap();
+        let want = sd_expected(&top, &members, &elements, &pick_top, pick_obj, &pick_members, &pick_elements);
+        prop_assert_eq!(Value::Object(got.claims), Value::Object(want));
+        // Every disclosure, and the full claims come back.
+        let all = process(&claims, &disclosures, true).unwrap();
+        prop_assert_eq!(all.references.len(), disclosures.len());
+    }
+}
