@@ -30,7 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Create a signed token (JWS) from claims')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a token''s signature and claims; exit 0 only if it is valid')
-            [CompletionResult]::new('present', 'present', [CompletionResultType]::ParameterValue, '`jwtctl present`')
+            [CompletionResult]::new('present', 'present', [CompletionResultType]::ParameterValue, 'Make an SD-JWT presentation: keep the disclosures for the claims to reveal, and add a key-binding JWT')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Decode a token WITHOUT verifying it, and point out what looks wrong')
             [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Encrypt a payload to a key or password (JWE)')
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt a JWE; with --verify-key, verify the nested JWT inside')

@@ -27,7 +27,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --version 'Print version'
             cand sign 'Create a signed token (JWS) from claims'
             cand verify 'Verify a token''s signature and claims; exit 0 only if it is valid'
-            cand present '`jwtctl present`'
+            cand present 'Make an SD-JWT presentation: keep the disclosures for the claims to reveal, and add a key-binding JWT'
             cand inspect 'Decode a token WITHOUT verifying it, and point out what looks wrong'
             cand encrypt 'Encrypt a payload to a key or password (JWE)'
             cand decrypt 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'

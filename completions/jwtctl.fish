@@ -33,7 +33,7 @@ complete -c jwtctl -n "__fish_jwtctl_needs_command" -s h -l help -d 'Print help 
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "sign" -d 'Create a signed token (JWS) from claims'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "verify" -d 'Verify a token\'s signature and claims; exit 0 only if it is valid'
-complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "present" -d '`jwtctl present`'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "present" -d 'Make an SD-JWT presentation: keep the disclosures for the claims to reveal, and add a key-binding JWT'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "inspect" -d 'Decode a token WITHOUT verifying it, and point out what looks wrong'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "encrypt" -d 'Encrypt a payload to a key or password (JWE)'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "decrypt" -d 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'

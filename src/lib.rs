@@ -47,6 +47,8 @@
 //! * [`jws`] — parsing, header policy, signing; [`verify`] — JWS verification with a key ring;
 //! * [`jwe`] — the one JWE parser, prechecks, encryption, decryption;
 //! * [`jwt`] — claims (build, validate) and JWT verification = JWS verification + claims;
+//! * [`sd_jwt`] — SD-JWT (RFC 9901): disclosures, issuance, presentation, processing, key
+//!   binding;
 //! * [`inspect`], [`jwks`] — descriptions and key sets; [`issuer`] — the mock issuer's
 //!   answers (discovery, key set, client-credentials tokens, rotation);
 //! * [`remote`] — key sets over HTTPS: the fetch policy, the on-disk cache, issuer discovery,

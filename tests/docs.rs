@@ -84,6 +84,7 @@ fn help_snapshots() {
     for sub in [
         "",
         "sign",
+        "present",
         "verify",
         "inspect",
         "encrypt",

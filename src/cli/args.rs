@@ -139,7 +139,7 @@ Examples:
   jwtctl present --disclose-all --holder-key holder.pem --kb-aud https://verifier.example \\
       --nonce 8c1f2a @credential.sd-jwt";
 
-/// `jwtctl present`.
+// `jwtctl present`. (Not a doc comment: see `Command`.)
 #[derive(Debug, Args)]
 pub struct PresentArgs {
     /// Reveal this claim (repeatable): `email`, `address.street_address`, `nationalities[]`,
