@@ -196,11 +196,12 @@ pub struct SdJwt {
 
 /// Whether `text` looks like an SD-JWT: a `~` in compact form, or JSON with `disclosures`.
 pub fn looks_like(text: &str) -> bool {
-    let t = text.trim();
-    if t.starts_with('{') {
-        t.contains("\"disclosures\"")
-    } else {
-        t.contains('~')
+    // Runs for every line of a batch: one byte search, no trimming or char decoding.
+    let b = text.as_bytes();
+    match b.iter().find(|c| !c.is_ascii_whitespace()) {
+        Some(b'{') => memchr::memmem::find(b, b"\"disclosures\"").is_some(),
+        Some(_) => memchr::memchr(b'~', b).is_some(),
+        None => false,
     }
 }
 
