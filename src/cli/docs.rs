@@ -109,6 +109,13 @@ fn code_meaning(code: RejectCode) -> &'static str {
         RejectCode::CertRevoked => {
             "a certificate of the path is listed by a --crl its issuer signed"
         }
+        RejectCode::DisclosureInvalid => {
+            "an SD-JWT disclosure is malformed, unreferenced or referenced twice, names _sd, ... or an existing claim; or _sd_alg is unsupported"
+        }
+        RejectCode::KbMissing => "--require-kb (or --kb-aud, --nonce) and the SD-JWT has no KB-JWT",
+        RejectCode::KbInvalid => {
+            "the KB-JWT's signature (by the cnf key), typ, sd_hash, iat, aud or nonce fails"
+        }
         _ => "",
     }
 }
