@@ -121,3 +121,111 @@ fn help_snapshots() {
         stale.join("\n")
     );
 }
+
+/// Every flag that one of jwtctl's own error lines names exists in that subcommand's
+/// `--help`: an error never tells a user to give a flag the command does not have. (clap's
+/// "unexpected argument" lines name what the user typed, and are left out.)
+#[test]
+fn errors_name_only_the_commands_own_flags() {
+    let d = tempdir();
+    let existing = write(d.path(), "exists.pem", "x");
+    let hs = write(d.path(), "hs.bin", "short");
+    let token = sign(&[
+        "--alg",
+        "HS256",
+        "--secret",
+        &format!("@{}", key("hmac64.bin")),
+        "--sub",
+        "x",
+    ]);
+    let token = token.trim();
+    let weak_rsa = key("rsa1024.pkcs8.pem");
+    let encrypted = key("rsa.encrypted.pem");
+    let cases: Vec<Vec<String>> = [
+        vec!["sign", "--alg", "HS256"],
+        vec!["sign", "--alg", "RS256", "--key", &weak_rsa],
+        vec!["sign", "--alg", "RS256", "--key", &encrypted],
+        vec!["sign", "--alg", "HS256", "--secret", &format!("@{hs}")],
+        vec!["sign", "--key", &key("rsa.pkcs8.pem")],
+        vec!["verify", token],
+        vec!["verify", "--key", &weak_rsa, token],
+        vec![
+            "verify",
+            "--timeout",
+            "5s",
+            "--key",
+            &key("rsa.spki.pem"),
+            token,
+        ],
+        vec![
+            "verify",
+            "--no-cache",
+            "--secret",
+            &format!("@{}", key("hmac64.bin")),
+            token,
+        ],
+        vec!["encrypt", "--alg", "dir", "--enc", "A128GCM", "x"],
+        vec![
+            "encrypt", "--alg", "RSA-OAEP", "--enc", "A128GCM", "--key", &weak_rsa, "x",
+        ],
+        vec!["decrypt", token],
+        vec![
+            "decrypt",
+            "--timeout",
+            "5s",
+            "--key",
+            &key("rsa.pkcs8.pem"),
+            token,
+        ],
+        vec!["decrypt", "--key", &encrypted, token],
+        vec!["keygen"],
+        vec!["keygen", "--alg", "ES256", "--out", &existing],
+        vec!["jwks"],
+        vec!["jwks", "--to-pem", &existing],
+        vec!["jwks", &weak_rsa, "--timeout", "1s"],
+        vec!["inspect", "--key", &encrypted],
+        vec!["serve", "--key", &weak_rsa, "--addr", "127.0.0.1:0"],
+        vec!["serve", "--key", &encrypted, "--addr", "127.0.0.1:0"],
+        vec!["present", "--disclose", "x", &format!("{token}~")],
+        vec![
+            "present",
+            "--holder-key",
+            &encrypted,
+            "--kb-aud",
+            "a",
+            "--nonce",
+            "n",
+            &format!("{token}~"),
+        ],
+    ]
+    .into_iter()
+    .map(|v| v.into_iter().map(str::to_string).collect())
+    .collect();
+    let mut wrong = Vec::new();
+    for args in &cases {
+        let o = run(jwtctl()
+            .args(args)
+            .env("JWTCTL_CACHE_DIR", d.path())
+            .write_stdin(""));
+        assert_ne!(o.status.code(), Some(0), "{args:?} should fail");
+        let help = stdout(&run(jwtctl().args([args[0].as_str(), "--help"])));
+        for line in stderr(&o).lines().filter(|l| l.starts_with("error:")) {
+            if line.contains("unexpected argument") {
+                continue;
+            }
+            for flag in line
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+                .filter(|w| w.starts_with("--") && w.len() > 2)
+            {
+                if !help.contains(flag) {
+                    wrong.push(format!("{}: {flag} in {line:?}", args[0]));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "errors naming flags the command lacks:\n{}",
+        wrong.join("\n")
+    );
+}

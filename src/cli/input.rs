@@ -100,12 +100,14 @@ pub fn load_key(path: &Path, passphrase: Option<&SecretSource>, out: &Output) ->
     }
 }
 
-/// The keys selected by `--key`, `--secret` or `--jwks`.
+/// The keys selected by `--key`, `--secret` or `--jwks`; `choices` names the key flags the
+/// command has, for the error when none is given.
 pub fn load_keys(
     key: Option<&Path>,
     secret: Option<&SecretSource>,
     passphrase: Option<&SecretSource>,
     jwks: Option<&Path>,
+    choices: &str,
     out: &Output,
 ) -> Result<KeySet> {
     match (key, secret, jwks) {
@@ -124,10 +126,8 @@ pub fn load_keys(
                 is_set: true,
             })
         }
-        (None, None, None) => Err(Error::usage(
-            "a key is needed: give --key PATH, --secret SOURCE or --jwks PATH",
-        )),
-        _ => Err(Error::usage("give only one of --key, --secret and --jwks")),
+        (None, None, None) => Err(Error::usage(format!("a key is needed: give {choices}"))),
+        _ => Err(Error::usage(format!("give only one of {choices}"))),
     }
 }
 

@@ -79,6 +79,7 @@ pub fn decrypt(a: &DecryptArgs, out: &Output) -> Result<()> {
         remote_set.is_some() || remote_verify.is_some(),
         &a.remote,
         a.refresh_cooldown.as_ref(),
+        "--jwks URL, or --verify-key URL",
     )?;
     let set: KeySet = match (remote_set, &fetcher) {
         (Some(url), Some(f)) => super::remote::fetch_set(url, f, true)?.value,
@@ -87,6 +88,7 @@ pub fn decrypt(a: &DecryptArgs, out: &Output) -> Result<()> {
             a.secret.as_ref(),
             a.passphrase.as_ref(),
             a.jwks.as_deref().map(Path::new),
+            "--key PATH, --secret SOURCE or --jwks PATH|URL",
             out,
         )?,
     };

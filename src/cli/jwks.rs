@@ -52,7 +52,7 @@ pub fn run(a: &JwksArgs, out: &Output) -> Result<()> {
     if url.is_some() || a.issuer.is_some() {
         return fetched(a, url, out);
     }
-    super::remote::refuse_unused(&a.remote, None)?;
+    super::remote::refuse_unused(&a.remote, None, "a key set URL, or --issuer URL")?;
     if let Some(path) = &a.to_pem {
         return to_pem(a, path, out);
     }

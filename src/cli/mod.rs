@@ -87,8 +87,37 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            out.error_line(&remedy::message(&e));
+            let flags = own_flags(&cli.command);
+            out.error_line(&remedy::message_in(&e, &|f| flags.iter().any(|x| x == f)));
             Exit::of(&e).into()
         }
     }
+}
+
+/// The long flags (`--name`) of the subcommand that ran, for wording its errors. Built only on
+/// the error path: subcommands' arguments are deferred.
+fn own_flags(command: &Command) -> Vec<String> {
+    use clap::CommandFactory;
+    let name = match command {
+        Command::Sign(_) => "sign",
+        Command::Verify(_) => "verify",
+        Command::Present(_) => "present",
+        Command::Inspect(_) => "inspect",
+        Command::Encrypt(_) => "encrypt",
+        Command::Decrypt(_) => "decrypt",
+        Command::Keygen(_) => "keygen",
+        Command::Jwks(_) => "jwks",
+        Command::Serve(_) => "serve",
+        Command::Completions(_) => "completions",
+        Command::GenerateDocs(_) => "generate-docs",
+    };
+    let mut root = Cli::command();
+    root.build();
+    root.find_subcommand(name)
+        .map(|sub| {
+            sub.get_arguments()
+                .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+                .collect()
+        })
+        .unwrap_or_default()
 }

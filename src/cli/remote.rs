@@ -44,11 +44,11 @@ fn given(a: &RemoteArgs, cooldown: Option<&String>) -> Option<&'static str> {
 }
 
 /// The transport flags make sense only with something remote: refused otherwise, rather than
-/// silently ignored.
-pub fn refuse_unused(a: &RemoteArgs, cooldown: Option<&String>) -> Result<()> {
+/// silently ignored. `remote` names the command's own ways to ask for remote keys.
+pub fn refuse_unused(a: &RemoteArgs, cooldown: Option<&String>, remote: &str) -> Result<()> {
     match given(a, cooldown) {
         Some(flag) => Err(Error::usage(format!(
-            "{flag} applies to remote keys only (--jwks URL, --issuer URL, or a key set URL)"
+            "{flag} applies to remote keys only ({remote})"
         ))),
         None => Ok(()),
     }
@@ -60,11 +60,12 @@ pub fn fetcher_if(
     remote: bool,
     a: &RemoteArgs,
     cooldown: Option<&String>,
+    ways: &str,
 ) -> Result<Option<Fetcher>> {
     if remote {
         fetcher(a, cooldown).map(Some)
     } else {
-        refuse_unused(a, cooldown).map(|()| None)
+        refuse_unused(a, cooldown, ways).map(|()| None)
     }
 }
 

@@ -106,6 +106,7 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
             k.secret.as_ref(),
             k.passphrase.as_ref(),
             None,
+            "--key PATH or --secret SOURCE",
             out,
         )?;
         let alg: JwsAlg = match a.alg {

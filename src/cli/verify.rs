@@ -108,6 +108,7 @@ pub fn run(a: &VerifyArgs, out: &Output) -> Result<()> {
         remote_jwks.is_some() || !a.issuer.is_empty(),
         &a.remote,
         a.refresh_cooldown.as_ref(),
+        "--jwks URL, or --issuer URL",
     )?;
     if fetcher.is_some() && k.passphrase.is_some() {
         return Err(Error::usage(
@@ -131,6 +132,7 @@ pub fn run(a: &VerifyArgs, out: &Output) -> Result<()> {
                 k.secret.as_ref(),
                 k.passphrase.as_ref(),
                 a.jwks.as_deref().map(Path::new),
+                "--key PATH, --secret SOURCE, --jwks PATH|URL, --issuer URL or --ca FILE",
                 out,
             )?;
             KeySource::fixed(KeyRing::new(set, &algs, k.allow_weak_key)?)

@@ -57,9 +57,9 @@ pub fn conceal(
                     Value::Object(m) => m,
                     _ => Map::new(),
                 };
-                return Err(found
-                    .err()
-                    .unwrap_or_else(|| Error::usage(format!("--sd {}: names no claim", p.text))));
+                return Err(found.err().unwrap_or_else(|| {
+                    Error::usage(format!("claim path {:?} names no claim", p.text))
+                }));
             }
             Ok(_) => {}
         }
@@ -115,11 +115,13 @@ fn conceal_at(
     opts: &IssueOptions,
     out: &mut Vec<String>,
 ) -> Result<()> {
-    let not_found = || Error::usage("a --sd path names no claim".to_string());
+    let not_found = || Error::usage("a claim path names no claim".to_string());
     match (last, container) {
         (Seg::Member(name), Value::Object(m)) => {
             if matches!(name.as_str(), "_sd" | "..." | "_sd_alg") {
-                return Err(Error::usage(format!("--sd cannot conceal {name:?}")));
+                return Err(Error::usage(format!(
+                    "the claim {name:?} cannot be made selectively disclosable"
+                )));
             }
             let value = m.remove(name).ok_or_else(not_found)?;
             let d = Disclosure::new(random_b64(16)?, Some(name.clone()), value);
@@ -143,7 +145,7 @@ fn conceal_at(
 
 fn conceal_element(slot: &mut Value, opts: &IssueOptions, out: &mut Vec<String>) -> Result<()> {
     if is_placeholder(slot) {
-        return Err(Error::usage("an array element is named twice by --sd"));
+        return Err(Error::usage("an array element is named twice"));
     }
     let d = Disclosure::new(random_b64(16)?, None, std::mem::take(slot));
     let mut placeholder = Map::new();

@@ -46,7 +46,7 @@ pub fn select(
     for p in paths {
         if !exists(&whole, &p.segs) {
             return Err(Error::usage(format!(
-                "--disclose {}: names no claim of this SD-JWT",
+                "claim path {:?} names no claim of this SD-JWT",
                 p.text
             )));
         }
