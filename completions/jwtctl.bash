@@ -551,7 +551,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__inspect)
-            opts="-h -V --color --pretty --compact --json --key --passphrase --now --help --version"
+            opts="-h -V --color --pretty --compact --json --key --passphrase --now --min-ttl --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -581,6 +581,10 @@ _jwtctl() {
                     return 0
                     ;;
                 --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -923,7 +927,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__sign)
-            opts="-h -V --color --pretty --compact --alg --key --secret --passphrase --allow-weak-key --kid --typ --cty --header --x5c --x5t --sd --sd-decoys --holder-key --iss --sub --aud --exp --nbf --iat --no-iat --jti --jti-random --claim --now --serialization --detached --unencoded --allow-unsecured --payload --help --version"
+            opts="-h -V --color --pretty --compact --alg --key --secret --passphrase --allow-weak-key --kid --typ --cty --header --x5c --x5t --sd --sd-decoys --holder-key --iss --sub --aud --exp --nbf --iat --no-iat --jti --jti-random --claim --now --serialization --detached --unencoded --allow-unsecured --payload --from --keep-header --unset --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1067,6 +1071,14 @@ _jwtctl() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o filenames
                     fi
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unset)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

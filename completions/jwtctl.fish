@@ -87,6 +87,8 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l serialization -d 
 flattened\t'JSON with one signature'
 general\t'JSON with a "signatures" array'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l payload -d 'Sign the bytes of FILE (`-` for stdin) instead of a claims set: any payload, not only JWT claims' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l from -d 'Start from this token\'s claims (TOKEN, @FILE or -), decoded without verification: edit and sign again. Flags override its members; iat is kept unless --iat or --no-iat' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l unset -d 'Remove this claim after the others are applied (repeatable)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l compact -d 'Print JSON output on one line (the default when piped)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l allow-weak-key -d 'Accept HMAC secrets shorter than the hash output and RSA keys under 2048 bits (with a warning), for legacy tokens'
@@ -96,6 +98,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l jti-random -d 'Se
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l detached -d 'Leave the payload out of the output (RFC 7515 appendix F); verify with --payload'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l unencoded -d 'Do not base64url-encode the payload (RFC 7797, header b64: false)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l allow-unsecured -d 'Allow --alg none (an unsigned token; it still warns)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -l keep-header -d 'With --from: keep the token\'s header members too (not alg, kid, x5c, x5t, jwk, jku, x5u, crit or b64)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand sign" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
@@ -196,6 +199,7 @@ never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l key -d 'Describe a key file instead (twice: do they form a pair?); with a token, whether the key fits its alg and kid' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l passphrase -d 'Passphrase for encrypted keys given with --key' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l now -d 'Judge time claims as of this TIME instead of the clock' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l min-ttl -d 'A freshness check for scripts: exit 0 when the token\'s exp is at least DURATION away, exit 1 (code expiring) when it is closer, past or absent. Decodes only: the signature is not checked' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l compact -d 'Print JSON output on one line (the default when piped)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l json -d 'Print the decoded token and warnings as JSON'

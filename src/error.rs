@@ -296,6 +296,8 @@ pub enum RejectCode {
     KbMissing,
     /// The KB-JWT fails: signature, `typ`, `sd_hash`, `iat`, `aud`, `nonce`, or no `cnf` key.
     KbInvalid,
+    /// A freshness check: the token's `exp` is closer than asked, past, or absent.
+    Expiring,
 }
 
 impl RejectCode {
@@ -332,6 +334,7 @@ impl RejectCode {
             RejectCode::DisclosureInvalid => "disclosure_invalid",
             RejectCode::KbMissing => "kb_missing",
             RejectCode::KbInvalid => "kb_invalid",
+            RejectCode::Expiring => "expiring",
         }
     }
 
@@ -367,6 +370,7 @@ impl RejectCode {
         RejectCode::DisclosureInvalid,
         RejectCode::KbMissing,
         RejectCode::KbInvalid,
+        RejectCode::Expiring,
     ];
 }
 

@@ -403,6 +403,20 @@ pub struct SignArgs {
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, conflicts_with_all = ["claims_input", "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "jti_random", "claims"])]
     pub payload: Option<PathBuf>,
 
+    /// Start from this token's claims (TOKEN, @FILE or -), decoded without verification: edit
+    /// and sign again. Flags override its members; iat is kept unless --iat or --no-iat.
+    #[arg(long, value_name = "TOKEN", conflicts_with_all = ["claims_input", "payload"])]
+    pub from: Option<String>,
+
+    /// With --from: keep the token's header members too (not alg, kid, x5c, x5t, jwk, jku,
+    /// x5u, crit or b64).
+    #[arg(long, requires = "from")]
+    pub keep_header: bool,
+
+    /// Remove this claim after the others are applied (repeatable).
+    #[arg(long, value_name = "CLAIM")]
+    pub unset: Vec<String>,
+
     /// Claims: a JSON object, @FILE, or - for standard input. Flags override its members.
     #[arg(value_name = "CLAIMS")]
     pub claims_input: Option<String>,
@@ -810,6 +824,12 @@ pub struct InspectArgs {
     /// Judge time claims as of this TIME instead of the clock.
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub now: Option<String>,
+
+    /// A freshness check for scripts: exit 0 when the token's exp is at least DURATION away,
+    /// exit 1 (code expiring) when it is closer, past or absent. Decodes only: the signature is
+    /// not checked.
+    #[arg(long, value_name = "DURATION", conflicts_with = "key")]
+    pub min_ttl: Option<String>,
 
     /// The token (compact or JSON); absent or - reads standard input.
     #[arg(value_name = "TOKEN")]

@@ -113,6 +113,9 @@ fn code_meaning(code: RejectCode) -> &'static str {
             "an SD-JWT disclosure is malformed, unreferenced or referenced twice, names _sd, ... or an existing claim; or _sd_alg is unsupported"
         }
         RejectCode::KbMissing => "--require-kb (or --kb-aud, --nonce) and the SD-JWT has no KB-JWT",
+        RejectCode::Expiring => {
+            "inspect --min-ttl: the token's exp is closer than DURATION, past, or absent"
+        }
         RejectCode::KbInvalid => {
             "the KB-JWT's signature (by the cnf key), typ, sd_hash, iat, aud or nonce fails"
         }

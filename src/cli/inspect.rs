@@ -3,7 +3,7 @@
 use colored::Colorize;
 use serde_json::Value;
 
-use jwtctl::error::{Error, Result};
+use jwtctl::error::{Error, RejectCode, Rejection, Result};
 use jwtctl::inspect::{Inspection, inspect};
 use jwtctl::sanitize::sanitize;
 use jwtctl::time::{format_relative, format_timestamp, parse_time, system_now};
@@ -23,6 +23,9 @@ pub fn run(a: &InspectArgs, out: &Output) -> Result<()> {
     }
     let token = read_token(a.token.as_deref())?;
     let ins = inspect(&token, now)?;
+    if let Some(min) = &a.min_ttl {
+        return min_ttl(&ins, min, a.json, out);
+    }
     if a.json {
         return out.json(&ins.to_json()).map_err(io);
     }
@@ -31,6 +34,56 @@ pub fn run(a: &InspectArgs, out: &Output) -> Result<()> {
         out.warn(&format!("{} [{}]", f.message, f.code));
     }
     Ok(())
+}
+
+/// `--min-ttl`: whether the token's `exp` is at least `min` away from `ins.now`.
+fn min_ttl(ins: &Inspection, min: &str, json: bool, out: &Output) -> Result<()> {
+    let min = jwtctl::time::parse_duration(min)?;
+    let exp = ins
+        .claims
+        .as_ref()
+        .and_then(|c| c.get("exp"))
+        .and_then(jwtctl::time::numeric_date);
+    let Some(exp) = exp else {
+        return Err(Rejection::new(
+            RejectCode::Expiring,
+            "the token has no exp claim, so its lifetime is unknown (decoded only, not verified)",
+        )
+        .into());
+    };
+    let ttl = exp.saturating_sub(ins.now);
+    let want = i64::try_from(min).unwrap_or(i64::MAX);
+    let when = format!(
+        "{} ({})",
+        format_timestamp(exp),
+        format_relative(exp, ins.now)
+    );
+    if ttl < want {
+        let state = if ttl <= 0 { "expired" } else { "expires" };
+        return Err(Rejection::new(
+            RejectCode::Expiring,
+            format!(
+                "token {state} {when}, less than --min-ttl {} ahead (decoded only, not verified)",
+                jwtctl::time::format_span(min)
+            ),
+        )
+        .into());
+    }
+    let written = if json {
+        out.json(&serde_json::json!({
+            "exp": exp,
+            "ttl": ttl,
+            "min_ttl": min,
+            "fresh": true,
+            "verified": false,
+        }))
+    } else {
+        out.line(&format!(
+            "exp {when}: at least {} left (decoded only, signature not verified)",
+            jwtctl::time::format_span(min)
+        ))
+    };
+    written.map_err(|e| Error::io("<stdout>", e))
 }
 
 fn pretty(v: &Value) -> String {

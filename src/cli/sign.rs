@@ -16,7 +16,7 @@ use jwtctl::time::{parse_time, system_now};
 use jwtctl::verify::check_key_fits;
 
 use super::args::{SignAlg, SignArgs};
-use super::input::{MAX_PAYLOAD, load_keys, read_text_arg};
+use super::input::{MAX_PAYLOAD, load_keys, read_text_arg, read_token};
 use super::output::Output;
 
 /// The algorithm when `--alg` is absent: a JWK's own `alg`, or the one JWS algorithm an EC
@@ -135,6 +135,13 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
         (alg.name().to_string(), Some(signer), key.meta.kid.clone())
     };
 
+    let (mut from_claims, mut from_header) = match &a.from {
+        Some(t) => {
+            let (claims, header) = decode_from(t)?;
+            (Some(claims), a.keep_header.then_some(header))
+        }
+        None => (None, None),
+    };
     let is_sd = !a.sd.is_empty() || a.holder_key.is_some();
     let mut disclosures: Vec<String> = Vec::new();
     if is_sd && (a.payload.is_some() || a.detached || a.unencoded) {
@@ -155,6 +162,7 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
         Some(p) => (read_limited(p, MAX_PAYLOAD as u64)?, false),
         None => {
             let base = match &a.claims_input {
+                None if a.from.is_some() => from_claims.take().unwrap_or_default(),
                 None => Map::new(),
                 Some(src) => {
                     let bytes = read_text_arg(Some(src))?;
@@ -177,10 +185,12 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
                 aud: a.aud.clone(),
                 exp: time(&a.exp)?,
                 nbf: time(&a.nbf)?,
-                iat: if a.no_iat {
-                    None
-                } else {
-                    Some(time(&a.iat)?.unwrap_or(now))
+                // --from keeps the token's iat unless --iat or --no-iat says otherwise.
+                iat: match (a.no_iat, time(&a.iat)?) {
+                    (true, _) => None,
+                    (false, Some(t)) => Some(t),
+                    (false, None) if a.from.is_some() => None,
+                    (false, None) => Some(now),
                 },
                 jti,
                 extra: a
@@ -190,6 +200,14 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
                     .collect::<Result<_>>()?,
             };
             let mut claims = build(base, spec);
+            if a.no_iat {
+                claims.remove("iat");
+            }
+            for name in &a.unset {
+                if claims.remove(name).is_none() {
+                    out.warn(&format!("--unset {name}: the claims have no such member"));
+                }
+            }
             if is_sd {
                 disclosures = sd_conceal(a, &mut claims, out)?;
             }
@@ -210,9 +228,18 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
 
     let mut header = Map::new();
     header.insert("alg".into(), alg_name.into());
+    if let Some(kept) = from_header.take() {
+        header.extend(kept);
+    }
     let typ = a
         .typ
         .clone()
+        .or_else(|| {
+            header
+                .get("typ")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
         .or_else(|| is_claims.then(|| "JWT".to_string()));
     let kid = a.kid.clone().or(key_kid);
     add_header_members(
@@ -314,4 +341,35 @@ fn sd_serialize(
     };
     jwtctl::sd_jwt::with_json_parts(&mut obj, form, disclosures, None);
     Ok(Value::Object(obj).to_string())
+}
+
+/// Header members `--keep-header` does not carry over: the new signature's own, and the ones
+/// that name or carry a key (a chain or key for another signer would be a lie).
+const NOT_KEPT: &[&str] = &[
+    "alg", "kid", "x5c", "x5t", "x5t#S256", "jwk", "jku", "x5u", "crit", "b64",
+];
+
+/// `--from TOKEN`: its claims and (for `--keep-header`) header members, decoded without
+/// verification.
+fn decode_from(arg: &str) -> Result<(Map<String, Value>, Map<String, Value>)> {
+    let text = read_token(Some(arg))?;
+    let jwtctl::jws::Token::Jws(jws) = jwtctl::jws::parse(&text)? else {
+        return Err(Error::usage(
+            "--from takes a signed token (JWS); decrypt a JWE first",
+        ));
+    };
+    let first = jws
+        .signatures
+        .first()
+        .ok_or_else(|| Error::usage("--from: the token has no signature"))?;
+    let payload = jws.payload(first.b64(), None)?;
+    let claims = parse_object_strict(&payload).map_err(|e| {
+        jwtctl::Rejection::new(
+            jwtctl::RejectCode::NotAJwt,
+            format!("--from: the token's payload is not a JSON object of claims: {e}"),
+        )
+    })?;
+    let mut header = first.header();
+    header.retain(|k, _| !NOT_KEPT.contains(&k.as_str()));
+    Ok((claims, header))
 }
