@@ -248,3 +248,28 @@ if [ -n "$JWT_CLI" ] && "$JWT_CLI" --version 2> /dev/null | grep -qi jwt; then
 else
   echo "jwt-cli is not installed (\`cargo install --locked jwt-cli\` installs it as \`jwt\`; or set JWT_CLI=/path/to/jwt): skipped."
 fi
+
+echo
+echo "## The crate as crates.io builds it, beside the repository's build (one-shot sign)"
+echo
+# `cargo package` makes the crate a registry serves; built in a folder outside the repository
+# (so .cargo/config.toml and its AWS_LC_SYS_NO_JITTER_ENTROPY do not apply), it is what
+# `cargo install jwtctl` builds. Set SKIP_PACKAGE=1 to leave this out (a release build).
+if [ -z "${SKIP_PACKAGE:-}" ]; then
+  cargo package --locked --allow-dirty --no-verify --quiet
+  version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
+  pkg="$W/pkg"
+  mkdir -p "$pkg"
+  tar -C "$pkg" -xzf "target/package/jwtctl-$version.crate"
+  (cd "$pkg/jwtctl-$version" && env -u AWS_LC_SYS_NO_JITTER_ENTROPY \
+    CARGO_TARGET_DIR="$PWD/../target" cargo build --release --locked --quiet)
+  P="$pkg/target/release/jwtctl"
+  echo "| build | sign --alg ES256 median (p90) ms | instructions |"
+  echo "|---|---:|---:|"
+  for b in "$J" "$P"; do
+    what=repository; [ "$b" = "$P" ] && what="packaged crate, built outside"
+    ms=$(oneshot "$b" sign --alg ES256 --key "$W/ES256.pem" --sub bench)
+    n=$(command -v valgrind > /dev/null && instr "$b" sign --alg ES256 --key "$W/ES256.pem" --sub bench || echo n/a)
+    echo "| $what | $ms | $n |"
+  done
+fi

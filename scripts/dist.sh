@@ -24,6 +24,8 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir "$stage/$name"
 cp target/release/jwtctl "$stage/$name/"
+# Symbols are not needed to run it (the .deb is stripped by cargo-deb too).
+strip --strip-unneeded "$stage/$name/jwtctl"
 cp -r man completions README.md CHANGELOG.md LICENSE-MIT LICENSE-APACHE "$stage/$name/"
 tar -C "$stage" --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" \
   -czf "$dist/$name.tar.gz" "$name"

@@ -63,6 +63,32 @@ pub(crate) fn backend(alg: JwsAlg, key: &Key) -> Backend {
     }
 }
 
+/// Whether an algorithm's signatures take randomness (RSA blinding, PSS salts, ECDSA nonces).
+fn randomized(alg: JwsAlg) -> bool {
+    use JwsAlg::*;
+    matches!(
+        alg,
+        RS256 | RS384 | RS512 | PS256 | PS384 | PS512 | ES256 | ES384 | ES512 | ES256K
+    )
+}
+
+/// The backend that signs. aws-lc seeds its random generator from a CPU-jitter entropy source
+/// that costs ~400 M instructions (~30 ms) on the first random number, unless aws-lc-sys was
+/// built with `AWS_LC_SYS_NO_JITTER_ENTROPY` — which this repository's `.cargo/config.toml`
+/// sets, and a crate built from crates.io or as a dependency does not see. `build.rs` reads
+/// the variable as aws-lc-sys does: without it, randomized signatures are made by OpenSSL
+/// (seeded from getrandom(2), as the standard library is), so every build signs in
+/// milliseconds; with it, aws-lc makes them (1.9 M instead of 10 M instructions for a one-shot
+/// ES256 `sign`, OpenSSL 3's decoder and method fetching being most of the difference).
+/// Verification takes no randomness and always uses the one table.
+pub(crate) fn signing_backend(alg: JwsAlg, key: &Key) -> Backend {
+    if randomized(alg) && !cfg!(aws_lc_no_jitter) {
+        Backend::Openssl
+    } else {
+        backend(alg, key)
+    }
+}
+
 /// A prepared signer for one key and algorithm.
 pub struct Signer(SignerImpl);
 
@@ -95,6 +121,8 @@ fn openssl_params(alg: JwsAlg) -> (Option<MessageDigest>, bool) {
         JwsAlg::PS256 => (Some(MessageDigest::sha256()), true),
         JwsAlg::PS384 => (Some(MessageDigest::sha384()), true),
         JwsAlg::PS512 => (Some(MessageDigest::sha512()), true),
+        JwsAlg::ES384 => (Some(MessageDigest::sha384()), false),
+        JwsAlg::ES512 => (Some(MessageDigest::sha512()), false),
         _ => (Some(MessageDigest::sha256()), false),
     }
 }
@@ -102,7 +130,12 @@ fn openssl_params(alg: JwsAlg) -> (Option<MessageDigest>, bool) {
 impl Signer {
     /// Prepares a signer. The key must already have been checked to fit `alg`.
     pub fn new(alg: JwsAlg, key: &Key) -> Result<Signer> {
-        let imp = match backend(alg, key) {
+        Self::with_backend(alg, key, signing_backend(alg, key))
+    }
+
+    /// A signer on a chosen backend (the tests sign on both, whatever the build).
+    pub(crate) fn with_backend(alg: JwsAlg, key: &Key, backend: Backend) -> Result<Signer> {
+        let imp = match backend {
             Backend::JsonWebToken(a) => {
                 let ek = match key.key_type() {
                     KeyType::Oct => EncodingKey::from_secret(key.secret().unwrap_or_default()),
@@ -155,7 +188,20 @@ impl Signer {
                         s.set_rsa_padding(Padding::PKCS1_PSS)?;
                         s.set_rsa_pss_saltlen(RsaPssSaltlen::DIGEST_LENGTH)?;
                     }
-                    s.sign_oneshot_to_vec(input)
+                    let sig = s.sign_oneshot_to_vec(input)?;
+                    match alg.ecdsa_len() {
+                        // OpenSSL writes ECDSA signatures in DER; JWS wants r || s, each
+                        // padded to the curve's size (RFC 7518 3.4).
+                        Some(n) => {
+                            // At most 66: the conversion cannot fail.
+                            let n = i32::try_from(n).unwrap_or(66);
+                            let parsed = openssl::ecdsa::EcdsaSig::from_der(&sig)?;
+                            let mut raw = parsed.r().to_vec_padded(n)?;
+                            raw.extend(parsed.s().to_vec_padded(n)?);
+                            Ok(raw)
+                        }
+                        None => Ok(sig),
+                    }
                 };
                 run().map_err(|e| Error::key(format!("signing failed: {}", ossl_reason(&e))))
             }
@@ -238,6 +284,64 @@ impl Verifier {
                     v.verify_oneshot(signature, &joined())
                 };
                 run().unwrap_or(false)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    fn key(pem: &[u8]) -> Key {
+        crate::keys::load_key_bytes(pem, "test", None)
+            .unwrap()
+            .keys
+            .remove(0)
+    }
+
+    /// Both signing backends of every randomized algorithm make signatures the aws-lc
+    /// verifier accepts (in JWS form: ECDSA as r || s), whichever one this build uses.
+    #[test]
+    fn both_signing_backends_verify() {
+        let rsa = || key(include_bytes!("../tests/fixtures/keys/rsa.pkcs8.pem"));
+        let cases = [
+            (JwsAlg::RS256, rsa()),
+            (JwsAlg::RS512, rsa()),
+            (JwsAlg::PS256, rsa()),
+            (JwsAlg::PS384, rsa()),
+            (
+                JwsAlg::ES256,
+                key(include_bytes!("../tests/fixtures/keys/ec-p256.pkcs8.pem")),
+            ),
+            (
+                JwsAlg::ES384,
+                key(include_bytes!("../tests/fixtures/keys/ec-p384.pkcs8.pem")),
+            ),
+            (
+                JwsAlg::ES512,
+                key(include_bytes!("../tests/fixtures/keys/ec-p521.pkcs8.pem")),
+            ),
+            (
+                JwsAlg::ES256K,
+                key(include_bytes!(
+                    "../tests/fixtures/keys/ec-secp256k1.pkcs8.pem"
+                )),
+            ),
+        ];
+        for (alg, k) in cases {
+            let verifier = Verifier::new(alg, &k).unwrap();
+            for b in [Backend::Openssl, backend(alg, &k)] {
+                let sig = Signer::with_backend(alg, &k, b)
+                    .unwrap()
+                    .sign(b"header.payload")
+                    .unwrap();
+                if let Some(n) = alg.ecdsa_len() {
+                    assert_eq!(sig.len(), 2 * n, "{alg} {b:?}");
+                }
+                assert!(verifier.verify(b"header.payload", &sig), "{alg} {b:?}");
+                assert!(!verifier.verify(b"header.payloaD", &sig), "{alg} {b:?}");
             }
         }
     }

@@ -143,6 +143,16 @@ pub enum JwsAlg {
 }
 
 impl JwsAlg {
+    /// For ECDSA, the size in bytes of each of r and s in a JWS signature (RFC 7518 3.4).
+    pub fn ecdsa_len(self) -> Option<usize> {
+        match self {
+            JwsAlg::ES256 | JwsAlg::ES256K => Some(32),
+            JwsAlg::ES384 => Some(48),
+            JwsAlg::ES512 => Some(66),
+            _ => None,
+        }
+    }
+
     /// Every algorithm, in the order help texts list them.
     pub const ALL: [JwsAlg; 16] = [
         JwsAlg::HS256,

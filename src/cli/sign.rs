@@ -200,7 +200,9 @@ pub fn run(a: &SignArgs, out: &Output) -> Result<()> {
                     .collect::<Result<_>>()?,
             };
             let mut claims = build(base, spec);
-            if a.no_iat {
+            // --from --no-iat drops the token's iat (claims given as JSON keep theirs: --no-iat
+            // only stops jwtctl from adding one).
+            if a.no_iat && a.from.is_some() {
                 claims.remove("iat");
             }
             for name in &a.unset {
