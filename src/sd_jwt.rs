@@ -33,7 +33,7 @@ mod verify;
 
 pub use issue::{IssueOptions, conceal};
 pub use path::{SdPath, Seg};
-pub use present::select;
+pub use present::{KbRequest, present, select};
 pub use process::{Processed, Reference, process};
 pub use verify::{SdRules, SdVerified, disclosed_json, verify};
 
@@ -335,6 +335,19 @@ impl SdJwt {
             s.push('~');
         }
         s
+    }
+
+    /// An SD-JWT as issued: the signed `jwt` (compact, or JWS JSON in `form`) with its
+    /// `disclosures`, serialized.
+    pub fn issued(form: Form, jwt: String, disclosures: &[String]) -> String {
+        SdJwt {
+            form,
+            compact_jwt: String::new(),
+            jwt,
+            disclosures: Vec::new(),
+            kb_jwt: None,
+        }
+        .serialize(disclosures, None)
     }
 
     /// Writes it in its form, with `disclosures` and `kb_jwt` replaced by these.

@@ -325,24 +325,11 @@ fn sd_serialize(
 ) -> Result<String> {
     use jwtctl::sd_jwt::Form;
     let form = match serialization {
-        jwtctl::jws::Serialization::Compact => {
-            let mut t = token;
-            t.push('~');
-            for d in disclosures {
-                t.push_str(d);
-                t.push('~');
-            }
-            return Ok(t);
-        }
+        jwtctl::jws::Serialization::Compact => Form::Compact,
         jwtctl::jws::Serialization::Flattened => Form::Flattened,
         jwtctl::jws::Serialization::General => Form::General,
     };
-    let mut obj = match serde_json::from_str::<Value>(&token) {
-        Ok(Value::Object(o)) => o,
-        _ => return Err(Error::usage("the signed JSON could not be read back")),
-    };
-    jwtctl::sd_jwt::with_json_parts(&mut obj, form, disclosures, None);
-    Ok(Value::Object(obj).to_string())
+    Ok(jwtctl::sd_jwt::SdJwt::issued(form, token, disclosures))
 }
 
 /// Header members `--keep-header` does not carry over: the new signature's own, and the ones

@@ -6,7 +6,10 @@ use serde_json::{Map, Value};
 
 use super::path::{SdPath, Seg};
 use super::process::process;
-use crate::error::{Error, Result};
+use super::{SdAlg, SdJwt, kb};
+use crate::error::{Error, Rejection, Result};
+use crate::jwa::JwsAlg;
+use crate::keys::Key;
 
 /// Whether a disclosure at `location` is needed for `path`: it is the path's claim (or one
 /// of the elements `[]` names), or lies on the way to it.
@@ -61,4 +64,70 @@ pub fn select(
         })
         .map(|r| r.disclosure.encoded)
         .collect())
+}
+
+/// What the holder's key-binding JWT says.
+#[derive(Clone, Copy)]
+pub struct KbRequest<'a> {
+    /// The holder's private key (its public part must be the SD-JWT's `cnf.jwk`).
+    pub key: &'a Key,
+    /// The KB-JWT's algorithm.
+    pub alg: JwsAlg,
+    /// `aud`: the verifier.
+    pub aud: &'a str,
+    /// `nonce`, from the verifier.
+    pub nonce: &'a str,
+    /// `iat`.
+    pub iat: i64,
+}
+
+/// The issuer-signed JWT's claims, decoded without verification (the holder selects; the
+/// verifier checks).
+fn payload(sd: &SdJwt) -> std::result::Result<Map<String, Value>, Rejection> {
+    let jwt = sd.compact_jwt.split('.').nth(1).unwrap_or_default();
+    let bytes = crate::encoding::b64url_decode(jwt)
+        .map_err(|e| Rejection::malformed(format!("the issuer-signed JWT's payload: {e}")))?;
+    crate::encoding::parse_object_strict(&bytes)
+        .map_err(|e| Rejection::malformed(format!("the issuer-signed JWT's claims: {e}")))
+}
+
+/// A presentation of the SD-JWT `text` (holding every disclosure): the disclosures `paths`
+/// need (all with `all`), and a KB-JWT when asked, in the serialization it came in.
+pub fn present(
+    text: &str,
+    paths: &[SdPath],
+    all: bool,
+    kb_request: Option<KbRequest<'_>>,
+) -> Result<String> {
+    let sd = SdJwt::parse(text)?;
+    if sd.kb_jwt.is_some() {
+        return Err(Error::usage(
+            "this SD-JWT already carries a KB-JWT: present from the SD-JWT as issued",
+        ));
+    }
+    let claims = payload(&sd)?;
+    let kept = select(&claims, &sd.disclosures, paths, all)?;
+    let kb_jwt = match kb_request {
+        None => None,
+        Some(r) => {
+            if !r.key.is_private() {
+                return Err(Error::usage(
+                    "the holder key must be the private key that signs the KB-JWT",
+                ));
+            }
+            let cnf = kb::cnf_key(&claims).map_err(|e| Error::usage(e.message))?;
+            if cnf.thumbprint()? != r.key.thumbprint()? {
+                return Err(Error::usage(
+                    "the holder key is not the key in the SD-JWT's cnf.jwk",
+                ));
+            }
+            let presented = SdJwt {
+                disclosures: kept.clone(),
+                ..sd.clone()
+            };
+            let sd_hash = SdAlg::from_claims(&claims)?.hash(&presented.hash_input());
+            Some(kb::make(r.key, r.alg, r.aud, r.nonce, r.iat, &sd_hash)?)
+        }
+    };
+    Ok(sd.serialize(&kept, kb_jwt.as_deref()))
 }
