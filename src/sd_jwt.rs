@@ -428,6 +428,17 @@ mod tests {
             d.digest(SdAlg::Sha256),
             "X9yH0Ajrdm1Oij4tWso9UzzKJvPoDxwmuEcO3XAdRC0"
         );
+        // Section 4.2.2: an array element's disclosure has no name.
+        let e = Disclosure::parse("WyJsa2x4RjVqTVlsR1RQVW92TU5JdkNBIiwgIkZSIl0").unwrap();
+        assert_eq!(
+            (e.salt.as_str(), e.name.as_deref()),
+            ("lklxF5jMYlGTPUovMNIvCA", None)
+        );
+        assert_eq!(e.value, "FR");
+        assert_eq!(
+            e.digest(SdAlg::Sha256),
+            "w0I8EKcdCtUPkGCNUrfwVp2xEgNjtoIDlOxc9-PlOhs"
+        );
     }
 
     #[test]
