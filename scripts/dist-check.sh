@@ -28,8 +28,12 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [ "$(field Package)" = jwtctl ] || fail "Package is $(field Package)"
 [ "$(field Version)" = "$version-1" ] || fail "Version is $(field Version)"
 [ "$(field Architecture)" = amd64 ] || fail "Architecture is $(field Architecture)"
-field Depends | grep -q 'libc6' || fail "Depends lacks libc6: $(field Depends)"
-field Description | grep -qi 'JSON Web Token' || fail "the description does not say what it is"
+# Captured first: `grep -q` stops reading at the first match, and under pipefail the writer's
+# SIGPIPE would fail the check at random.
+depends=$(field Depends)
+description=$(field Description)
+grep -q 'libc6' <<<"$depends" || fail "Depends lacks libc6: $depends"
+grep -qi 'JSON Web Token' <<<"$description" || fail "the description does not say what it is"
 files=$(dpkg-deb -c "$deb" | awk '{print $6}')
 for f in ./usr/bin/jwtctl ./usr/share/man/man1/jwtctl.1.gz ./usr/share/man/man1/jwtctl-verify.1.gz \
   ./usr/share/bash-completion/completions/jwtctl ./usr/share/zsh/vendor-completions/_jwtctl \
