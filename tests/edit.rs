@@ -135,22 +135,11 @@ else:
         "--claim",
         "scope=write",
     ]);
-    let mut child = std::process::Command::new(py)
-        .args(["-c", script, "verify", &pubkey])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(ours.as_bytes())
-            .unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
+    let verifier: Vec<String> = [py.as_str(), "-c", script, "verify", pubkey.as_str()]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let out = pipe(&verifier, ours.as_bytes());
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
         "svc write 1700000000 gold"

@@ -64,21 +64,7 @@ pub fn node() -> Option<Vec<String>> {
 
 /// Runs a peer on a list of cases; returns one result per case.
 fn run_peer(cmd: &[String], cases: &[Value]) -> Vec<Value> {
-    use std::io::Write;
-    let mut child = Command::new(&cmd[0])
-        .args(&cmd[1..])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(Value::Array(cases.to_vec()).to_string().as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = pipe(cmd, Value::Array(cases.to_vec()).to_string().as_bytes());
     assert!(o.status.success(), "peer {cmd:?} failed: {}", stderr(&o));
     let results: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(results.len(), cases.len());

@@ -161,3 +161,36 @@ pub fn encrypt(args: &[&str], plaintext: &str) -> String {
     let o = run(jwtctl().arg("encrypt").args(args).arg(plaintext));
     assert_ok(&o).trim().to_string()
 }
+
+/// Runs `cmd` (program and arguments) with `input` on its standard input and returns its
+/// output (for peers and other programs the tests drive).
+pub fn pipe(cmd: &[String], input: &[u8]) -> Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(&cmd[0])
+        .args(&cmd[1..])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{cmd:?} starts: {e}"));
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(input)
+        .expect("input is written");
+    child.wait_with_output().expect("the program ends")
+}
+
+/// The `code` of every warning in `inspect --json` output.
+pub fn warning_codes(v: &serde_json::Value) -> Vec<String> {
+    v["warnings"]
+        .as_array()
+        .map(|w| {
+            w.iter()
+                .filter_map(|x| x["code"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
