@@ -1,25 +1,46 @@
-//! A local mock issuer, the logic behind `jwtctl serve`: discovery metadata (OpenID Connect and
-//! RFC 8414), the JWK Set with an `ETag`, and OAuth 2.0 client-credentials tokens (RFC 6749
-//! 4.4) that are RFC 9068 JWT access tokens, with key rotation. No HTTP here: the binary's
-//! server hands in parsed requests, so every answer can be tested without a socket.
+//! A local mock identity provider, the logic behind `jwtctl serve`: discovery metadata
+//! (OpenID Connect Discovery 1.0 and RFC 8414), the JWK Set with an `ETag`, the token endpoint
+//! (client credentials, authorization code with PKCE, refresh-token rotation), the
+//! authorization endpoint and its login page's answers, userinfo and end session. No HTTP
+//! here: the binary's server hands in parsed requests and renders the answers, so every
+//! decision can be tested without a socket. State lives in memory, bounded.
 
-use serde_json::{Map, Value, json};
+use std::sync::Mutex;
+
+use serde_json::{Value, json};
 
 use crate::crypto::Signer;
-use crate::encoding::b64url;
 use crate::error::{Error, KeyErrorKind, Result};
-use crate::jwa::{JwsAlg, KeyType, OkpCurve};
-use crate::jwks::{MemberOptions, SetBuilder, member};
-use crate::jws::{SignOptions, sign};
-use crate::jwt::{ClaimsSpec, build};
-use crate::keygen::KeySpec;
-use crate::keys::{Key, KeyOp};
-use crate::verify::check_key_fits;
+use crate::jwa::{JwsAlg, KeyType};
+use crate::keys::{Key, KeySet, load_key_bytes};
+use crate::verify::KeyRing;
 
+mod authorize;
+mod clients;
+mod grants;
+mod keys;
 mod request;
+mod store;
+mod userinfo;
+mod users;
 
-use request::form_decode;
-pub use request::{OAuthError, TokenRequest, parse_form};
+pub use authorize::{Answer, BROWSER_COOKIE, BrowserRequest, Cookie, LoginPage, SESSION_COOKIE};
+pub use clients::Client;
+pub use request::{OAuthError, TokenRequest, form_encode, parse_form};
+pub use userinfo::BearerError;
+pub use users::{User, check_claims as users_check};
+
+use keys::{Published, published};
+
+/// How the login page behaves.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LoginMode {
+    /// Show the page; a person (or a browser test) picks a user.
+    #[default]
+    Form,
+    /// Sign in at once (the `login_hint`, else the first user, else `user`): headless tests.
+    Auto,
+}
 
 /// How the issuer is set up.
 #[derive(Debug, Clone, Default)]
@@ -28,25 +49,25 @@ pub struct IssuerConfig {
     pub issuer: String,
     /// The signing algorithm of the first key (default: the usual one for its type).
     pub alg: Option<JwsAlg>,
-    /// Accepted clients as (id, secret); empty accepts any client.
-    pub clients: Vec<(String, String)>,
+    /// Registered clients; empty accepts any client (an unknown one is treated as public).
+    pub clients: Vec<Client>,
+    /// Redirect URIs every client may use; with none registered anywhere, loopback ones.
+    pub redirect_uris: Vec<String>,
+    /// Users who can sign in.
+    pub users: Vec<User>,
+    /// The login page's behaviour.
+    pub login: LoginMode,
     /// `aud` of every token unless the request names one.
     pub aud: Vec<String>,
     /// Token lifetime, seconds.
     pub lifetime: u64,
-    /// Extra claims, applied last.
+    /// Extra claims in access tokens, applied last.
     pub claims: Vec<(String, Value)>,
 }
 
-/// A key that signs or is published, with its algorithm and `kid`.
-struct Published {
-    key: Key,
-    alg: JwsAlg,
-    kid: String,
-}
-
 /// The issuer's state: the signing key, the previous one (kept published for one rotation
-/// period), the other keys given, and the JWK Set they make.
+/// period), the other keys given, the JWK Set they make, and the memory of logins, sessions,
+/// codes and refresh tokens.
 pub struct Issuer {
     cfg: IssuerConfig,
     signing: Published,
@@ -54,47 +75,22 @@ pub struct Issuer {
     others: Vec<Published>,
     jwks: String,
     etag: String,
+    /// Verifies this issuer's own tokens (userinfo): the published keys, or the secret.
+    ring: KeyRing,
+    store: Mutex<store::Store>,
 }
 
-/// The algorithm a key signs with here: its JWK `alg`, else the usual one for its type.
-fn default_alg(key: &Key) -> Result<JwsAlg> {
-    if let Some(name) = &key.meta.alg {
-        return JwsAlg::from_header(name).ok_or_else(|| {
-            Error::key(format!(
-                "the key's JWK \"alg\" {name:?} is not a JWS algorithm"
-            ))
-        });
-    }
-    match key.key_type() {
-        KeyType::Rsa => Ok(JwsAlg::RS256),
-        KeyType::Oct => Ok(JwsAlg::HS256),
-        KeyType::Okp(OkpCurve::Ed25519 | OkpCurve::Ed448) => Ok(JwsAlg::EdDSA),
-        kty => JwsAlg::fitting(kty).first().copied().ok_or_else(|| {
-            Error::key_of(
-                KeyErrorKind::AlgorithmMismatch,
-                format!("{} cannot sign tokens", key.describe()),
-            )
-        }),
-    }
-}
+/// The endpoints' paths under the issuer URL.
+pub const PATHS: &[(&str, &str)] = &[
+    ("jwks_uri", "/jwks.json"),
+    ("token_endpoint", "/token"),
+    ("authorization_endpoint", "/authorize"),
+    ("userinfo_endpoint", "/userinfo"),
+    ("end_session_endpoint", "/end_session"),
+];
 
-fn published(key: Key, alg: Option<JwsAlg>) -> Result<Published> {
-    let alg = match alg {
-        Some(a) => a,
-        None => default_alg(&key)?,
-    };
-    check_key_fits(alg, &key, KeyOp::Sign, false)?;
-    let kid = match &key.meta.kid {
-        Some(k) => k.clone(),
-        None => key.thumbprint()?,
-    };
-    Ok(Published { key, alg, kid })
-}
-
-/// Compares secrets in constant time.
-fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len() && openssl::memcmp::eq(a.as_bytes(), b.as_bytes())
-}
+/// Where the login page's form posts (not a discovery member).
+pub const LOGIN_PATH: &str = "/login";
 
 impl Issuer {
     /// An issuer signing with the first of `keys` (a private key) and publishing all of them.
@@ -118,6 +114,14 @@ impl Issuer {
         let others = keys
             .map(|k| published(k, None))
             .collect::<Result<Vec<_>>>()?;
+        let placeholder = KeyRing::new(
+            KeySet {
+                keys: vec![Key::from_secret(vec![0; 64])],
+                is_set: false,
+            },
+            &[JwsAlg::HS256],
+            false,
+        )?;
         let mut issuer = Issuer {
             cfg,
             signing,
@@ -125,33 +129,32 @@ impl Issuer {
             others,
             jwks: String::new(),
             etag: String::new(),
+            ring: placeholder,
+            store: Mutex::new(store::Store::default()),
         };
         issuer.publish()?;
         Ok(issuer)
     }
 
-    fn publish(&mut self) -> Result<()> {
-        let mut set = SetBuilder::default();
+    /// Rebuilds the ring that verifies the issuer's own tokens, after a publish.
+    fn rebuild_ring(&mut self) -> Result<()> {
+        let set = match self.signing.key.secret() {
+            Some(secret) => KeySet {
+                keys: vec![Key::from_secret(secret.to_vec())],
+                is_set: false,
+            },
+            None => load_key_bytes(self.jwks.as_bytes(), "the issuer's key set", None)?,
+        };
+        let mut algs: Vec<JwsAlg> = Vec::new();
         for p in std::iter::once(&self.signing)
             .chain(self.previous.as_ref())
             .chain(self.others.iter())
         {
-            if p.key.key_type() == KeyType::Oct {
-                continue; // a secret is never published
+            if !algs.contains(&p.alg) {
+                algs.push(p.alg);
             }
-            let opts = MemberOptions {
-                private: false,
-                use_: Some("sig".into()),
-                alg: Some(p.alg.name().into()),
-            };
-            set.add(member(&p.key, Some(&p.kid), &opts)?)?;
         }
-        self.jwks = serde_json::to_string(&set.build()).map_err(|e| Error::usage(e.to_string()))?;
-        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, self.jwks.as_bytes());
-        self.etag = format!(
-            "\"{}\"",
-            b64url(digest.as_ref().get(..12).unwrap_or_default())
-        );
+        self.ring = KeyRing::new(set, &algs, true)?;
         Ok(())
     }
 
@@ -160,18 +163,22 @@ impl Issuer {
         &self.cfg.issuer
     }
 
-    fn endpoint(&self, path: &str) -> String {
+    fn endpoint(&self, member: &str) -> String {
+        let path = PATHS
+            .iter()
+            .find(|(m, _)| *m == member)
+            .map_or("", |(_, p)| p);
         format!("{}{path}", self.cfg.issuer.trim_end_matches('/'))
     }
 
     /// Where the key set is published.
     pub fn jwks_uri(&self) -> String {
-        self.endpoint("/jwks.json")
+        self.endpoint("jwks_uri")
     }
 
     /// Where tokens are issued.
     pub fn token_endpoint(&self) -> String {
-        self.endpoint("/token")
+        self.endpoint("token_endpoint")
     }
 
     /// The `kid` that signs now.
@@ -184,6 +191,11 @@ impl Issuer {
         self.signing.key.key_type() == KeyType::Oct
     }
 
+    /// The login mode.
+    pub fn login_mode(&self) -> LoginMode {
+        self.cfg.login
+    }
+
     /// The discovery document (the same for OpenID Connect and RFC 8414).
     pub fn discovery(&self) -> Value {
         let mut algs: Vec<&str> = Vec::new();
@@ -192,215 +204,44 @@ impl Issuer {
                 algs.push(p.alg.name());
             }
         }
-        json!({
+        let mut doc = json!({
             "issuer": self.cfg.issuer,
             "jwks_uri": self.jwks_uri(),
             "token_endpoint": self.token_endpoint(),
-            "grant_types_supported": ["client_credentials"],
-            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-            "response_types_supported": ["token"],
+            "authorization_endpoint": self.endpoint("authorization_endpoint"),
+            "userinfo_endpoint": self.endpoint("userinfo_endpoint"),
+            "end_session_endpoint": self.endpoint("end_session_endpoint"),
+            "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["query"],
+            "code_challenge_methods_supported": ["S256"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": algs,
-        })
+            "scopes_supported": users::SCOPES,
+            "claims_supported": users::standard_claims(),
+            "claims_parameter_supported": false,
+            "request_parameter_supported": false,
+            "request_uri_parameter_supported": false,
+            "authorization_response_iss_parameter_supported": true,
+            "prompt_values_supported": ["none", "login", "consent", "select_account"],
+        });
+        if let Some(obj) = doc.as_object_mut() {
+            let mut others = self.cfg.users.iter().flat_map(|u| u.claims.keys());
+            let mut claims: Vec<String> = users::standard_claims().iter().map(|c| c.to_string()).collect();
+            for c in others.by_ref() {
+                if !claims.contains(c) {
+                    claims.push(c.clone());
+                }
+            }
+            obj.insert("claims_supported".into(), claims.into());
+        }
+        doc
     }
 
     /// The JWK Set (JSON text) and its `ETag`.
     pub fn jwks(&self) -> (&str, &str) {
         (&self.jwks, &self.etag)
-    }
-
-    /// What a rotation generates: a key of the signing key's kind.
-    pub fn rotation_spec(&self) -> Result<KeySpec> {
-        match self.signing.key.key_type() {
-            KeyType::Rsa => Ok(KeySpec::Rsa(self.signing.key.bits())),
-            KeyType::Ec(c) => Ok(KeySpec::Ec(c)),
-            KeyType::Okp(c) => Ok(KeySpec::Okp(c)),
-            KeyType::Oct => Err(Error::usage(
-                "a secret (HMAC) key cannot be rotated: the services verifying its tokens could not learn the new one",
-            )),
-        }
-    }
-
-    /// Makes `key` the signing key; the one it replaces stays published until the next
-    /// rotation, and the one before that is withdrawn.
-    pub fn rotate_to(&mut self, key: Key) -> Result<()> {
-        let next = published(key, Some(self.signing.alg))?;
-        Signer::new(next.alg, &next.key)?;
-        let old = std::mem::replace(&mut self.signing, next);
-        self.previous = Some(old);
-        self.publish()
-    }
-
-    /// Authenticates the client (HTTP Basic or form parameters, RFC 6749 2.3.1); returns its id.
-    fn client(&self, req: &TokenRequest) -> Result<Option<String>, OAuthError> {
-        let param = |name: &str| {
-            req.form
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.as_str())
-        };
-        // Basic credentials: RFC 6749 form-encodes the id and secret before base64, which many
-        // clients (curl -u among them) skip; both readings are tried.
-        let basic: Option<Vec<(String, String)>> = match &req.authorization {
-            Some(h) => {
-                let (scheme, value) = h.trim().split_once(' ').unwrap_or((h.trim(), ""));
-                if !scheme.eq_ignore_ascii_case("basic") {
-                    return Err(OAuthError::invalid_client(
-                        "only HTTP Basic client authentication is supported in the Authorization header",
-                    ));
-                }
-                let decoded = crate::encoding::b64_decode_lenient(value.trim())
-                    .and_then(|b| String::from_utf8(b).ok())
-                    .ok_or_else(|| {
-                        OAuthError::invalid_client("the Basic credentials are not valid base64")
-                    })?;
-                let (id, secret) = decoded.split_once(':').ok_or_else(|| {
-                    OAuthError::invalid_client("the Basic credentials have no ':'")
-                })?;
-                let mut readings = Vec::new();
-                if let (Some(i), Some(s)) = (form_decode(id), form_decode(secret)) {
-                    readings.push((i, s));
-                }
-                readings.push((id.to_string(), secret.to_string()));
-                Some(readings)
-            }
-            None => None,
-        };
-        let form_id = param("client_id");
-        let form_secret = param("client_secret");
-        let candidates: Vec<(String, Option<String>)> = match (basic, form_id, form_secret) {
-            (Some(_), _, Some(_)) => {
-                return Err(OAuthError::invalid_request(
-                    "the client authenticated twice (Basic and client_secret): use one method",
-                ));
-            }
-            (Some(readings), Some(fid), None) => {
-                if !readings.iter().any(|(id, _)| id == fid) {
-                    return Err(OAuthError::invalid_request(format!(
-                        "client_id {fid:?} differs from the client authenticated by Basic"
-                    )));
-                }
-                readings.into_iter().map(|(i, s)| (i, Some(s))).collect()
-            }
-            (Some(readings), None, None) => {
-                readings.into_iter().map(|(i, s)| (i, Some(s))).collect()
-            }
-            (None, Some(fid), secret) => vec![(fid.to_string(), secret.map(str::to_string))],
-            (None, None, _) => Vec::new(),
-        };
-        if self.cfg.clients.is_empty() {
-            return Ok(candidates.into_iter().next().map(|(id, _)| id));
-        }
-        if candidates.iter().all(|(_, s)| s.is_none()) {
-            return Err(OAuthError::invalid_client(
-                "client authentication is required",
-            ));
-        }
-        for (id, secret) in &candidates {
-            let Some(secret) = secret else { continue };
-            if self
-                .cfg
-                .clients
-                .iter()
-                .any(|(cid, csecret)| cid == id && same_secret(csecret, secret))
-            {
-                return Ok(Some(id.clone()));
-            }
-        }
-        Err(OAuthError::invalid_client("unknown client or wrong secret"))
-    }
-
-    /// Answers a token request at `now` (Unix seconds): the JSON body of a 200, or the error.
-    pub fn token(&self, req: &TokenRequest, now: i64) -> Result<Value, OAuthError> {
-        // RFC 6749 3.2: parameters sent without a value are omitted, and none may repeat
-        // (RFC 8707 lets `resource` repeat, and `audience` is its common alias).
-        // A set: a 64 KiB body can hold thousands of distinct names.
-        let mut seen = std::collections::HashSet::new();
-        for (k, _) in &req.form {
-            if !seen.insert(k.as_str()) && k != "resource" && k != "audience" {
-                return Err(OAuthError::invalid_request(format!(
-                    "the parameter {k:?} is given more than once"
-                )));
-            }
-        }
-        let param = |name: &str| {
-            req.form
-                .iter()
-                .find(|(k, v)| k == name && !v.is_empty())
-                .map(|(_, v)| v.as_str())
-        };
-        let client = self.client(req)?;
-        match param("grant_type") {
-            None => return Err(OAuthError::invalid_request("grant_type is missing")),
-            Some("client_credentials") => {}
-            Some(other) => {
-                return Err(OAuthError::new(
-                    400,
-                    "unsupported_grant_type",
-                    format!(
-                        "grant_type {other:?} is not supported; this issuer serves client_credentials"
-                    ),
-                ));
-            }
-        }
-        let requested: Vec<String> = req
-            .form
-            .iter()
-            .filter(|(k, v)| (k == "audience" || k == "resource") && !v.is_empty())
-            .map(|(_, v)| v.clone())
-            .collect();
-        let aud = if requested.is_empty() {
-            self.cfg.aud.clone()
-        } else {
-            requested
-        };
-        let sub = client.clone().unwrap_or_else(|| "client".to_string());
-        let mut jti = [0u8; 16];
-        openssl::rand::rand_bytes(&mut jti)
-            .map_err(|_| OAuthError::new(500, "server_error", "no randomness available"))?;
-        let lifetime = i64::try_from(self.cfg.lifetime).unwrap_or(i64::MAX);
-        let mut extra = vec![("client_id".to_string(), Value::from(sub.clone()))];
-        if let Some(scope) = param("scope") {
-            extra.push(("scope".into(), scope.into()));
-        }
-        extra.extend(self.cfg.claims.iter().cloned());
-        let claims = build(
-            Map::new(),
-            ClaimsSpec {
-                iss: Some(self.cfg.issuer.clone()),
-                sub: Some(sub),
-                aud,
-                exp: Some(now.saturating_add(lifetime)),
-                nbf: None,
-                iat: Some(now),
-                jti: Some(b64url(jti)),
-                extra,
-            },
-        );
-        let mut header = Map::new();
-        header.insert("alg".into(), self.signing.alg.name().into());
-        header.insert("typ".into(), "at+jwt".into());
-        header.insert("kid".into(), self.signing.kid.clone().into());
-        let payload = serde_json::to_vec(&Value::Object(claims))
-            .map_err(|e| OAuthError::new(500, "server_error", e.to_string()))?;
-        let opts = SignOptions {
-            serialization: crate::jws::Serialization::Compact,
-            detached: false,
-            unencoded: false,
-        };
-        let signer = Signer::new(self.signing.alg, &self.signing.key)
-            .map_err(|e| OAuthError::new(500, "server_error", e.to_string()))?;
-        let token = sign(&payload, header, Some(&signer), opts)
-            .map_err(|e| OAuthError::new(500, "server_error", e.to_string()))?;
-        let mut body = json!({
-            "access_token": token,
-            "token_type": "Bearer",
-            "expires_in": self.cfg.lifetime,
-        });
-        if let (Some(scope), Some(obj)) = (param("scope"), body.as_object_mut()) {
-            obj.insert("scope".into(), scope.into());
-        }
-        Ok(body)
     }
 }
 
@@ -417,7 +258,11 @@ mod tests {
             issuer: "http://127.0.0.1:9".into(),
             clients: clients
                 .iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .map(|(a, b)| Client {
+                    id: a.to_string(),
+                    secret: Some(b.to_string()),
+                    ..Client::default()
+                })
                 .collect(),
             aud: vec!["api".into()],
             lifetime: 60,

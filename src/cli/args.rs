@@ -122,7 +122,8 @@ pub enum Command {
     /// Build, merge and convert JWK Sets; print RFC 7638 thumbprints.
     #[command(after_help = JWKS_EXAMPLES)]
     Jwks(JwksArgs),
-    /// Run a local mock issuer: discovery, a JWK Set and client-credentials tokens.
+    /// Run a local mock identity provider: discovery, a JWK Set, tokens, sign-in with a login
+    /// page, userinfo.
     #[command(after_help = SERVE_EXAMPLES)]
     Serve(ServeArgs),
     /// Print a shell completion script.
@@ -230,7 +231,10 @@ Examples:
   jwtctl keygen --alg RS256 --out issuer.pem
   jwtctl serve --key issuer.pem --addr 127.0.0.1:0 --client svc:s3cret --aud api --rotate 10m
   URL=$(jwtctl serve --key issuer.pem --addr 127.0.0.1:0 | head -1)   # in a test harness
-  curl -s -u svc:s3cret -d grant_type=client_credentials \"$URL/token\"";
+  curl -s -u svc:s3cret -d grant_type=client_credentials \"$URL/token\"
+  jwtctl serve --key issuer.pem --client web --redirect-uri http://localhost:3000/callback \\
+      --user 'alice:{\"email\":\"alice@example.com\",\"name\":\"Alice\"}' --user bob
+  jwtctl serve --config idp.json --login auto   # headless end-to-end tests";
 
 const COMPLETIONS_EXAMPLES: &str = "\
 Examples:
@@ -995,10 +999,18 @@ pub struct JwksArgs {
     pub thumbprint: bool,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LoginArg {
+    /// Show the login page.
+    Form,
+    /// Sign in at once: the login_hint, else the first --user, else "user".
+    Auto,
+}
+
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Key file (repeatable; any format --key reads): the first signs, every one is published.
-    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath, required = true)]
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub key: Vec<PathBuf>,
 
     /// Passphrase of encrypted key files.
@@ -1010,9 +1022,9 @@ pub struct ServeArgs {
     #[arg(long, value_name = "ALG", value_enum)]
     pub alg: Option<AlgArg>,
 
-    /// Address to listen on; port 0 picks a free one.
-    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
-    pub addr: String,
+    /// Address to listen on [default: 127.0.0.1:8080]; port 0 picks a free one.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub addr: Option<String>,
 
     /// TLS certificate chain (PEM): serve https.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, requires = "tls_key")]
@@ -1027,20 +1039,40 @@ pub struct ServeArgs {
     #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
     pub issuer_url: Option<String>,
 
-    /// Accepted client ID:SECRET (repeatable); without any, every client is accepted.
-    #[arg(long, value_name = "ID:SECRET")]
+    /// A client (repeatable): ID:SECRET is confidential, ID alone is public (PKCE, no
+    /// secret). Without any, every client is accepted.
+    #[arg(long, value_name = "ID[:SECRET]")]
     pub client: Vec<String>,
+
+    /// A redirect URI every client may use, matched exactly (repeatable). Without any
+    /// registered, loopback URIs of any port and path are allowed.
+    #[arg(long, value_name = "URI", value_hint = ValueHint::Url)]
+    pub redirect_uri: Vec<String>,
+
+    /// A user who can sign in (repeatable): SUB, or SUB:CLAIMS_JSON as
+    /// 'alice:{"email":"alice@example.com","name":"Alice"}'.
+    #[arg(long, value_name = "SUB[:CLAIMS_JSON]")]
+    pub user: Vec<String>,
+
+    /// The login page: form shows it; auto signs in at once (headless tests).
+    #[arg(long, value_name = "MODE", value_enum)]
+    pub login: Option<LoginArg>,
+
+    /// A JSON file with clients, users and any flag's value under its long name
+    /// ("login": "auto"); flags add to it.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub config: Option<PathBuf>,
 
     /// Audience of the tokens (repeatable), unless the request names one (audience or
     /// resource parameter).
     #[arg(long, value_name = "AUD")]
     pub aud: Vec<String>,
 
-    /// Token lifetime.
-    #[arg(long, value_name = "DURATION", default_value = "15m")]
-    pub exp: String,
+    /// Token lifetime [default: 15m].
+    #[arg(long, value_name = "DURATION")]
+    pub exp: Option<String>,
 
-    /// Extra claim in every token: NAME=VALUE (a string) or NAME:=JSON (repeatable).
+    /// Extra claim in every access token: NAME=VALUE (a string) or NAME:=JSON (repeatable).
     #[arg(long, value_name = "NAME=VALUE")]
     pub claim: Vec<String>,
 

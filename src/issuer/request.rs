@@ -89,3 +89,49 @@ pub fn parse_form(body: &[u8]) -> Result<Vec<(String, String)>, OAuthError> {
     }
     Ok(out)
 }
+
+/// Percent-encodes a query component: everything but RFC 3986's unreserved characters.
+pub fn form_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `base` with `params` added to its query.
+pub(super) fn with_query(base: &str, params: &[(&str, Option<&str>)]) -> String {
+    let mut url = base.to_string();
+    let mut sep = if base.contains('?') { '&' } else { '?' };
+    for (name, value) in params {
+        if let Some(v) = value {
+            url.push(sep);
+            url.push_str(name);
+            url.push('=');
+            url.push_str(&form_encode(v));
+            sep = '&';
+        }
+    }
+    url
+}
+
+/// The first non-empty value of a parameter.
+pub(super) fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(k, v)| k == name && !v.is_empty())
+        .map(|(_, v)| v.as_str())
+}
+
+/// The first parameter given twice, other than those allowed to repeat (RFC 6749 3.1, 3.2).
+pub(super) fn repeated<'a>(params: &'a [(String, String)], may_repeat: &[&str]) -> Option<&'a str> {
+    let mut seen = std::collections::HashSet::new();
+    params
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .find(|k| !seen.insert(*k) && !may_repeat.contains(k))
+}

@@ -1,7 +1,13 @@
-//! `jwtctl serve`: the mock issuer of [`jwtctl::issuer`] behind HTTP/1.1 (hyper on tokio,
-//! rustls on aws-lc for https). The runtime starts here and nowhere else, so no other command
-//! pays for it. Everything that can be a usage error is checked before the first byte is
-//! served; after that, a bad request gets an HTTP error and the server keeps serving.
+//! `jwtctl serve`: the mock identity provider of [`jwtctl::issuer`] behind HTTP/1.1 (hyper on
+//! tokio, rustls on aws-lc for https). The runtime starts here and nowhere else, so no other
+//! command pays for it. Everything that can be a usage error is checked before the first byte
+//! is served; after that, a bad request gets an HTTP error and the server keeps serving.
+//! `config` merges the flags and `--config`, `routes` maps HTTP to the issuer, `page` renders
+//! the login page.
+
+mod config;
+mod page;
+mod routes;
 
 use std::convert::Infallible;
 use std::io::Write;
@@ -9,25 +15,23 @@ use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use hyper::Request;
 use hyper::body::Incoming;
-use hyper::header::{self, HeaderValue};
-use hyper::{Method, Request, Response, StatusCode};
-use serde_json::Value;
 
 use jwtctl::error::{Error, Result};
-use jwtctl::issuer::{Issuer, IssuerConfig, OAuthError, TokenRequest, parse_form};
+use jwtctl::issuer::{Issuer, IssuerConfig, LOGIN_PATH, PATHS};
 use jwtctl::keys::Key;
 use jwtctl::sanitize::sanitize;
-use jwtctl::time::{parse_span, system_now};
+use jwtctl::time::parse_span;
+
+use routes::Reply;
 
 use super::args::ServeArgs;
 use super::assign::parse_assignment;
 use super::input::load_key;
 use super::output::Output;
 
-/// Largest request body read (the token endpoint's form).
+/// Largest request body read (a form).
 const MAX_BODY: usize = 64 * 1024;
 /// Request line plus headers (hyper answers 431 beyond it).
 const MAX_HEAD: usize = 16 * 1024;
@@ -58,6 +62,12 @@ struct Paths {
     oauth_appended: String,
     jwks: String,
     token: String,
+    authorize: String,
+    login: String,
+    userinfo: String,
+    end_session: String,
+    /// `Path` of the cookies: the issuer URL's path.
+    cookie_path: String,
 }
 
 impl Paths {
@@ -76,12 +86,21 @@ impl Paths {
             )));
         }
         let prefix = uri.path().trim_end_matches('/').to_string();
+        let at = |member: &str| {
+            let path = PATHS.iter().find(|(m, _)| *m == member).map_or("", |(_, p)| p);
+            format!("{prefix}{path}")
+        };
         Ok(Paths {
             oidc: format!("{prefix}/.well-known/openid-configuration"),
             oauth_inserted: format!("/.well-known/oauth-authorization-server{prefix}"),
             oauth_appended: format!("{prefix}/.well-known/oauth-authorization-server"),
-            jwks: format!("{prefix}/jwks.json"),
-            token: format!("{prefix}/token"),
+            jwks: at("jwks_uri"),
+            token: at("token_endpoint"),
+            authorize: at("authorization_endpoint"),
+            login: format!("{prefix}{LOGIN_PATH}"),
+            userinfo: at("userinfo_endpoint"),
+            end_session: at("end_session_endpoint"),
+            cookie_path: if prefix.is_empty() { "/".into() } else { prefix.clone() },
         })
     }
 }
@@ -91,6 +110,8 @@ struct Shared {
     paths: Paths,
     /// `max-age` of the key set: short enough that clients see a rotation within a period.
     jwks_max_age: u64,
+    /// Served over https (cookies are `Secure`).
+    tls: bool,
 }
 
 fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<rustls::ServerConfig> {
@@ -134,7 +155,8 @@ fn issuer_url(addr: SocketAddr, tls: bool) -> String {
     format!("{scheme}://{ip}:{}", addr.port())
 }
 
-pub fn run(a: &ServeArgs, out: &Output) -> Result<()> {
+pub fn run(args: &ServeArgs, out: &Output) -> Result<()> {
+    let a = config::settings(args)?;
     let mut keys: Vec<Key> = Vec::new();
     for path in &a.key {
         keys.extend(load_key(path, a.passphrase.as_ref(), out)?.keys);
@@ -145,20 +167,6 @@ pub fn run(a: &ServeArgs, out: &Output) -> Result<()> {
         .as_deref()
         .map(|r| span(r, "--rotate", 366))
         .transpose()?;
-    let mut clients = Vec::new();
-    for c in &a.client {
-        match c.split_once(':') {
-            Some((id, secret)) if !id.is_empty() && !secret.is_empty() => {
-                clients.push((id.to_string(), secret.to_string()));
-            }
-            _ => {
-                return Err(Error::usage(format!(
-                    "--client expects ID:SECRET, got {:?}",
-                    sanitize(c.split(':').next().unwrap_or_default())
-                )));
-            }
-        }
-    }
     let claims = a
         .claim
         .iter()
@@ -184,8 +192,11 @@ pub fn run(a: &ServeArgs, out: &Output) -> Result<()> {
     let issuer = Issuer::new(
         IssuerConfig {
             issuer: url.clone(),
-            alg: a.alg.map(|x| x.0),
-            clients,
+            alg: a.alg,
+            clients: a.clients.clone(),
+            redirect_uris: a.redirect_uris.clone(),
+            users: a.users.clone(),
+            login: a.login,
             aud: a.aud.clone(),
             lifetime,
             claims,
@@ -208,6 +219,7 @@ pub fn run(a: &ServeArgs, out: &Output) -> Result<()> {
         issuer: RwLock::new(issuer),
         paths,
         jwks_max_age,
+        tls: tls.is_some(),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -381,63 +393,12 @@ async fn rotation(shared: Arc<Shared>, period: Duration) {
     }
 }
 
-type Reply = Response<Full<Bytes>>;
-
-fn reply(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Reply {
-    let mut r = Response::new(Full::new(body.into()));
-    *r.status_mut() = status;
-    r.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    r
-}
-
-fn json(status: StatusCode, v: &Value) -> Reply {
-    let mut text = v.to_string();
-    text.push('\n');
-    reply(status, "application/json", text)
-}
-
-fn oauth_error(e: &OAuthError) -> Reply {
-    let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
-    let mut r = json(status, &e.body());
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if e.status == 401 {
-        r.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Basic realm=\"jwtctl\", charset=\"UTF-8\""),
-        );
-    }
-    r
-}
-
-fn not_found() -> Reply {
-    reply(
-        StatusCode::NOT_FOUND,
-        "text/plain; charset=utf-8",
-        "not found\n",
-    )
-}
-
-fn too_large() -> Reply {
-    reply(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "text/plain; charset=utf-8",
-        "request body over 64 KiB\n",
-    )
-}
-
-/// Whether an `If-None-Match` list names `etag` (weak comparison, RFC 9110 13.1.2).
-fn etag_matches(header: &str, etag: &str) -> bool {
-    let bare = |t: &str| t.trim().trim_start_matches("W/").to_string();
-    header.trim() == "*" || header.split(',').any(|t| bare(t) == bare(etag))
-}
 
 async fn handle(req: Request<Incoming>, peer: SocketAddr, shared: &Shared) -> Reply {
     let started = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_string();
-    let response = route(req, shared).await;
+    let response = routes::route(req, shared).await;
     let size = hyper::body::Body::size_hint(response.body())
         .exact()
         .unwrap_or(0);
@@ -448,140 +409,4 @@ async fn handle(req: Request<Incoming>, peer: SocketAddr, shared: &Shared) -> Re
         started.elapsed().as_secs_f64() * 1000.0
     );
     response
-}
-
-async fn route(req: Request<Incoming>, shared: &Shared) -> Reply {
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY as u64) {
-        return too_large();
-    }
-    let p = &shared.paths;
-    let path = req.uri().path();
-    let get = matches!(*req.method(), Method::GET | Method::HEAD);
-    if get && (path == p.oidc || path == p.oauth_inserted || path == p.oauth_appended) {
-        let doc = match shared.issuer.read() {
-            Ok(i) => i.discovery(),
-            Err(_) => return internal(),
-        };
-        let mut r = json(StatusCode::OK, &doc);
-        r.headers_mut().insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=300"),
-        );
-        return public(r);
-    }
-    if get && path == p.jwks {
-        let (body, etag) = match shared.issuer.read() {
-            Ok(i) => {
-                let (b, e) = i.jwks();
-                (b.to_string(), e.to_string())
-            }
-            Err(_) => return internal(),
-        };
-        let fresh = req
-            .headers()
-            .get(header::IF_NONE_MATCH)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|h| etag_matches(h, &etag));
-        let mut r = if fresh {
-            reply(StatusCode::NOT_MODIFIED, "application/json", Bytes::new())
-        } else {
-            reply(StatusCode::OK, "application/jwk-set+json", body)
-        };
-        if let Ok(v) = HeaderValue::from_str(&etag) {
-            r.headers_mut().insert(header::ETAG, v);
-        }
-        if let Ok(v) = HeaderValue::from_str(&format!("public, max-age={}", shared.jwks_max_age)) {
-            r.headers_mut().insert(header::CACHE_CONTROL, v);
-        }
-        return public(r);
-    }
-    if *req.method() == Method::POST && path == p.token {
-        return token(req, shared).await;
-    }
-    not_found()
-}
-
-/// Metadata and keys are public: a browser application under test may read them too.
-fn public(mut r: Reply) -> Reply {
-    r.headers_mut().insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
-    r
-}
-
-fn internal() -> Reply {
-    reply(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "text/plain; charset=utf-8",
-        "internal error\n",
-    )
-}
-
-async fn token(req: Request<Incoming>, shared: &Shared) -> Reply {
-    let form_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| {
-            v.trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        });
-    let authorization = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let body = Limited::new(req.into_body(), MAX_BODY);
-    let bytes = match tokio::time::timeout(BODY_TIMEOUT, body.collect()).await {
-        Ok(Ok(b)) => b.to_bytes(),
-        Ok(Err(e))
-            if e.downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some() =>
-        {
-            return too_large();
-        }
-        _ => {
-            return oauth_error(&OAuthError {
-                status: 400,
-                error: "invalid_request",
-                description: "the request body could not be read".into(),
-            });
-        }
-    };
-    if !form_type {
-        return oauth_error(&OAuthError {
-            status: 400,
-            error: "invalid_request",
-            description: "the token request must be application/x-www-form-urlencoded".into(),
-        });
-    }
-    let form = match parse_form(&bytes) {
-        Ok(f) => f,
-        Err(e) => return oauth_error(&e),
-    };
-    let request = TokenRequest {
-        authorization,
-        form,
-    };
-    let answer = match shared.issuer.read() {
-        Ok(i) => i.token(&request, system_now()),
-        Err(_) => return internal(),
-    };
-    match answer {
-        Ok(body) => {
-            let mut r = json(StatusCode::OK, &body);
-            let h = r.headers_mut();
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
-            r
-        }
-        Err(e) => oauth_error(&e),
-    }
 }

@@ -1,0 +1,395 @@
+//! The HTTP edge of `serve`: maps requests to the issuer's answers and the answers to
+//! responses (status, headers, cookies, pages). No decision is made here.
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use serde_json::Value;
+
+use jwtctl::issuer::{Answer, BrowserRequest, Cookie, OAuthError, TokenRequest, parse_form};
+use jwtctl::time::system_now;
+
+use super::{BODY_TIMEOUT, MAX_BODY, Shared, page};
+
+pub type Reply = Response<Full<Bytes>>;
+
+fn reply(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Reply {
+    let mut r = Response::new(Full::new(body.into()));
+    *r.status_mut() = status;
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r
+}
+
+fn json(status: StatusCode, v: &Value) -> Reply {
+    let mut text = v.to_string();
+    text.push('\n');
+    reply(status, "application/json", text)
+}
+
+fn no_store(mut r: Reply) -> Reply {
+    let h = r.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    r
+}
+
+fn oauth_error(e: &OAuthError) -> Reply {
+    let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
+    let mut r = no_store(json(status, &e.body()));
+    if e.status == 401 {
+        r.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Basic realm=\"jwtctl\", charset=\"UTF-8\""),
+        );
+    }
+    r
+}
+
+pub fn not_found() -> Reply {
+    reply(
+        StatusCode::NOT_FOUND,
+        "text/plain; charset=utf-8",
+        "not found\n",
+    )
+}
+
+fn too_large() -> Reply {
+    reply(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "text/plain; charset=utf-8",
+        "request body over 64 KiB\n",
+    )
+}
+
+fn internal() -> Reply {
+    reply(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "text/plain; charset=utf-8",
+        "internal error\n",
+    )
+}
+
+/// Whether an `If-None-Match` list names `etag` (weak comparison, RFC 9110 13.1.2).
+fn etag_matches(header: &str, etag: &str) -> bool {
+    let bare = |t: &str| t.trim().trim_start_matches("W/").to_string();
+    header.trim() == "*" || header.split(',').any(|t| bare(t) == bare(etag))
+}
+
+/// Metadata, keys, tokens and userinfo may be read by a browser application under test
+/// (no cookies are involved, so any origin may).
+fn public(mut r: Reply) -> Reply {
+    r.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    r
+}
+
+/// The CORS preflight answer for the endpoints a browser application calls.
+fn preflight() -> Reply {
+    let mut r = public(reply(StatusCode::NO_CONTENT, "text/plain", Bytes::new()));
+    let h = r.headers_mut();
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, POST"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("Authorization, Content-Type, DPoP"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("600"),
+    );
+    r
+}
+
+fn header_text(req: &Request<Incoming>, name: header::HeaderName) -> Option<String> {
+    req.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+fn is_form(req: &Request<Incoming>) -> bool {
+    header_text(req, header::CONTENT_TYPE)
+        .and_then(|v| v.split(';').next().map(str::to_string))
+        .is_some_and(|v| {
+            v.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+}
+
+/// Reads the body within the size and time limits; `Err` is the reply to send.
+async fn body(req: Request<Incoming>) -> Result<Bytes, Reply> {
+    let body = Limited::new(req.into_body(), MAX_BODY);
+    match tokio::time::timeout(BODY_TIMEOUT, body.collect()).await {
+        Ok(Ok(b)) => Ok(b.to_bytes()),
+        Ok(Err(e))
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some() =>
+        {
+            Err(too_large())
+        }
+        _ => Err(oauth_error(&OAuthError {
+            status: 400,
+            error: "invalid_request",
+            description: "the request body could not be read".into(),
+        })),
+    }
+}
+
+pub async fn route(req: Request<Incoming>, shared: &Shared) -> Reply {
+    let declared = header_text(&req, header::CONTENT_LENGTH)
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return too_large();
+    }
+    let p = &shared.paths;
+    let path = req.uri().path().to_string();
+    let method = req.method().clone();
+    let get = matches!(method, Method::GET | Method::HEAD);
+    let post = method == Method::POST;
+    if method == Method::OPTIONS && [&p.token, &p.userinfo, &p.jwks, &p.oidc].contains(&&path) {
+        return preflight();
+    }
+    if get && (path == p.oidc || path == p.oauth_inserted || path == p.oauth_appended) {
+        let doc = match shared.issuer.read() {
+            Ok(i) => i.discovery(),
+            Err(_) => return internal(),
+        };
+        let mut r = json(StatusCode::OK, &doc);
+        r.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=300"),
+        );
+        return public(r);
+    }
+    if get && path == p.jwks {
+        return jwks(&req, shared);
+    }
+    if post && path == p.token {
+        return token(req, shared).await;
+    }
+    if (get || post) && path == p.authorize {
+        return browser(req, shared, |i, br| i.authorize(br, system_now())).await;
+    }
+    if post && path == p.login {
+        return browser(req, shared, |i, br| i.login(br, system_now())).await;
+    }
+    if (get || post) && path == p.end_session {
+        return browser(req, shared, |i, br| i.end_session(br)).await;
+    }
+    if (get || post) && path == p.userinfo {
+        return userinfo(req, shared).await;
+    }
+    not_found()
+}
+
+fn jwks(req: &Request<Incoming>, shared: &Shared) -> Reply {
+    let (body, etag) = match shared.issuer.read() {
+        Ok(i) => {
+            let (b, e) = i.jwks();
+            (b.to_string(), e.to_string())
+        }
+        Err(_) => return internal(),
+    };
+    let fresh =
+        header_text(req, header::IF_NONE_MATCH).is_some_and(|h| etag_matches(&h, &etag));
+    let mut r = if fresh {
+        reply(StatusCode::NOT_MODIFIED, "application/json", Bytes::new())
+    } else {
+        reply(StatusCode::OK, "application/jwk-set+json", body)
+    };
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        r.headers_mut().insert(header::ETAG, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&format!("public, max-age={}", shared.jwks_max_age)) {
+        r.headers_mut().insert(header::CACHE_CONTROL, v);
+    }
+    public(r)
+}
+
+async fn token(req: Request<Incoming>, shared: &Shared) -> Reply {
+    let form_type = is_form(&req);
+    let authorization = header_text(&req, header::AUTHORIZATION);
+    let bytes = match body(req).await {
+        Ok(b) => b,
+        Err(r) => return public(r),
+    };
+    if !form_type {
+        return public(oauth_error(&OAuthError {
+            status: 400,
+            error: "invalid_request",
+            description: "the token request must be application/x-www-form-urlencoded".into(),
+        }));
+    }
+    let form = match parse_form(&bytes) {
+        Ok(f) => f,
+        Err(e) => return public(oauth_error(&e)),
+    };
+    let request = TokenRequest {
+        authorization,
+        form,
+    };
+    let answer = match shared.issuer.read() {
+        Ok(i) => i.token(&request, system_now()),
+        Err(_) => return internal(),
+    };
+    public(match answer {
+        Ok(body) => no_store(json(StatusCode::OK, &body)),
+        Err(e) => oauth_error(&e),
+    })
+}
+
+async fn userinfo(req: Request<Incoming>, shared: &Shared) -> Reply {
+    let authorization = header_text(&req, header::AUTHORIZATION);
+    let form = if req.method() == Method::POST && is_form(&req) {
+        match body(req).await {
+            Ok(b) => match parse_form(&b) {
+                Ok(f) => f,
+                Err(e) => return public(oauth_error(&e)),
+            },
+            Err(r) => return public(r),
+        }
+    } else {
+        Vec::new()
+    };
+    let form_token = form
+        .iter()
+        .find(|(k, _)| k == "access_token")
+        .map(|(_, v)| v.as_str());
+    let answer = match shared.issuer.read() {
+        Ok(i) => i.userinfo(authorization.as_deref(), form_token, system_now()),
+        Err(_) => return internal(),
+    };
+    public(match answer {
+        Ok(claims) => no_store(json(StatusCode::OK, &claims)),
+        Err(e) => {
+            let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::UNAUTHORIZED);
+            let mut r = no_store(json(status, &e.body()));
+            if let Ok(v) = HeaderValue::from_str(&e.challenge()) {
+                r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+            }
+            r
+        }
+    })
+}
+
+/// Cookies from the `Cookie` headers (RFC 6265 5.4).
+fn cookies(req: &Request<Incoming>) -> Vec<(String, String)> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            Some((k.trim().to_string(), v.trim().trim_matches('"').to_string()))
+        })
+        .collect()
+}
+
+/// Requests a browser makes (authorize, the login form, end session): parameters from the
+/// query, or the form of a POST.
+async fn browser(
+    req: Request<Incoming>,
+    shared: &Shared,
+    answer: impl FnOnce(&jwtctl::issuer::Issuer, &BrowserRequest) -> Answer,
+) -> Reply {
+    let cookies = cookies(&req);
+    let params = if req.method() == Method::POST {
+        if !is_form(&req) {
+            return page_reply(
+                400,
+                &page::message(
+                    "Invalid request",
+                    "The form must be sent as application/x-www-form-urlencoded.",
+                ),
+            );
+        }
+        let bytes = match body(req).await {
+            Ok(b) => b,
+            Err(r) => return r,
+        };
+        parse_form(&bytes)
+    } else {
+        parse_form(req.uri().query().unwrap_or_default().as_bytes())
+    };
+    let params = match params {
+        Ok(p) => p,
+        Err(e) => return page_reply(400, &page::message("Invalid request", &e.description)),
+    };
+    let br = BrowserRequest { params, cookies };
+    let answer = match shared.issuer.read() {
+        Ok(i) => answer(&i, &br),
+        Err(_) => return internal(),
+    };
+    let (mut r, set) = match answer {
+        Answer::Redirect { location, cookies } => {
+            let mut r = reply(StatusCode::SEE_OTHER, "text/plain; charset=utf-8", Bytes::new());
+            match HeaderValue::from_str(&location) {
+                Ok(v) => {
+                    r.headers_mut().insert(header::LOCATION, v);
+                }
+                Err(_) => return internal(),
+            }
+            (r, cookies)
+        }
+        Answer::Login { page: p, cookies } => {
+            (page_reply(200, &page::login(&p, &shared.paths.login)), cookies)
+        }
+        Answer::Page {
+            status,
+            title,
+            message,
+            cookies,
+        } => (page_reply(status, &page::message(&title, &message)), cookies),
+    };
+    for c in set {
+        if let Ok(v) = HeaderValue::from_str(&set_cookie(&c, shared)) {
+            r.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    no_store(r)
+}
+
+fn set_cookie(c: &Cookie, shared: &Shared) -> String {
+    let mut text = format!(
+        "{}={}; Path={}; HttpOnly; SameSite=Lax",
+        c.name, c.value, shared.paths.cookie_path
+    );
+    if let Some(age) = c.max_age {
+        text.push_str(&format!("; Max-Age={age}"));
+    }
+    if shared.tls {
+        text.push_str("; Secure");
+    }
+    text
+}
+
+/// An HTML page with headers that keep it to itself: no scripts, no framing, no referrer.
+fn page_reply(status: u16, html: &str) -> Reply {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+    let mut r = reply(status, "text/html; charset=utf-8", html.to_string());
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
+        ),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    r
+}

@@ -1,0 +1,210 @@
+//! Registered clients: who they are, how they authenticate at the token endpoint (RFC 6749
+//! 2.3.1), where they may be sent back to (exact matching, RFC 9700 4.1; loopback of any port
+//! when nothing is registered, RFC 8252 7.3), and which grants they may use.
+
+use super::request::form_decode;
+use super::{Issuer, OAuthError, TokenRequest};
+
+/// A client of the issuer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Client {
+    /// `client_id`.
+    pub id: String,
+    /// The secret of a confidential client; `None` for a public one (PKCE, no secret).
+    pub secret: Option<String>,
+    /// Exact redirect URIs, besides the ones every client may use.
+    pub redirect_uris: Vec<String>,
+    /// Where end session may send the browser, besides the redirect URIs.
+    pub post_logout_redirect_uris: Vec<String>,
+    /// Grants it may use; empty: every grant that fits its kind.
+    pub grant_types: Vec<String>,
+    /// `client_secret_basic`, `client_secret_post` or `none`; `None`: whichever it uses.
+    pub auth_method: Option<String>,
+}
+
+/// Compares secrets in constant time.
+pub(super) fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && openssl::memcmp::eq(a.as_bytes(), b.as_bytes())
+}
+
+/// Whether `uri` is an http URL on a loopback address (RFC 8252 7.3: any port, any path).
+pub(super) fn is_loopback_redirect(uri: &str) -> bool {
+    let Some(rest) = uri.strip_prefix("http://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') || uri.contains('#') {
+        return false;
+    }
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    }
+}
+
+/// A client the token endpoint has authenticated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Authenticated {
+    /// Its id (`None` only when no client is configured and the request named none).
+    pub(super) id: Option<String>,
+    /// Registered as public (or unknown, when any client is accepted).
+    pub(super) public: bool,
+}
+
+impl Client {
+    /// Whether the client may use `grant`.
+    pub(super) fn allows(&self, grant: &str) -> bool {
+        if self.grant_types.is_empty() {
+            // A public client has no credentials to prove it is the client.
+            return !(self.secret.is_none() && grant == "client_credentials");
+        }
+        self.grant_types.iter().any(|g| g == grant)
+    }
+}
+
+impl Issuer {
+    /// The client registered as `id`; when none is registered every id names an ad hoc
+    /// public client.
+    pub(super) fn client_by_id(&self, id: &str) -> Option<Client> {
+        if self.cfg.clients.is_empty() {
+            return Some(Client {
+                id: id.to_string(),
+                ..Client::default()
+            });
+        }
+        self.cfg.clients.iter().find(|c| c.id == id).cloned()
+    }
+
+    /// Whether `uri` is one the client may be redirected to (`logout`: for end session).
+    pub(super) fn redirect_allowed(&self, client: Option<&Client>, uri: &str, logout: bool) -> bool {
+        let mut registered: Vec<&String> = self.cfg.redirect_uris.iter().collect();
+        let clients: Vec<&Client> = match client {
+            Some(c) => vec![c],
+            None => self.cfg.clients.iter().collect(),
+        };
+        for c in clients {
+            registered.extend(c.redirect_uris.iter());
+            if logout {
+                registered.extend(c.post_logout_redirect_uris.iter());
+            }
+        }
+        if registered.is_empty() {
+            return is_loopback_redirect(uri);
+        }
+        registered.iter().any(|r| r.as_str() == uri)
+    }
+
+    /// Authenticates the client (HTTP Basic or form parameters, RFC 6749 2.3.1, or a public
+    /// client's `client_id`).
+    pub(super) fn authenticate(&self, req: &TokenRequest) -> Result<Authenticated, OAuthError> {
+        let param = |name: &str| {
+            req.form
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        // Basic credentials: RFC 6749 form-encodes the id and secret before base64, which many
+        // clients (curl -u among them) skip; both readings are tried.
+        let basic: Option<Vec<(String, String)>> = match &req.authorization {
+            Some(h) => {
+                let (scheme, value) = h.trim().split_once(' ').unwrap_or((h.trim(), ""));
+                if !scheme.eq_ignore_ascii_case("basic") {
+                    return Err(OAuthError::invalid_client(
+                        "only HTTP Basic client authentication is supported in the Authorization header",
+                    ));
+                }
+                let decoded = crate::encoding::b64_decode_lenient(value.trim())
+                    .and_then(|b| String::from_utf8(b).ok())
+                    .ok_or_else(|| {
+                        OAuthError::invalid_client("the Basic credentials are not valid base64")
+                    })?;
+                let (id, secret) = decoded.split_once(':').ok_or_else(|| {
+                    OAuthError::invalid_client("the Basic credentials have no ':'")
+                })?;
+                let mut readings = Vec::new();
+                if let (Some(i), Some(s)) = (form_decode(id), form_decode(secret)) {
+                    readings.push((i, s));
+                }
+                readings.push((id.to_string(), secret.to_string()));
+                Some(readings)
+            }
+            None => None,
+        };
+        let form_id = param("client_id");
+        let form_secret = param("client_secret");
+        let (method, candidates): (&str, Vec<(String, Option<String>)>) =
+            match (basic, form_id, form_secret) {
+                (Some(_), _, Some(_)) => {
+                    return Err(OAuthError::invalid_request(
+                        "the client authenticated twice (Basic and client_secret): use one method",
+                    ));
+                }
+                (Some(readings), Some(fid), None) => {
+                    if !readings.iter().any(|(id, _)| id == fid) {
+                        return Err(OAuthError::invalid_request(format!(
+                            "client_id {fid:?} differs from the client authenticated by Basic"
+                        )));
+                    }
+                    let c = readings.into_iter().map(|(i, s)| (i, Some(s))).collect();
+                    ("client_secret_basic", c)
+                }
+                (Some(readings), None, None) => {
+                    let c = readings.into_iter().map(|(i, s)| (i, Some(s))).collect();
+                    ("client_secret_basic", c)
+                }
+                (None, Some(fid), Some(s)) => (
+                    "client_secret_post",
+                    vec![(fid.to_string(), Some(s.to_string()))],
+                ),
+                (None, Some(fid), None) => ("none", vec![(fid.to_string(), None)]),
+                (None, None, _) => ("none", Vec::new()),
+            };
+        if self.cfg.clients.is_empty() {
+            let id = candidates.into_iter().next().map(|(id, _)| id);
+            return Ok(Authenticated { id, public: true });
+        }
+        if candidates.is_empty() {
+            return Err(OAuthError::invalid_client(
+                "client authentication is required",
+            ));
+        }
+        for (id, secret) in &candidates {
+            let Some(client) = self.cfg.clients.iter().find(|c| &c.id == id) else {
+                continue;
+            };
+            let ok = match (&client.secret, secret) {
+                (Some(want), Some(got)) => same_secret(want, got),
+                (None, None) => true,
+                (None, Some(_)) => {
+                    return Err(OAuthError::invalid_client(format!(
+                        "client {id:?} is public: it has no secret to send"
+                    )));
+                }
+                (Some(_), None) => {
+                    return Err(OAuthError::invalid_client(format!(
+                        "client {id:?} is confidential: it must authenticate with its secret"
+                    )));
+                }
+            };
+            if !ok {
+                continue;
+            }
+            if let Some(want) = &client.auth_method {
+                if want != method {
+                    return Err(OAuthError::invalid_client(format!(
+                        "client {id:?} is registered for {want}, and used {method}"
+                    )));
+                }
+            }
+            return Ok(Authenticated {
+                id: Some(id.clone()),
+                public: client.secret.is_none(),
+            });
+        }
+        Err(OAuthError::invalid_client("unknown client or wrong secret"))
+    }
+}

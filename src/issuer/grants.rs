@@ -1,0 +1,351 @@
+//! The token endpoint: `client_credentials` (RFC 6749 4.4), `authorization_code` with PKCE
+//! (RFC 6749 4.1.3, RFC 7636 4.6) and `refresh_token` with rotation and reuse detection
+//! (RFC 9700 4.14.2). Access tokens are RFC 9068 JWTs; ID tokens follow OpenID Connect Core 2.
+
+use serde_json::{Map, Value, json};
+
+use super::authorize::pkce_text;
+use super::clients::{Authenticated, same_secret};
+use super::keys::{digest, random};
+use super::request::{param, repeated};
+use super::store::{CODE_TTL, FAMILY_TTL, Family, SignIn, Store};
+use super::users::by_scope;
+use super::{Issuer, OAuthError, TokenRequest};
+use crate::encoding::b64url;
+use crate::jwt::{ClaimsSpec, build};
+
+fn invalid_grant(description: impl Into<String>) -> OAuthError {
+    OAuthError::new(400, "invalid_grant", description)
+}
+
+/// What a user's grant carries into its tokens.
+struct Grant<'a> {
+    client_id: &'a str,
+    scope: &'a str,
+    aud: Vec<String>,
+    sign_in: &'a SignIn,
+    nonce: Option<&'a str>,
+}
+
+impl Issuer {
+    /// Answers a token request at `now` (Unix seconds): the JSON body of a 200, or the error.
+    pub fn token(&self, req: &TokenRequest, now: i64) -> Result<Value, OAuthError> {
+        // RFC 6749 3.2: parameters sent without a value are omitted, and none may repeat
+        // (RFC 8707 lets `resource` repeat, and `audience` is its common alias).
+        if let Some(k) = repeated(&req.form, &["resource", "audience"]) {
+            return Err(OAuthError::invalid_request(format!(
+                "the parameter {k:?} is given more than once"
+            )));
+        }
+        let client = self.authenticate(req)?;
+        let grant = param(&req.form, "grant_type")
+            .ok_or_else(|| OAuthError::invalid_request("grant_type is missing"))?;
+        if !["client_credentials", "authorization_code", "refresh_token"].contains(&grant) {
+            return Err(OAuthError::new(
+                400,
+                "unsupported_grant_type",
+                format!(
+                    "grant_type {grant:?} is not supported; this issuer serves client_credentials, authorization_code and refresh_token"
+                ),
+            ));
+        }
+        if !self.cfg.clients.is_empty() {
+            let registered = client.id.as_deref().and_then(|id| self.client_by_id(id));
+            if registered.is_some_and(|c| !c.allows(grant)) {
+                return Err(OAuthError::new(
+                    400,
+                    "unauthorized_client",
+                    format!("this client may not use the {grant} grant"),
+                ));
+            }
+        }
+        match grant {
+            "authorization_code" => self.authorization_code(&client, req, now),
+            "refresh_token" => self.refresh(&client, req, now),
+            _ => self.client_credentials(&client, req, now),
+        }
+    }
+
+    /// `audience`/`resource` of the request, else `fallback`, else `--aud`.
+    fn audience(&self, req: &TokenRequest, fallback: &[String]) -> Vec<String> {
+        let requested: Vec<String> = req
+            .form
+            .iter()
+            .filter(|(k, v)| (k == "audience" || k == "resource") && !v.is_empty())
+            .map(|(_, v)| v.clone())
+            .collect();
+        if !requested.is_empty() {
+            requested
+        } else if !fallback.is_empty() {
+            fallback.to_vec()
+        } else {
+            self.cfg.aud.clone()
+        }
+    }
+
+    /// An RFC 9068 access token and its `jti`.
+    fn access_token(
+        &self,
+        sub: String,
+        aud: Vec<String>,
+        mut extra: Vec<(String, Value)>,
+        now: i64,
+    ) -> Result<(String, String), OAuthError> {
+        let jti = random(16)?;
+        let lifetime = i64::try_from(self.cfg.lifetime).unwrap_or(i64::MAX);
+        extra.extend(self.cfg.claims.iter().cloned());
+        let claims = build(
+            Map::new(),
+            ClaimsSpec {
+                iss: Some(self.cfg.issuer.clone()),
+                sub: Some(sub),
+                aud,
+                exp: Some(now.saturating_add(lifetime)),
+                nbf: None,
+                iat: Some(now),
+                jti: Some(jti.clone()),
+                extra,
+            },
+        );
+        Ok((self.sign_jwt(Some("at+jwt"), claims)?, jti))
+    }
+
+    fn client_credentials(
+        &self,
+        client: &Authenticated,
+        req: &TokenRequest,
+        now: i64,
+    ) -> Result<Value, OAuthError> {
+        let sub = client.id.clone().unwrap_or_else(|| "client".to_string());
+        let scope = param(&req.form, "scope");
+        let mut extra = vec![("client_id".to_string(), Value::from(sub.clone()))];
+        if let Some(scope) = scope {
+            extra.push(("scope".into(), scope.into()));
+        }
+        let (token, _) = self.access_token(sub, self.audience(req, &[]), extra, now)?;
+        let mut body = json!({
+            "access_token": token,
+            "token_type": "Bearer",
+            "expires_in": self.cfg.lifetime,
+        });
+        if let (Some(scope), Some(obj)) = (scope, body.as_object_mut()) {
+            obj.insert("scope".into(), scope.into());
+        }
+        Ok(body)
+    }
+
+    fn client_id<'a>(client: &'a Authenticated) -> Result<&'a str, OAuthError> {
+        client
+            .id
+            .as_deref()
+            .ok_or_else(|| OAuthError::invalid_request("client_id is missing"))
+    }
+
+    fn authorization_code(
+        &self,
+        client: &Authenticated,
+        req: &TokenRequest,
+        now: i64,
+    ) -> Result<Value, OAuthError> {
+        let client_id = Self::client_id(client)?;
+        let code = param(&req.form, "code")
+            .ok_or_else(|| OAuthError::invalid_request("code is missing"))?;
+        let mut store = self.store.lock().map_err(|_| super::keys::server_error("lock"))?;
+        let Some(entry) = store.codes.get_mut(code) else {
+            return Err(invalid_grant("the code is unknown"));
+        };
+        if entry.used {
+            let (family, jti) = (entry.family.clone(), entry.jti.clone());
+            if let Some(f) = family {
+                store.revoke_family(&f);
+            }
+            if let Some((jti, exp)) = jti {
+                store.revoke_jti(jti, exp, now);
+            }
+            return Err(invalid_grant(
+                "the code was already used; the tokens it issued are revoked",
+            ));
+        }
+        if now.saturating_sub(entry.created) > CODE_TTL {
+            return Err(invalid_grant("the code has expired"));
+        }
+        if entry.req.client_id != client_id {
+            return Err(invalid_grant("the code was issued to another client"));
+        }
+        if param(&req.form, "redirect_uri") != Some(entry.req.redirect_uri.as_str()) {
+            return Err(invalid_grant(
+                "redirect_uri differs from the one of the authorization request",
+            ));
+        }
+        match (&entry.req.challenge, param(&req.form, "code_verifier")) {
+            (Some(challenge), Some(verifier)) => {
+                let computed = b64url(
+                    aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, verifier.as_bytes())
+                        .as_ref(),
+                );
+                if !pkce_text(verifier) || !same_secret(&computed, challenge) {
+                    return Err(invalid_grant("code_verifier does not match the code_challenge"));
+                }
+            }
+            (Some(_), None) => return Err(invalid_grant("code_verifier is missing")),
+            (None, Some(_)) => {
+                return Err(invalid_grant(
+                    "code_verifier was sent, but the authorization request had no code_challenge",
+                ));
+            }
+            (None, None) => {}
+        }
+        entry.used = true;
+        let areq = entry.req.clone();
+        let sign_in = entry.sign_in.clone();
+        let grant = Grant {
+            client_id,
+            scope: &areq.scope,
+            aud: self.audience(req, &areq.resource),
+            sign_in: &sign_in,
+            nonce: areq.nonce.as_deref(),
+        };
+        let (body, jti, exp) = self.user_tokens(&store, &grant, now)?;
+        let refresh = random(32)?;
+        let family_id = random(16)?;
+        store.add_family(
+            family_id.clone(),
+            Family {
+                client_id: client_id.to_string(),
+                scope: areq.scope.clone(),
+                resource: areq.resource.clone(),
+                sign_in,
+                current: digest(&refresh),
+                rotated: std::collections::VecDeque::new(),
+                revoked: false,
+                created: now,
+            },
+            now,
+        );
+        if let Some(entry) = store.codes.get_mut(code) {
+            entry.family = Some(family_id);
+            entry.jti = Some((jti, exp));
+        }
+        Ok(with_refresh(body, refresh))
+    }
+
+    fn refresh(
+        &self,
+        client: &Authenticated,
+        req: &TokenRequest,
+        now: i64,
+    ) -> Result<Value, OAuthError> {
+        let client_id = Self::client_id(client)?;
+        let token = param(&req.form, "refresh_token")
+            .ok_or_else(|| OAuthError::invalid_request("refresh_token is missing"))?;
+        let hash = digest(token);
+        let mut store = self.store.lock().map_err(|_| super::keys::server_error("lock"))?;
+        let Some(family_id) = store.refresh.get(&hash).cloned() else {
+            return Err(invalid_grant("the refresh token is unknown"));
+        };
+        let Some(family) = store.families.get(&family_id) else {
+            return Err(invalid_grant("the refresh token is unknown"));
+        };
+        if family.client_id != client_id {
+            return Err(invalid_grant("the refresh token was issued to another client"));
+        }
+        if family.revoked {
+            return Err(invalid_grant("the refresh token is revoked"));
+        }
+        if now.saturating_sub(family.created) > FAMILY_TTL {
+            return Err(invalid_grant("the refresh token has expired"));
+        }
+        if family.current != hash {
+            store.revoke_family(&family_id);
+            return Err(invalid_grant(
+                "the refresh token was already used (it rotated); its whole family is revoked",
+            ));
+        }
+        let granted: Vec<&str> = family.scope.split(' ').filter(|s| !s.is_empty()).collect();
+        let scope = match param(&req.form, "scope") {
+            Some(asked) => {
+                if let Some(extra) = asked.split(' ').find(|s| !s.is_empty() && !granted.contains(s)) {
+                    return Err(OAuthError::new(
+                        400,
+                        "invalid_scope",
+                        format!("scope {extra:?} was not granted to this refresh token"),
+                    ));
+                }
+                asked.to_string()
+            }
+            None => family.scope.clone(),
+        };
+        let sign_in = family.sign_in.clone();
+        let resource = family.resource.clone();
+        let grant = Grant {
+            client_id,
+            scope: &scope,
+            aud: self.audience(req, &resource),
+            sign_in: &sign_in,
+            nonce: None,
+        };
+        let (body, _, _) = self.user_tokens(&store, &grant, now)?;
+        let next = random(32)?;
+        store.rotate(&family_id, digest(&next));
+        Ok(with_refresh(body, next))
+    }
+
+    /// The access token (and ID token, under `openid`) of a user's grant: the body, the
+    /// access token's `jti` and `exp`.
+    fn user_tokens(
+        &self,
+        store: &Store,
+        g: &Grant<'_>,
+        now: i64,
+    ) -> Result<(Value, String, i64), OAuthError> {
+        let lifetime = i64::try_from(self.cfg.lifetime).unwrap_or(i64::MAX);
+        let mut extra = vec![("client_id".to_string(), Value::from(g.client_id))];
+        if !g.scope.is_empty() {
+            extra.push(("scope".into(), g.scope.into()));
+        }
+        extra.push(("auth_time".into(), g.sign_in.auth_time.into()));
+        let (access, jti) = self.access_token(g.sign_in.sub.clone(), g.aud.clone(), extra, now)?;
+        let mut body = json!({
+            "access_token": access,
+            "token_type": "Bearer",
+            "expires_in": self.cfg.lifetime,
+        });
+        let scopes: Vec<&str> = g.scope.split(' ').filter(|s| !s.is_empty()).collect();
+        if let Some(obj) = body.as_object_mut() {
+            if !g.scope.is_empty() {
+                obj.insert("scope".into(), g.scope.into());
+            }
+            if scopes.contains(&"openid") {
+                let mut claims = serde_json::Map::new();
+                let mut set = |k: &str, v: Value| {
+                    claims.insert(k.into(), v);
+                };
+                set("iss", self.cfg.issuer.clone().into());
+                set("sub", g.sign_in.sub.clone().into());
+                set("aud", g.client_id.into());
+                set("exp", now.saturating_add(lifetime).into());
+                set("iat", now.into());
+                set("auth_time", g.sign_in.auth_time.into());
+                if let Some(n) = g.nonce {
+                    set("nonce", n.into());
+                }
+                set("at_hash", self.left_hash(&access)?.into());
+                set("azp", g.client_id.into());
+                set("sid", g.sign_in.sid.clone().into());
+                // A user's claims never name these (users::check_claims), so nothing is
+                // overwritten.
+                let user = self.user_claims(store, &g.sign_in.sub).unwrap_or_default();
+                claims.extend(by_scope(&user, &scopes));
+                obj.insert("id_token".into(), self.sign_jwt(None, claims)?.into());
+            }
+        }
+        Ok((body, jti, now.saturating_add(lifetime)))
+    }
+}
+
+fn with_refresh(mut body: Value, refresh: String) -> Value {
+    if let Some(obj) = body.as_object_mut() {
+        obj.insert("refresh_token".into(), refresh.into());
+    }
+    body
+}

@@ -1,0 +1,295 @@
+//! The issuer's memory: logins in progress, sessions, authorization codes, refresh-token
+//! families, revoked access tokens and the claims of users who signed in with a free `sub`.
+//! Everything is bounded: entries expire, and a full map first drops what has expired, then
+//! its oldest entry.
+
+use std::collections::{HashMap, VecDeque};
+
+use serde_json::{Map, Value};
+
+/// Logins in progress (login pages shown and not yet answered).
+const PENDING_CAP: usize = 1_000;
+/// How long a login page stays answerable, seconds.
+pub(super) const PENDING_TTL: i64 = 30 * 60;
+/// Browser sessions.
+const SESSIONS_CAP: usize = 10_000;
+/// How long a session signs in silently, seconds.
+pub(super) const SESSION_TTL: i64 = 24 * 3600;
+/// Authorization codes, used ones included (kept to detect reuse).
+const CODES_CAP: usize = 10_000;
+/// A code's life, seconds.
+pub(super) const CODE_TTL: i64 = 60;
+/// How long a used or expired code is remembered, to revoke what it issued if replayed.
+pub(super) const CODE_MEMORY: i64 = 600;
+/// Refresh-token families.
+const FAMILIES_CAP: usize = 10_000;
+/// A family's absolute life from the sign-in, seconds.
+pub(super) const FAMILY_TTL: i64 = 30 * 24 * 3600;
+/// Rotated refresh tokens remembered per family (older ones are merely unknown).
+const ROTATED_CAP: usize = 64;
+/// Revoked access-token ids, kept until the token expires.
+const REVOKED_CAP: usize = 100_000;
+/// Free-`sub` users remembered for userinfo.
+const SUBJECTS_CAP: usize = 1_000;
+
+/// A validated authorization request.
+#[derive(Debug, Clone, Default)]
+pub(super) struct AuthRequest {
+    pub(super) client_id: String,
+    pub(super) redirect_uri: String,
+    pub(super) scope: String,
+    pub(super) state: Option<String>,
+    pub(super) nonce: Option<String>,
+    pub(super) challenge: Option<String>,
+    pub(super) max_age: Option<i64>,
+    pub(super) prompt: Vec<String>,
+    pub(super) login_hint: Option<String>,
+    pub(super) resource: Vec<String>,
+}
+
+impl AuthRequest {
+    pub(super) fn scopes(&self) -> Vec<&str> {
+        self.scope.split(' ').filter(|s| !s.is_empty()).collect()
+    }
+}
+
+/// Who signed in, and when.
+#[derive(Debug, Clone)]
+pub(super) struct SignIn {
+    pub(super) sub: String,
+    pub(super) auth_time: i64,
+    /// The session id (`sid`).
+    pub(super) sid: String,
+}
+
+pub(super) struct Pending {
+    pub(super) req: AuthRequest,
+    pub(super) csrf: String,
+    /// The browser cookie the page was shown to.
+    pub(super) browser: String,
+    pub(super) created: i64,
+}
+
+pub(super) struct Session {
+    pub(super) sign_in: SignIn,
+    pub(super) created: i64,
+}
+
+pub(super) struct Code {
+    pub(super) req: AuthRequest,
+    pub(super) sign_in: SignIn,
+    pub(super) created: i64,
+    pub(super) used: bool,
+    /// What the code issued, revoked if it comes again.
+    pub(super) family: Option<String>,
+    pub(super) jti: Option<(String, i64)>,
+}
+
+pub(super) struct Family {
+    pub(super) client_id: String,
+    pub(super) scope: String,
+    pub(super) resource: Vec<String>,
+    pub(super) sign_in: SignIn,
+    /// Digest of the one refresh token that may be used now.
+    pub(super) current: String,
+    pub(super) rotated: VecDeque<String>,
+    pub(super) revoked: bool,
+    pub(super) created: i64,
+}
+
+/// Expiry and age, for eviction.
+trait Aged {
+    fn created(&self) -> i64;
+    fn expires(&self) -> i64;
+}
+
+impl Aged for Pending {
+    fn created(&self) -> i64 {
+        self.created
+    }
+    fn expires(&self) -> i64 {
+        self.created.saturating_add(PENDING_TTL)
+    }
+}
+
+impl Aged for Session {
+    fn created(&self) -> i64 {
+        self.created
+    }
+    fn expires(&self) -> i64 {
+        self.created.saturating_add(SESSION_TTL)
+    }
+}
+
+impl Aged for Code {
+    fn created(&self) -> i64 {
+        self.created
+    }
+    fn expires(&self) -> i64 {
+        self.created.saturating_add(CODE_MEMORY)
+    }
+}
+
+impl Aged for Family {
+    fn created(&self) -> i64 {
+        self.created
+    }
+    fn expires(&self) -> i64 {
+        self.created.saturating_add(FAMILY_TTL)
+    }
+}
+
+/// Inserts, making room first when the map is at `cap`.
+fn insert_bounded<V: Aged>(map: &mut HashMap<String, V>, key: String, value: V, cap: usize, now: i64) {
+    if map.len() >= cap {
+        map.retain(|_, v| v.expires() > now);
+    }
+    if map.len() >= cap {
+        if let Some(oldest) = map
+            .iter()
+            .min_by_key(|(_, v)| v.created())
+            .map(|(k, _)| k.clone())
+        {
+            map.remove(&oldest);
+        }
+    }
+    map.insert(key, value);
+}
+
+/// The issuer's mutable state.
+#[derive(Default)]
+pub(super) struct Store {
+    pub(super) pending: HashMap<String, Pending>,
+    pub(super) sessions: HashMap<String, Session>,
+    pub(super) codes: HashMap<String, Code>,
+    pub(super) families: HashMap<String, Family>,
+    /// Refresh-token digest → family id, for current and rotated tokens.
+    pub(super) refresh: HashMap<String, String>,
+    /// Revoked access-token `jti` → its `exp`.
+    pub(super) revoked: HashMap<String, i64>,
+    /// Free-`sub` users' claims, with a sequence number for eviction.
+    subjects: HashMap<String, (u64, Map<String, Value>)>,
+    seq: u64,
+}
+
+impl Store {
+    pub(super) fn add_pending(&mut self, ticket: String, p: Pending, now: i64) {
+        insert_bounded(&mut self.pending, ticket, p, PENDING_CAP, now);
+    }
+
+    pub(super) fn add_session(&mut self, id: String, s: Session, now: i64) {
+        insert_bounded(&mut self.sessions, id, s, SESSIONS_CAP, now);
+    }
+
+    /// The live session behind a cookie value.
+    pub(super) fn session(&self, id: &str, now: i64) -> Option<&SignIn> {
+        self.sessions
+            .get(id)
+            .filter(|s| s.expires() > now)
+            .map(|s| &s.sign_in)
+    }
+
+    pub(super) fn add_code(&mut self, code: String, c: Code, now: i64) {
+        insert_bounded(&mut self.codes, code, c, CODES_CAP, now);
+    }
+
+    pub(super) fn add_family(&mut self, id: String, f: Family, now: i64) {
+        let token = f.current.clone();
+        if self.families.len() >= FAMILIES_CAP {
+            self.families.retain(|_, f| f.expires() > now && !f.revoked);
+            let families = &self.families;
+            self.refresh.retain(|_, fam| families.contains_key(fam));
+        }
+        insert_bounded(&mut self.families, id.clone(), f, FAMILIES_CAP, now);
+        let families = &self.families;
+        if self.refresh.len() > FAMILIES_CAP.saturating_mul(ROTATED_CAP.saturating_add(1)) {
+            self.refresh.retain(|_, fam| families.contains_key(fam));
+        }
+        self.refresh.insert(token, id);
+    }
+
+    /// Makes `next` the family's current token; the old one is remembered as rotated.
+    pub(super) fn rotate(&mut self, family: &str, next: String) {
+        let Some(f) = self.families.get_mut(family) else {
+            return;
+        };
+        let old = std::mem::replace(&mut f.current, next.clone());
+        f.rotated.push_back(old);
+        if f.rotated.len() > ROTATED_CAP {
+            if let Some(gone) = f.rotated.pop_front() {
+                self.refresh.remove(&gone);
+            }
+        }
+        self.refresh.insert(next, family.to_string());
+    }
+
+    /// Revokes a family and forgets its tokens but one marker: a later use is still refused.
+    pub(super) fn revoke_family(&mut self, family: &str) {
+        if let Some(f) = self.families.get_mut(family) {
+            f.revoked = true;
+        }
+    }
+
+    pub(super) fn revoke_jti(&mut self, jti: String, exp: i64, now: i64) {
+        if self.revoked.len() >= REVOKED_CAP {
+            self.revoked.retain(|_, e| *e > now);
+        }
+        if self.revoked.len() < REVOKED_CAP {
+            self.revoked.insert(jti, exp);
+        }
+    }
+
+    pub(super) fn is_revoked(&self, jti: &str) -> bool {
+        self.revoked.contains_key(jti)
+    }
+
+    /// Remembers the claims of a user who signed in with a free `sub`.
+    pub(super) fn remember_subject(&mut self, sub: &str, claims: Map<String, Value>) {
+        if self.subjects.len() >= SUBJECTS_CAP && !self.subjects.contains_key(sub) {
+            if let Some(oldest) = self
+                .subjects
+                .iter()
+                .min_by_key(|(_, (seq, _))| *seq)
+                .map(|(k, _)| k.clone())
+            {
+                self.subjects.remove(&oldest);
+            }
+        }
+        self.seq = self.seq.saturating_add(1);
+        self.subjects.insert(sub.to_string(), (self.seq, claims));
+    }
+
+    pub(super) fn subject(&self, sub: &str) -> Option<&Map<String, Value>> {
+        self.subjects.get(sub).map(|(_, c)| c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    #[test]
+    fn a_full_map_drops_the_expired_then_the_oldest() {
+        let mut s = Store::default();
+        for i in 0..SESSIONS_CAP {
+            let sign_in = SignIn {
+                sub: "u".into(),
+                auth_time: 0,
+                sid: String::new(),
+            };
+            let created = i64::try_from(i).unwrap();
+            s.add_session(format!("s{i}"), Session { sign_in, created }, created);
+        }
+        let sign_in = SignIn {
+            sub: "v".into(),
+            auth_time: 0,
+            sid: String::new(),
+        };
+        s.add_session("new".into(), Session { sign_in, created: 5 }, 5);
+        assert_eq!(s.sessions.len(), SESSIONS_CAP);
+        assert!(s.sessions.get("s0").is_none(), "the oldest went");
+        assert!(s.session("new", 6).is_some());
+        assert!(s.session("new", 5 + SESSION_TTL).is_none(), "expired");
+    }
+}
