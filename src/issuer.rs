@@ -228,7 +228,10 @@ impl Issuer {
         });
         if let Some(obj) = doc.as_object_mut() {
             let mut others = self.cfg.users.iter().flat_map(|u| u.claims.keys());
-            let mut claims: Vec<String> = users::standard_claims().iter().map(|c| c.to_string()).collect();
+            let mut claims: Vec<String> = users::standard_claims()
+                .iter()
+                .map(|c| c.to_string())
+                .collect();
             for c in others.by_ref() {
                 if !claims.contains(c) {
                     claims.push(c.clone());

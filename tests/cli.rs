@@ -30,5 +30,6 @@ mod remote;
 mod roundtrip;
 mod sd_jwt;
 mod serve;
+mod serve_web;
 mod vectors;
 mod x5c;

@@ -13,13 +13,13 @@ use crate::server::TestCa;
 use crate::util::*;
 
 /// A running `jwtctl serve`; killed when dropped.
-struct Served {
+pub(crate) struct Served {
     child: Child,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl Served {
-    fn start(args: &[&str]) -> Served {
+    pub(crate) fn start(args: &[&str]) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_jwtctl"))
             .arg("serve")
             .args(["--addr", "127.0.0.1:0"])
@@ -39,7 +39,7 @@ impl Served {
         Served { child, url }
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.url)
     }
 
@@ -71,7 +71,7 @@ impl Drop for Served {
     }
 }
 
-fn agent() -> ureq::Agent {
+pub(crate) fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(20)))
@@ -80,7 +80,7 @@ fn agent() -> ureq::Agent {
 }
 
 /// (status, headers as lower-case name → value, body)
-fn get(url: &str, headers: &[(&str, &str)]) -> (u16, Vec<(String, String)>, String) {
+pub(crate) fn get(url: &str, headers: &[(&str, &str)]) -> (u16, Vec<(String, String)>, String) {
     let mut r = agent().get(url);
     for (n, v) in headers {
         r = r.header(*n, *v);
@@ -89,7 +89,9 @@ fn get(url: &str, headers: &[(&str, &str)]) -> (u16, Vec<(String, String)>, Stri
 }
 
 /// (status, headers as lower-case name → value, body) of a response.
-fn read(mut resp: ureq::http::Response<ureq::Body>) -> (u16, Vec<(String, String)>, String) {
+pub(crate) fn read(
+    mut resp: ureq::http::Response<ureq::Body>,
+) -> (u16, Vec<(String, String)>, String) {
     let hs = resp
         .headers()
         .iter()
@@ -104,12 +106,12 @@ fn read(mut resp: ureq::http::Response<ureq::Body>) -> (u16, Vec<(String, String
     (resp.status().as_u16(), hs, body)
 }
 
-fn header<'a>(hs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(crate) fn header<'a>(hs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     hs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
 }
 
 /// POSTs a form to the token endpoint: (status, headers, JSON body).
-fn post_token(
+pub(crate) fn post_token(
     url: &str,
     basic: Option<(&str, &str)>,
     form: &str,
@@ -133,12 +135,12 @@ fn mint(s: &Served, basic: Option<(&str, &str)>, form: &str) -> String {
     body["access_token"].as_str().unwrap().to_string()
 }
 
-fn claims_of(token: &str) -> Value {
+pub(crate) fn claims_of(token: &str) -> Value {
     let part = token.split('.').nth(1).unwrap();
     serde_json::from_slice(&b64url_decode(part)).unwrap()
 }
 
-fn header_of(token: &str) -> Value {
+pub(crate) fn header_of(token: &str) -> Value {
     serde_json::from_slice(&b64url_decode(token.split('.').next().unwrap())).unwrap()
 }
 
@@ -156,7 +158,7 @@ fn verify_issuer(
     run(&mut c)
 }
 
-const EC: &str = "ec-p256.pkcs8.pem";
+pub(crate) const EC: &str = "ec-p256.pkcs8.pem";
 
 #[test]
 fn discovery_and_key_set() {
@@ -178,11 +180,11 @@ fn discovery_and_key_set() {
         assert_eq!(doc["token_endpoint"], s.url("/token"));
         assert_eq!(
             doc["grant_types_supported"],
-            serde_json::json!(["client_credentials"])
+            serde_json::json!(["authorization_code", "refresh_token", "client_credentials"])
         );
         assert_eq!(
             doc["token_endpoint_auth_methods_supported"],
-            serde_json::json!(["client_secret_basic", "client_secret_post"])
+            serde_json::json!(["client_secret_basic", "client_secret_post", "none"])
         );
         assert_eq!(
             doc["id_token_signing_alg_values_supported"],
@@ -653,9 +655,9 @@ fn usage_errors_come_before_serving() {
         "--addr",
         "127.0.0.1:0",
         "--client",
-        "nosecret",
+        "nosecret:",
     ]));
-    assert!(assert_fails(&o, 2).contains("ID:SECRET"));
+    assert!(assert_fails(&o, 2).contains("ID or ID:SECRET"));
     let o = run(jwtctl().args([
         "serve",
         "--key",

@@ -109,7 +109,11 @@ fn page(status: u16, title: &str, message: impl Into<String>) -> Answer {
 }
 
 fn server_error_page() -> Answer {
-    page(500, "Server error", "The issuer could not make a random value.")
+    page(
+        500,
+        "Server error",
+        "The issuer could not make a random value.",
+    )
 }
 
 /// Whether `v` is a PKCE code verifier or S256 challenge: 43 to 128 unreserved characters.
@@ -179,11 +183,17 @@ impl Issuer {
             .and_then(|id| store.session(id, now))
             .cloned();
         let young_enough = |s: &SignIn| {
+            // max_age=0 asks for a fresh sign-in, as prompt=login does (OpenID Connect Core
+            // 3.1.2.1).
             req.max_age
-                .is_none_or(|m| now.saturating_sub(s.auth_time) <= m)
+                .is_none_or(|m| m > 0 && now.saturating_sub(s.auth_time) <= m)
         };
         if let Some(s) = session.filter(|s| young_enough(s)) {
-            if !req.prompt.iter().any(|p| p == "login" || p == "select_account") {
+            if !req
+                .prompt
+                .iter()
+                .any(|p| p == "login" || p == "select_account")
+            {
                 return self.issue_code(&mut store, req, s, Vec::new(), now);
             }
         }
@@ -221,7 +231,10 @@ impl Issuer {
             ));
         }
         if param(p, "request").is_some() {
-            return Err(("request_not_supported", "request objects are not supported".into()));
+            return Err((
+                "request_not_supported",
+                "request objects are not supported".into(),
+            ));
         }
         if param(p, "request_uri").is_some() {
             return Err((
@@ -243,7 +256,9 @@ impl Issuer {
             if mode != "query" {
                 return Err((
                     "invalid_request",
-                    format!("response_mode {mode:?} is not supported; this issuer answers in the query"),
+                    format!(
+                        "response_mode {mode:?} is not supported; this issuer answers in the query"
+                    ),
                 ));
             }
         }
@@ -253,7 +268,10 @@ impl Issuer {
                 "this client may not use the authorization code grant".into(),
             ));
         }
-        match (param(p, "code_challenge"), param(p, "code_challenge_method")) {
+        match (
+            param(p, "code_challenge"),
+            param(p, "code_challenge_method"),
+        ) {
             (None, Some(_)) => return bad("code_challenge_method without code_challenge"),
             (Some(_), None) => {
                 return bad(
@@ -267,13 +285,17 @@ impl Issuer {
             }
             (Some(c), Some(_)) => {
                 if c.len() != 43 || !pkce_text(c) {
-                    return bad("code_challenge is not an S256 challenge (43 base64url characters)");
+                    return bad(
+                        "code_challenge is not an S256 challenge (43 base64url characters)",
+                    );
                 }
                 req.challenge = Some(c.to_string());
             }
             (None, None) => {
                 if client.secret.is_none() {
-                    return bad("PKCE is required for public clients: send code_challenge with S256");
+                    return bad(
+                        "PKCE is required for public clients: send code_challenge with S256",
+                    );
                 }
             }
         }
@@ -514,10 +536,13 @@ impl Issuer {
         store: &super::store::Store,
         sub: &str,
     ) -> Option<Map<String, Value>> {
-        store
-            .subject(sub)
-            .cloned()
-            .or_else(|| self.cfg.users.iter().find(|u| u.sub == sub).map(|u: &User| u.claims.clone()))
+        store.subject(sub).cloned().or_else(|| {
+            self.cfg
+                .users
+                .iter()
+                .find(|u| u.sub == sub)
+                .map(|u: &User| u.claims.clone())
+        })
     }
 
     /// Answers end session: the session ends; the browser goes to a registered

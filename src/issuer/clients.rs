@@ -80,7 +80,12 @@ impl Issuer {
     }
 
     /// Whether `uri` is one the client may be redirected to (`logout`: for end session).
-    pub(super) fn redirect_allowed(&self, client: Option<&Client>, uri: &str, logout: bool) -> bool {
+    pub(super) fn redirect_allowed(
+        &self,
+        client: Option<&Client>,
+        uri: &str,
+        logout: bool,
+    ) -> bool {
         let mut registered: Vec<&String> = self.cfg.redirect_uris.iter().collect();
         let clients: Vec<&Client> = match client {
             Some(c) => vec![c],

@@ -150,7 +150,10 @@ impl Issuer {
         let client_id = Self::client_id(client)?;
         let code = param(&req.form, "code")
             .ok_or_else(|| OAuthError::invalid_request("code is missing"))?;
-        let mut store = self.store.lock().map_err(|_| super::keys::server_error("lock"))?;
+        let mut store = self
+            .store
+            .lock()
+            .map_err(|_| super::keys::server_error("lock"))?;
         let Some(entry) = store.codes.get_mut(code) else {
             return Err(invalid_grant("the code is unknown"));
         };
@@ -184,7 +187,9 @@ impl Issuer {
                         .as_ref(),
                 );
                 if !pkce_text(verifier) || !same_secret(&computed, challenge) {
-                    return Err(invalid_grant("code_verifier does not match the code_challenge"));
+                    return Err(invalid_grant(
+                        "code_verifier does not match the code_challenge",
+                    ));
                 }
             }
             (Some(_), None) => return Err(invalid_grant("code_verifier is missing")),
@@ -239,7 +244,10 @@ impl Issuer {
         let token = param(&req.form, "refresh_token")
             .ok_or_else(|| OAuthError::invalid_request("refresh_token is missing"))?;
         let hash = digest(token);
-        let mut store = self.store.lock().map_err(|_| super::keys::server_error("lock"))?;
+        let mut store = self
+            .store
+            .lock()
+            .map_err(|_| super::keys::server_error("lock"))?;
         let Some(family_id) = store.refresh.get(&hash).cloned() else {
             return Err(invalid_grant("the refresh token is unknown"));
         };
@@ -247,7 +255,9 @@ impl Issuer {
             return Err(invalid_grant("the refresh token is unknown"));
         };
         if family.client_id != client_id {
-            return Err(invalid_grant("the refresh token was issued to another client"));
+            return Err(invalid_grant(
+                "the refresh token was issued to another client",
+            ));
         }
         if family.revoked {
             return Err(invalid_grant("the refresh token is revoked"));
@@ -264,7 +274,10 @@ impl Issuer {
         let granted: Vec<&str> = family.scope.split(' ').filter(|s| !s.is_empty()).collect();
         let scope = match param(&req.form, "scope") {
             Some(asked) => {
-                if let Some(extra) = asked.split(' ').find(|s| !s.is_empty() && !granted.contains(s)) {
+                if let Some(extra) = asked
+                    .split(' ')
+                    .find(|s| !s.is_empty() && !granted.contains(s))
+                {
                     return Err(OAuthError::new(
                         400,
                         "invalid_scope",

@@ -156,7 +156,9 @@ impl Issuer {
             JwsAlg::HS512 | JwsAlg::RS512 | JwsAlg::PS512 | JwsAlg::ES512 => {
                 digest(&SHA512, value.as_bytes()).as_ref().to_vec()
             }
-            JwsAlg::EdDSA | JwsAlg::Ed448 if self.signing.key.key_type() == KeyType::Okp(OkpCurve::Ed448) => {
+            JwsAlg::EdDSA | JwsAlg::Ed448
+                if self.signing.key.key_type() == KeyType::Okp(OkpCurve::Ed448) =>
+            {
                 let mut out = vec![0u8; 114];
                 let mut h = openssl::hash::Hasher::new(openssl::hash::MessageDigest::shake_256())
                     .map_err(server_error)?;

@@ -140,7 +140,13 @@ impl Aged for Family {
 }
 
 /// Inserts, making room first when the map is at `cap`.
-fn insert_bounded<V: Aged>(map: &mut HashMap<String, V>, key: String, value: V, cap: usize, now: i64) {
+fn insert_bounded<V: Aged>(
+    map: &mut HashMap<String, V>,
+    key: String,
+    value: V,
+    cap: usize,
+    now: i64,
+) {
     if map.len() >= cap {
         map.retain(|_, v| v.expires() > now);
     }
@@ -286,7 +292,14 @@ mod tests {
             auth_time: 0,
             sid: String::new(),
         };
-        s.add_session("new".into(), Session { sign_in, created: 5 }, 5);
+        s.add_session(
+            "new".into(),
+            Session {
+                sign_in,
+                created: 5,
+            },
+            5,
+        );
         assert_eq!(s.sessions.len(), SESSIONS_CAP);
         assert!(s.sessions.get("s0").is_none(), "the oldest went");
         assert!(s.session("new", 6).is_some());

@@ -43,7 +43,12 @@ impl BearerError {
 
     /// The JSON body.
     pub fn body(&self) -> Value {
-        OAuthError::new(self.status, self.error.unwrap_or("invalid_request"), self.description.clone()).body()
+        OAuthError::new(
+            self.status,
+            self.error.unwrap_or("invalid_request"),
+            self.description.clone(),
+        )
+        .body()
     }
 }
 
@@ -95,16 +100,26 @@ impl Issuer {
             now,
             ..ClaimRules::default()
         };
-        let verified = verify_token(token, &self.ring.verifiers(), &rules, None, true, &mut Report::default())
-            .map_err(|r| BearerError::new(401, "invalid_token", r.message))?;
+        let verified = verify_token(
+            token,
+            &self.ring.verifiers(),
+            &rules,
+            None,
+            true,
+            &mut Report::default(),
+        )
+        .map_err(|r| BearerError::new(401, "invalid_token", r.message))?;
         let claims = verified.claims.unwrap_or_default();
         let text = |k: &str| claims.get(k).and_then(Value::as_str).unwrap_or_default();
-        let store = self
-            .store
-            .lock()
-            .map_err(|_| BearerError::new(500, "invalid_request", "the issuer's state is unavailable"))?;
+        let store = self.store.lock().map_err(|_| {
+            BearerError::new(500, "invalid_request", "the issuer's state is unavailable")
+        })?;
         if store.is_revoked(text("jti")) {
-            return Err(BearerError::new(401, "invalid_token", "the access token is revoked"));
+            return Err(BearerError::new(
+                401,
+                "invalid_token",
+                "the access token is revoked",
+            ));
         }
         let scopes: Vec<&str> = text("scope").split(' ').filter(|s| !s.is_empty()).collect();
         if !scopes.contains(&"openid") {

@@ -16,8 +16,26 @@ pub struct User {
 
 /// Claims the issuer writes itself: a user's claims may not name them.
 const RESERVED: &[&str] = &[
-    "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "auth_time", "nonce", "acr", "amr", "azp",
-    "at_hash", "c_hash", "sid", "cnf", "scope", "client_id", "act", "typ",
+    "iss",
+    "sub",
+    "aud",
+    "exp",
+    "nbf",
+    "iat",
+    "jti",
+    "auth_time",
+    "nonce",
+    "acr",
+    "amr",
+    "azp",
+    "at_hash",
+    "c_hash",
+    "sid",
+    "cnf",
+    "scope",
+    "client_id",
+    "act",
+    "typ",
 ];
 
 /// The standard claims each scope releases (OpenID Connect Core 5.4).
@@ -48,7 +66,18 @@ const BY_SCOPE: &[(&str, &[&str])] = &[
 
 /// Every claim name discovery lists as supported.
 pub fn standard_claims() -> Vec<&'static str> {
-    let mut v = vec!["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "azp", "sid", "at_hash"];
+    let mut v = vec![
+        "sub",
+        "iss",
+        "aud",
+        "exp",
+        "iat",
+        "auth_time",
+        "nonce",
+        "azp",
+        "sid",
+        "at_hash",
+    ];
     for (_, names) in BY_SCOPE {
         v.extend(names.iter());
     }
@@ -56,7 +85,14 @@ pub fn standard_claims() -> Vec<&'static str> {
 }
 
 /// The scopes discovery lists.
-pub const SCOPES: &[&str] = &["openid", "profile", "email", "address", "phone", "offline_access"];
+pub const SCOPES: &[&str] = &[
+    "openid",
+    "profile",
+    "email",
+    "address",
+    "phone",
+    "offline_access",
+];
 
 /// Checks a user's claims: an object naming no claim the issuer writes itself.
 pub fn check_claims(claims: &Map<String, Value>) -> Result<()> {
@@ -114,7 +150,10 @@ pub fn by_scope(claims: &Map<String, Value>, scopes: &[&str]) -> Map<String, Val
     claims
         .iter()
         .filter(|(name, _)| {
-            match BY_SCOPE.iter().find(|(_, names)| names.contains(&name.as_str())) {
+            match BY_SCOPE
+                .iter()
+                .find(|(_, names)| names.contains(&name.as_str()))
+            {
                 Some((scope, _)) => scopes.contains(scope),
                 None => true,
             }
@@ -130,7 +169,8 @@ mod tests {
 
     #[test]
     fn users_parse_with_and_without_claims() {
-        let u = User::parse(r#"alice:{"email":"a@example.com","name":"Alice","team":"x"}"#).unwrap();
+        let u =
+            User::parse(r#"alice:{"email":"a@example.com","name":"Alice","team":"x"}"#).unwrap();
         assert_eq!(u.sub, "alice");
         assert_eq!(u.display_name(), Some("Alice"));
         assert_eq!(User::parse("urn:user:7").unwrap().sub, "urn:user:7");

@@ -96,7 +96,10 @@ fn strings(file: &Path, at: &str, v: &Value, many: bool) -> Result<Vec<String>> 
                     .ok_or_else(|| bad(file, &format!("{at:?} must hold strings")))
             })
             .collect(),
-        _ if many => Err(bad(file, &format!("{at:?} must be a string or an array of strings"))),
+        _ if many => Err(bad(
+            file,
+            &format!("{at:?} must be a string or an array of strings"),
+        )),
         _ => Err(bad(file, &format!("{at:?} must be a string"))),
     }
 }
@@ -143,7 +146,12 @@ fn client(file: &Path, i: usize, v: &Value) -> Result<Client> {
                 if let Some(g) = c.grant_types.iter().find(|g| !known.contains(&g.as_str())) {
                     return Err(bad(
                         file,
-                        &format!("{}: {:?} is not a grant this issuer serves ({})", at(name), sanitize(g), known.join(", ")),
+                        &format!(
+                            "{}: {:?} is not a grant this issuer serves ({})",
+                            at(name),
+                            sanitize(g),
+                            known.join(", ")
+                        ),
                     ));
                 }
             }
@@ -153,7 +161,12 @@ fn client(file: &Path, i: usize, v: &Value) -> Result<Client> {
                 if !known.contains(&m.as_str()) {
                     return Err(bad(
                         file,
-                        &format!("{}: {:?} is not supported ({})", at(name), sanitize(&m), known.join(", ")),
+                        &format!(
+                            "{}: {:?} is not supported ({})",
+                            at(name),
+                            sanitize(&m),
+                            known.join(", ")
+                        ),
                     ));
                 }
                 c.auth_method = Some(m);
@@ -161,11 +174,17 @@ fn client(file: &Path, i: usize, v: &Value) -> Result<Client> {
             "jwks" | "jwks_uri" => {
                 return Err(bad(
                     file,
-                    &format!("{}: private_key_jwt clients are not supported by this version of serve", at(name)),
+                    &format!(
+                        "{}: private_key_jwt clients are not supported by this version of serve",
+                        at(name)
+                    ),
                 ));
             }
             other => {
-                return Err(bad(file, &format!("unknown member {:?} in clients[{i}]", sanitize(other))));
+                return Err(bad(
+                    file,
+                    &format!("unknown member {:?} in clients[{i}]", sanitize(other)),
+                ));
             }
         }
     }
@@ -173,14 +192,29 @@ fn client(file: &Path, i: usize, v: &Value) -> Result<Client> {
         return Err(bad(file, &format!("clients[{i}] needs a client_id")));
     }
     if c.secret.as_deref() == Some("") {
-        return Err(bad(file, &format!("{}: an empty secret", at("client_secret"))));
+        return Err(bad(
+            file,
+            &format!("{}: an empty secret", at("client_secret")),
+        ));
     }
     match (&c.auth_method, &c.secret) {
         (Some(m), None) if m != "none" => {
-            return Err(bad(file, &format!("{}: {m} needs a client_secret", at("token_endpoint_auth_method"))));
+            return Err(bad(
+                file,
+                &format!(
+                    "{}: {m} needs a client_secret",
+                    at("token_endpoint_auth_method")
+                ),
+            ));
         }
         (Some(m), Some(_)) if m == "none" => {
-            return Err(bad(file, &format!("{}: none is for public clients, which have no client_secret", at("token_endpoint_auth_method"))));
+            return Err(bad(
+                file,
+                &format!(
+                    "{}: none is for public clients, which have no client_secret",
+                    at("token_endpoint_auth_method")
+                ),
+            ));
         }
         _ => {}
     }
@@ -197,10 +231,23 @@ fn user(file: &Path, i: usize, v: &Value) -> Result<User> {
             ("sub", Value::String(s)) if !s.is_empty() => u.sub = s.clone(),
             ("claims", Value::Object(m)) => u.claims = m.clone(),
             ("sub" | "claims", _) => {
-                return Err(bad(file, &format!("users[{i}].{name} must be {}", if name == "sub" { "a non-empty string" } else { "an object" })));
+                return Err(bad(
+                    file,
+                    &format!(
+                        "users[{i}].{name} must be {}",
+                        if name == "sub" {
+                            "a non-empty string"
+                        } else {
+                            "an object"
+                        }
+                    ),
+                ));
             }
             (other, _) => {
-                return Err(bad(file, &format!("unknown member {:?} in users[{i}]", sanitize(other))));
+                return Err(bad(
+                    file,
+                    &format!("unknown member {:?} in users[{i}]", sanitize(other)),
+                ));
             }
         }
     }
@@ -286,7 +333,11 @@ pub fn settings(a: &ServeArgs) -> Result<Settings> {
         Some(f) => read_file(f)?,
         None => FromFile::default(),
     };
-    let cfg_name = a.config.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+    let cfg_name = a
+        .config
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
     let in_file = |what: String| Error::usage(format!("--config {cfg_name}: {what}"));
     let mut s = Settings {
         key: file.list("key").into_iter().map(PathBuf::from).collect(),
@@ -304,7 +355,12 @@ pub fn settings(a: &ServeArgs) -> Result<Settings> {
         (Some(x), _) => Some(x.0),
         (None, Some(name)) => Some(
             AlgArg::from_str(&name, false)
-                .map_err(|_| in_file(format!("\"alg\": {:?} is not a JWS algorithm", sanitize(&name))))?
+                .map_err(|_| {
+                    in_file(format!(
+                        "\"alg\": {:?} is not a JWS algorithm",
+                        sanitize(&name)
+                    ))
+                })?
                 .0,
         ),
         (None, None) => None,
@@ -314,8 +370,14 @@ pub fn settings(a: &ServeArgs) -> Result<Settings> {
         .clone()
         .or_else(|| file.one("addr"))
         .unwrap_or_else(|| "127.0.0.1:8080".into());
-    s.tls_cert = a.tls_cert.clone().or_else(|| file.one("tls-cert").map(PathBuf::from));
-    s.tls_key = a.tls_key.clone().or_else(|| file.one("tls-key").map(PathBuf::from));
+    s.tls_cert = a
+        .tls_cert
+        .clone()
+        .or_else(|| file.one("tls-cert").map(PathBuf::from));
+    s.tls_key = a
+        .tls_key
+        .clone()
+        .or_else(|| file.one("tls-key").map(PathBuf::from));
     if s.tls_cert.is_some() != s.tls_key.is_some() {
         return Err(Error::usage("--tls-cert and --tls-key go together"));
     }
@@ -325,8 +387,15 @@ pub fn settings(a: &ServeArgs) -> Result<Settings> {
         s.clients.push(parse_client(text)?);
     }
     for (i, c) in s.clients.iter().enumerate() {
-        if s.clients.iter().skip(i.saturating_add(1)).any(|o| o.id == c.id) {
-            return Err(Error::usage(format!("client {:?} is given twice", sanitize(&c.id))));
+        if s.clients
+            .iter()
+            .skip(i.saturating_add(1))
+            .any(|o| o.id == c.id)
+        {
+            return Err(Error::usage(format!(
+                "client {:?} is given twice",
+                sanitize(&c.id)
+            )));
         }
     }
     s.redirect_uris = file.list("redirect-uri");
@@ -339,14 +408,25 @@ pub fn settings(a: &ServeArgs) -> Result<Settings> {
         s.users.push(User::parse(text)?);
     }
     for (i, u) in s.users.iter().enumerate() {
-        if s.users.iter().skip(i.saturating_add(1)).any(|o| o.sub == u.sub) {
-            return Err(Error::usage(format!("user {:?} is given twice", sanitize(&u.sub))));
+        if s.users
+            .iter()
+            .skip(i.saturating_add(1))
+            .any(|o| o.sub == u.sub)
+        {
+            return Err(Error::usage(format!(
+                "user {:?} is given twice",
+                sanitize(&u.sub)
+            )));
         }
     }
     let login = match (a.login, file.one("login")) {
         (Some(l), _) => l,
-        (None, Some(text)) => LoginArg::from_str(&text, false)
-            .map_err(|_| in_file(format!("\"login\" must be form or auto, not {:?}", sanitize(&text))))?,
+        (None, Some(text)) => LoginArg::from_str(&text, false).map_err(|_| {
+            in_file(format!(
+                "\"login\" must be form or auto, not {:?}",
+                sanitize(&text)
+            ))
+        })?,
         (None, None) => LoginArg::Form,
     };
     s.login = match login {
@@ -355,7 +435,11 @@ pub fn settings(a: &ServeArgs) -> Result<Settings> {
     };
     s.aud = file.list("aud");
     s.aud.extend(a.aud.iter().cloned());
-    s.exp = a.exp.clone().or_else(|| file.one("exp")).unwrap_or_else(|| "15m".into());
+    s.exp = a
+        .exp
+        .clone()
+        .or_else(|| file.one("exp"))
+        .unwrap_or_else(|| "15m".into());
     s.claim = file.list("claim");
     s.claim.extend(a.claim.iter().cloned());
     s.rotate = a.rotate.clone().or_else(|| file.one("rotate"));

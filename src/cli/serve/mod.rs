@@ -87,7 +87,10 @@ impl Paths {
         }
         let prefix = uri.path().trim_end_matches('/').to_string();
         let at = |member: &str| {
-            let path = PATHS.iter().find(|(m, _)| *m == member).map_or("", |(_, p)| p);
+            let path = PATHS
+                .iter()
+                .find(|(m, _)| *m == member)
+                .map_or("", |(_, p)| p);
             format!("{prefix}{path}")
         };
         Ok(Paths {
@@ -100,7 +103,11 @@ impl Paths {
             login: format!("{prefix}{LOGIN_PATH}"),
             userinfo: at("userinfo_endpoint"),
             end_session: at("end_session_endpoint"),
-            cookie_path: if prefix.is_empty() { "/".into() } else { prefix.clone() },
+            cookie_path: if prefix.is_empty() {
+                "/".into()
+            } else {
+                prefix.clone()
+            },
         })
     }
 }
@@ -392,7 +399,6 @@ async fn rotation(shared: Arc<Shared>, period: Duration) {
         }
     }
 }
-
 
 async fn handle(req: Request<Incoming>, peer: SocketAddr, shared: &Shared) -> Reply {
     let started = Instant::now();

@@ -88,7 +88,10 @@ pub fn login(page: &LoginPage, action: &str) -> String {
         ));
     }
     if let Some(e) = &page.error {
-        body.push_str(&format!("<p class=\"error\" role=\"alert\">{}</p>\n", escape(e)));
+        body.push_str(&format!(
+            "<p class=\"error\" role=\"alert\">{}</p>\n",
+            escape(e)
+        ));
     }
     let action = escape(action);
     if !page.users.is_empty() {
@@ -155,6 +158,9 @@ mod tests {
         }
         assert!(html.contains("&lt;script&gt;"));
         assert!(!html.contains("<script"), "no JavaScript at all");
-        assert!(!html.contains("http://") || !html.contains("src="), "nothing loaded");
+        assert!(
+            !html.contains("http://") || !html.contains("src="),
+            "nothing loaded"
+        );
     }
 }

@@ -143,8 +143,8 @@ async fn body(req: Request<Incoming>) -> Result<Bytes, Reply> {
 }
 
 pub async fn route(req: Request<Incoming>, shared: &Shared) -> Reply {
-    let declared = header_text(&req, header::CONTENT_LENGTH)
-        .and_then(|v| v.trim().parse::<u64>().ok());
+    let declared =
+        header_text(&req, header::CONTENT_LENGTH).and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY as u64) {
         return too_large();
     }
@@ -197,8 +197,7 @@ fn jwks(req: &Request<Incoming>, shared: &Shared) -> Reply {
         }
         Err(_) => return internal(),
     };
-    let fresh =
-        header_text(req, header::IF_NONE_MATCH).is_some_and(|h| etag_matches(&h, &etag));
+    let fresh = header_text(req, header::IF_NONE_MATCH).is_some_and(|h| etag_matches(&h, &etag));
     let mut r = if fresh {
         reply(StatusCode::NOT_MODIFIED, "application/json", Bytes::new())
     } else {
@@ -330,7 +329,11 @@ async fn browser(
     };
     let (mut r, set) = match answer {
         Answer::Redirect { location, cookies } => {
-            let mut r = reply(StatusCode::SEE_OTHER, "text/plain; charset=utf-8", Bytes::new());
+            let mut r = reply(
+                StatusCode::SEE_OTHER,
+                "text/plain; charset=utf-8",
+                Bytes::new(),
+            );
             match HeaderValue::from_str(&location) {
                 Ok(v) => {
                     r.headers_mut().insert(header::LOCATION, v);
@@ -339,15 +342,19 @@ async fn browser(
             }
             (r, cookies)
         }
-        Answer::Login { page: p, cookies } => {
-            (page_reply(200, &page::login(&p, &shared.paths.login)), cookies)
-        }
+        Answer::Login { page: p, cookies } => (
+            page_reply(200, &page::login(&p, &shared.paths.login)),
+            cookies,
+        ),
         Answer::Page {
             status,
             title,
             message,
             cookies,
-        } => (page_reply(status, &page::message(&title, &message)), cookies),
+        } => (
+            page_reply(status, &page::message(&title, &message)),
+            cookies,
+        ),
     };
     for c in set {
         if let Ok(v) = HeaderValue::from_str(&set_cookie(&c, shared)) {
