@@ -100,12 +100,16 @@ pub fn login(page: &LoginPage, action: &str) -> String {
             hidden(page)
         ));
         for (sub, name) in &page.users {
-            let label = name.as_deref().unwrap_or(sub);
+            // The name when there is one, with the sub beside it; else the sub alone.
+            let (label, aside) = match name {
+                Some(n) => (n.as_str(), sub.as_str()),
+                None => (sub.as_str(), ""),
+            };
             body.push_str(&format!(
                 "<button class=\"user\" type=\"submit\" name=\"user\" value=\"{}\"><span>{}</span><span class=\"sub\">{}</span></button>\n",
                 escape(sub),
                 escape(label),
-                escape(sub)
+                escape(aside)
             ));
         }
         body.push_str("</form>\n");
