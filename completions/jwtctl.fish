@@ -39,7 +39,7 @@ complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "encrypt" -d 'Encrypt 
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "decrypt" -d 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "keygen" -d 'Generate a key for an algorithm (or of a given type), as PEM or JWK'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "jwks" -d 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints'
-complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "serve" -d 'Run a local mock issuer: discovery, a JWK Set and client-credentials tokens'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "serve" -d 'Run a local mock identity provider: discovery, a JWK Set, tokens, sign-in with a login page, userinfo'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "generate-docs" -d 'Write the committed completions/ and man/ folders (for maintainers)'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -463,14 +463,19 @@ ES256K\t''
 EdDSA\t''
 Ed25519\t''
 Ed448\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l addr -d 'Address to listen on; port 0 picks a free one' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l addr -d 'Address to listen on [default: 127.0.0.1:8080]; port 0 picks a free one' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l tls-cert -d 'TLS certificate chain (PEM): serve https' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l tls-key -d 'TLS private key (PEM) of --tls-cert' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l issuer-url -d 'The issuer URL to publish and put in iss (default: the address served, e.g. when it is reached through another name or a proxy)' -r -f
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l client -d 'Accepted client ID:SECRET (repeatable); without any, every client is accepted' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l client -d 'A client (repeatable): ID:SECRET is confidential, ID alone is public (PKCE, no secret). Without any, every client is accepted' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l redirect-uri -d 'A redirect URI every client may use, matched exactly (repeatable). Without any registered, loopback URIs of any port and path are allowed' -r -f
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l user -d 'A user who can sign in (repeatable): SUB, or SUB:CLAIMS_JSON as \'alice:{"email":"alice@example.com","name":"Alice"}\'' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l login -d 'The login page: form shows it; auto signs in at once (headless tests)' -r -f -a "form\t'Show the login page'
+auto\t'Sign in at once: the login_hint, else the first --user, else "user"'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l config -d 'A JSON file with clients, users and any flag\'s value under its long name ("login": "auto"); flags add to it' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l aud -d 'Audience of the tokens (repeatable), unless the request names one (audience or resource parameter)' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l exp -d 'Token lifetime' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l claim -d 'Extra claim in every token: NAME=VALUE (a string) or NAME:=JSON (repeatable)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l exp -d 'Token lifetime [default: 15m]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l claim -d 'Extra claim in every access token: NAME=VALUE (a string) or NAME:=JSON (repeatable)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l rotate -d 'Every DURATION, sign with a fresh key of the first key\'s kind; the previous one stays published for one more period' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l compact -d 'Print JSON output on one line (the default when piped)'
@@ -498,7 +503,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "decrypt" -d 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "keygen" -d 'Generate a key for an algorithm (or of a given type), as PEM or JWK'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "jwks" -d 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "serve" -d 'Run a local mock issuer: discovery, a JWK Set and client-credentials tokens'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "serve" -d 'Run a local mock identity provider: discovery, a JWK Set, tokens, sign-in with a login page, userinfo'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "completions" -d 'Print a shell completion script'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "generate-docs" -d 'Write the committed completions/ and man/ folders (for maintainers)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -234,7 +234,15 @@ Examples:
   curl -s -u svc:s3cret -d grant_type=client_credentials \"$URL/token\"
   jwtctl serve --key issuer.pem --client web --redirect-uri http://localhost:3000/callback \\
       --user 'alice:{\"email\":\"alice@example.com\",\"name\":\"Alice\"}' --user bob
-  jwtctl serve --config idp.json --login auto   # headless end-to-end tests";
+  jwtctl serve --config idp.json --login auto   # headless end-to-end tests
+
+A --config file (JSON; flags add to it; unknown members are errors):
+  {\"key\": \"issuer.pem\", \"addr\": \"127.0.0.1:4000\", \"login\": \"auto\",
+   \"clients\": [{\"client_id\": \"web\", \"redirect_uris\": [\"http://localhost:3000/callback\"],
+                \"post_logout_redirect_uris\": [\"http://localhost:3000/\"]},
+               {\"client_id\": \"backend\", \"client_secret\": \"s3cret\",
+                \"grant_types\": [\"client_credentials\"]}],
+   \"users\": [{\"sub\": \"alice\", \"claims\": {\"email\": \"alice@example.com\"}}]}";
 
 const COMPLETIONS_EXAMPLES: &str = "\
 Examples:

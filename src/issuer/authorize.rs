@@ -556,7 +556,7 @@ impl Issuer {
             let payload = hint.split('.').nth(1)?;
             let bytes = crate::encoding::b64url_decode(payload).ok()?;
             let claims: Value = serde_json::from_slice(&bytes).ok()?;
-            match &claims["aud"] {
+            match claims.get("aud")? {
                 Value::String(s) => Some(s.clone()),
                 Value::Array(a) => a.first().and_then(Value::as_str).map(str::to_string),
                 _ => None,

@@ -134,7 +134,7 @@ impl Issuer {
         Ok(body)
     }
 
-    fn client_id<'a>(client: &'a Authenticated) -> Result<&'a str, OAuthError> {
+    fn client_id(client: &Authenticated) -> Result<&str, OAuthError> {
         client
             .id
             .as_deref()

@@ -260,11 +260,11 @@ fn user(file: &Path, i: usize, v: &Value) -> Result<User> {
 
 fn read_file(file: &Path) -> Result<FromFile> {
     use std::io::Read;
-    let f = std::fs::File::open(file).map_err(|e| Error::io(&file.display().to_string(), e))?;
+    let f = std::fs::File::open(file).map_err(|e| Error::io(file.display().to_string(), e))?;
     let mut bytes = Vec::new();
     f.take(MAX_CONFIG.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(&file.display().to_string(), e))?;
+        .map_err(|e| Error::io(file.display().to_string(), e))?;
     if bytes.len() as u64 > MAX_CONFIG {
         return Err(bad(file, "larger than 1 MiB"));
     }
