@@ -24,7 +24,7 @@ const NOW: i64 = 1_795_000_000;
 pub type Target = fn(&[u8]);
 
 /// The fuzz targets by name, as `fuzz/fuzz_targets/` and the regression folders name them.
-pub const TARGETS: [(&str, Target); 9] = [
+pub const TARGETS: [(&str, Target); 10] = [
     ("parse_inspect", parse_inspect),
     ("verify_jws", verify_jws),
     ("decrypt_jwe", decrypt_jwe),
@@ -34,6 +34,7 @@ pub const TARGETS: [(&str, Target); 9] = [
     ("remote_documents", remote_documents),
     ("x5c_chain", x5c_chain),
     ("sd_jwt", sd_jwt),
+    ("issuer_requests", issuer_requests),
 ];
 
 fn text(data: &[u8]) -> std::borrow::Cow<'_, str> {
@@ -345,5 +346,107 @@ pub fn sd_jwt(data: &[u8]) {
         if let Ok(p) = SdPath::parse(payload.keys().next().map_or("a", String::as_str)) {
             let _ = select(&payload, &disclosures, &[p], false);
         }
+    }
+}
+
+/// The mock identity provider's answers to a sequence of requests (steps split by 0xFF; each
+/// step's first byte picks the endpoint, the rest is its form or query). State carries over,
+/// and `TICKET`, `CSRF`, `CODE`, `REFRESH` and `ACCESS` in a step stand for the values the
+/// previous answers gave, so the fuzzer reaches logins, code exchanges and refreshes.
+pub fn issuer_requests(data: &[u8]) {
+    use jwtctl::issuer::{
+        Answer, BROWSER_COOKIE, BrowserRequest, Client, Issuer, IssuerConfig, SESSION_COOKIE,
+        TokenRequest, User, parse_form,
+    };
+    static ISSUER: OnceLock<Option<Issuer>> = OnceLock::new();
+    let Some(issuer) = ISSUER.get_or_init(|| {
+        let pem = include_bytes!("../tests/fixtures/keys/ec-p256.pkcs8.pem");
+        let key = load_key_bytes(pem, "fuzz", None).ok()?.keys.pop()?;
+        let cfg = IssuerConfig {
+            issuer: "http://127.0.0.1:1".into(),
+            clients: vec![
+                Client {
+                    id: "web".into(),
+                    ..Client::default()
+                },
+                Client {
+                    id: "conf".into(),
+                    secret: Some("pw".into()),
+                    ..Client::default()
+                },
+            ],
+            users: vec![User::parse(r#"alice:{"email":"a@example.com","name":"A"}"#).ok()?],
+            lifetime: 60,
+            ..IssuerConfig::default()
+        };
+        Issuer::new(cfg, vec![key]).ok()
+    }) else {
+        return;
+    };
+    let _ = User::parse(&text(data));
+    let mut last: Vec<(&str, String)> = Vec::new();
+    let mut cookies: Vec<(String, String)> = Vec::new();
+    for step in data.split(|b| *b == 0xFF) {
+        let Some((&mode, rest)) = step.split_first() else {
+            continue;
+        };
+        let mut body = text(rest).into_owned();
+        for (name, value) in &last {
+            body = body.replace(name, value);
+        }
+        let Ok(params) = parse_form(body.as_bytes()) else {
+            continue;
+        };
+        let br = BrowserRequest {
+            params: params.clone(),
+            cookies: cookies.clone(),
+        };
+        let answer = match mode % 6 {
+            0 => Some(issuer.authorize(&br, NOW)),
+            1 => Some(issuer.login(&br, NOW)),
+            2 => Some(issuer.end_session(&br)),
+            3 | 4 => {
+                let authorization = (mode % 6 == 4).then(|| "Basic Y29uZjpwdw==".to_string());
+                if let Ok(v) = issuer.token(
+                    &TokenRequest {
+                        authorization,
+                        form: params,
+                    },
+                    NOW,
+                ) {
+                    for (k, name) in [("refresh_token", "REFRESH"), ("access_token", "ACCESS")] {
+                        if let Some(t) = v.get(k).and_then(|t| t.as_str()) {
+                            last.push((name, t.to_string()));
+                        }
+                    }
+                }
+                None
+            }
+            _ => {
+                let _ = issuer.userinfo(Some(&format!("Bearer {body}")), None, NOW);
+                None
+            }
+        };
+        match answer {
+            Some(Answer::Login { page, cookies: set }) => {
+                last.push(("TICKET", page.ticket));
+                last.push(("CSRF", page.csrf));
+                cookies.extend(set.into_iter().map(|c| (c.name.to_string(), c.value)));
+            }
+            Some(Answer::Redirect {
+                location,
+                cookies: set,
+            }) => {
+                if let Some(code) = location.split("code=").nth(1) {
+                    last.push((
+                        "CODE",
+                        code.split('&').next().unwrap_or_default().to_string(),
+                    ));
+                }
+                cookies.extend(set.into_iter().map(|c| (c.name.to_string(), c.value)));
+            }
+            _ => {}
+        }
+        let _ = (BROWSER_COOKIE, SESSION_COOKIE);
     }
 }

@@ -70,6 +70,21 @@ def main():
     put("sd_jwt", ("eyJhbGciOiJFUzI1NiJ9.eyJfc2QiOlsidXV0bEJ1WWVNRHlqTExUcGY2SnhpN3lOa0VGMzVqZHlXTW45VTdiX1JZWSJdfQ.c2ln~" + disc + "~").encode())
     put("sd_jwt", json.dumps({"_sd": ["uutlBuYeMDyjLLTpf6Jxi7yNkEF35jdyWMn9U7b_RYY"], "x": disc, "a": [{"...": "x"}]}).encode())
     put("sd_jwt", json.dumps({"protected": "eyJhbGciOiJFUzI1NiJ9", "payload": "e30", "signature": "c2ln", "header": {"disclosures": [disc], "kb_jwt": "a.b.c"}}).encode())
+    # The mock identity provider: sign in on the login page, exchange the code, refresh,
+    # call userinfo, sign out (steps split by 0xFF; see fuzz/harness.rs).
+    ch = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+    ver = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+    cb = "http%3A%2F%2F127.0.0.1%3A9%2Fcb"
+    steps = [
+        b"\x00response_type=code&client_id=web&redirect_uri=" + cb.encode() + b"&scope=openid+email&state=s&nonce=n&code_challenge=" + ch.encode() + b"&code_challenge_method=S256",
+        b"\x01ticket=TICKET&csrf=CSRF&user=alice",
+        b"\x03grant_type=authorization_code&client_id=web&code=CODE&redirect_uri=" + cb.encode() + b"&code_verifier=" + ver.encode(),
+        b"\x03grant_type=refresh_token&client_id=web&refresh_token=REFRESH",
+        b"\x05ACCESS",
+        b"\x02post_logout_redirect_uri=" + cb.encode() + b"&state=x",
+    ]
+    put("issuer_requests", b"\xff".join(steps))
+    put("issuer_requests", b"\x04grant_type=client_credentials&scope=a")
     put("x5c_chain", json.dumps({"alg": "RS256", "x5c": [body.decode(), body.decode()], "x5t#S256": "AAAA"}).encode())
 
     def run(*args, stdin=None):
