@@ -298,6 +298,11 @@ pub enum RejectCode {
     KbInvalid,
     /// A freshness check: the token's `exp` is closer than asked, past, or absent.
     Expiring,
+    /// A DPoP proof fails: `typ`, `alg`, signature by its own `jwk`, a private `jwk` member,
+    /// `htm`, `htu`, `iat`, `jti`, `nonce` or `ath`.
+    DpopInvalid,
+    /// The access token is not bound to the DPoP proof's key (`cnf.jkt`).
+    DpopBinding,
 }
 
 impl RejectCode {
@@ -335,6 +340,8 @@ impl RejectCode {
             RejectCode::KbMissing => "kb_missing",
             RejectCode::KbInvalid => "kb_invalid",
             RejectCode::Expiring => "expiring",
+            RejectCode::DpopInvalid => "dpop_invalid",
+            RejectCode::DpopBinding => "dpop_binding",
         }
     }
 
@@ -371,6 +378,8 @@ impl RejectCode {
         RejectCode::KbMissing,
         RejectCode::KbInvalid,
         RejectCode::Expiring,
+        RejectCode::DpopInvalid,
+        RejectCode::DpopBinding,
     ];
 }
 

@@ -48,9 +48,9 @@
 //! * [`jwe`] — the one JWE parser, prechecks, encryption, decryption;
 //! * [`jwt`] — claims (build, validate) and JWT verification = JWS verification + claims;
 //! * [`sd_jwt`] — SD-JWT (RFC 9901): disclosures, issuance, presentation, processing, key
-//!   binding;
-//! * [`inspect`], [`jwks`] — descriptions and key sets; [`issuer`] — the mock issuer's
-//!   answers (discovery, key set, client-credentials tokens, rotation);
+//!   binding; [`dpop`] — DPoP proofs (RFC 9449): making, checking, `htu` normalization, binding;
+//! * [`inspect`], [`jwks`] — descriptions and key sets; [`issuer`] — the mock identity
+//!   provider's answers (discovery, key set, grants, sign-in, sessions, userinfo, rotation);
 //! * [`remote`] — key sets over HTTPS: the fetch policy, the on-disk cache, issuer discovery,
 //!   and a ring that follows the server;
 //! * [`source`] — key sources: which keys may verify a token (a fixed ring, a set at a URL,
@@ -64,6 +64,7 @@
 pub mod batch;
 pub mod crypto;
 mod der;
+pub mod dpop;
 pub mod encoding;
 pub mod error;
 pub mod inspect;

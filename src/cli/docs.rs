@@ -119,6 +119,12 @@ fn code_meaning(code: RejectCode) -> &'static str {
         RejectCode::KbInvalid => {
             "the KB-JWT's signature (by the cnf key), typ, sd_hash, iat, aud or nonce fails"
         }
+        RejectCode::DpopInvalid => {
+            "verify --dpop: the proof's typ, alg, signature by its own jwk (no private member), jti, htm, htu, iat, nonce or ath fails"
+        }
+        RejectCode::DpopBinding => {
+            "verify --dpop: the token's cnf.jkt is absent or is not the proof key's thumbprint"
+        }
         _ => "",
     }
 }
