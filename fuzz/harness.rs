@@ -351,7 +351,8 @@ pub fn sd_jwt(data: &[u8]) {
 
 /// The mock identity provider's answers to a sequence of requests (steps split by 0xFF; each
 /// step's first byte picks the endpoint, the rest is its form or query). State carries over,
-/// and `TICKET`, `CSRF`, `CODE`, `REFRESH` and `ACCESS` in a step stand for the values the
+/// and `TICKET`, `CSRF`, `CODE`, `REFRESH`, `ACCESS`, `USERCODE` and `DEVICECODE` in a step
+/// stand for the values the
 /// previous answers gave, so the fuzzer reaches logins, code exchanges and refreshes.
 pub fn issuer_requests(data: &[u8]) {
     use jwtctl::issuer::{
@@ -401,19 +402,19 @@ pub fn issuer_requests(data: &[u8]) {
             params: params.clone(),
             cookies: cookies.clone(),
         };
-        let answer = match mode % 6 {
+        let basic = || Some("Basic Y29uZjpwdw==".to_string());
+        let form_request = |authorization: Option<String>| TokenRequest {
+            authorization,
+            form: params.clone(),
+            dpop: None,
+        };
+        let answer = match mode % 11 {
             0 => Some(issuer.authorize(&br, NOW)),
             1 => Some(issuer.login(&br, NOW)),
             2 => Some(issuer.end_session(&br)),
             3 | 4 => {
-                let authorization = (mode % 6 == 4).then(|| "Basic Y29uZjpwdw==".to_string());
-                if let Ok(v) = issuer.token(
-                    &TokenRequest {
-                        authorization,
-                        form: params,
-                    },
-                    NOW,
-                ) {
+                let authorization = (mode % 11 == 4).then(basic).flatten();
+                if let Ok(v) = issuer.token(&form_request(authorization), NOW) {
                     for (k, name) in [("refresh_token", "REFRESH"), ("access_token", "ACCESS")] {
                         if let Some(t) = v.get(k).and_then(|t| t.as_str()) {
                             last.push((name, t.to_string()));
@@ -422,8 +423,32 @@ pub fn issuer_requests(data: &[u8]) {
                 }
                 None
             }
+            5 => {
+                let _ = issuer.userinfo(Some(&format!("Bearer {body}")), None, None, "GET", NOW);
+                None
+            }
+            6 => {
+                let _ = issuer.introspect(&form_request(basic()), NOW);
+                None
+            }
+            7 => {
+                let _ = issuer.revoke(&form_request(basic()), NOW);
+                None
+            }
+            8 => {
+                if let Ok(v) = issuer.device_authorization(&form_request(None), NOW) {
+                    if let Some(code) = v.get("user_code").and_then(|t| t.as_str()) {
+                        last.push(("USERCODE", code.to_string()));
+                    }
+                    if let Some(code) = v.get("device_code").and_then(|t| t.as_str()) {
+                        last.push(("DEVICECODE", code.to_string()));
+                    }
+                }
+                None
+            }
+            9 => Some(issuer.device_verify(&br, NOW)),
             _ => {
-                let _ = issuer.userinfo(Some(&format!("Bearer {body}")), None, NOW);
+                let _ = issuer.flawed_token(&body, NOW);
                 None
             }
         };

@@ -10,8 +10,8 @@ use crate::crypto::Signer;
 use crate::encoding::b64url;
 use crate::error::{Error, RejectCode, Rejection, Result};
 use crate::jwa::{JwsAlg, KeyType};
-use crate::jws::{SignOptions, sign};
 use crate::jwks::{MemberOptions, member};
+use crate::jws::{SignOptions, sign};
 use crate::jwt::{ClaimRules, Claims, verify_token_with};
 use crate::keys::{Key, KeySet, load_key_bytes};
 use crate::report::Report;
@@ -106,7 +106,9 @@ fn strip_query(uri: &str) -> &str {
 }
 
 fn hex(b: u8) -> Option<u8> {
-    char::from(b).to_digit(16).and_then(|d| u8::try_from(d).ok())
+    char::from(b)
+        .to_digit(16)
+        .and_then(|d| u8::try_from(d).ok())
 }
 
 /// `uri` without query and fragment, normalized as RFC 3986 6.2.2 (case, percent-encoding,
@@ -137,7 +139,10 @@ pub fn normalize_htu(uri: &str) -> Option<String> {
     let mut i = 0usize;
     while let Some(&b) = bytes.get(i) {
         if b == b'%' {
-            let (h, l) = (bytes.get(i.saturating_add(1)).copied(), bytes.get(i.saturating_add(2)).copied());
+            let (h, l) = (
+                bytes.get(i.saturating_add(1)).copied(),
+                bytes.get(i.saturating_add(2)).copied(),
+            );
             let (Some(h), Some(l)) = (h.and_then(hex), l.and_then(hex)) else {
                 return None;
             };
@@ -249,7 +254,10 @@ pub fn check(proof: &str, rules: &ProofRules) -> std::result::Result<Proof, Reje
             "the DPoP proof's jwk holds a private member ({m:?})"
         )));
     }
-    let alg = header.get("alg").and_then(Value::as_str).unwrap_or_default();
+    let alg = header
+        .get("alg")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     if alg.starts_with("HS") || alg.eq_ignore_ascii_case("none") || alg.is_empty() {
         return Err(invalid(format!(
             "the DPoP proof's alg {alg:?} is not an asymmetric signature algorithm"
@@ -326,8 +334,13 @@ pub fn check(proof: &str, rules: &ProofRules) -> std::result::Result<Proof, Reje
     }
     if let Some(want) = &rules.nonce {
         match text("nonce") {
-            Some(n) if openssl::memcmp::eq(n.as_bytes(), want.as_bytes()) && n.len() == want.len() => {}
-            Some(_) => return Err(invalid("DPoP nonce: the proof's nonce is not the current one")),
+            Some(n)
+                if openssl::memcmp::eq(n.as_bytes(), want.as_bytes()) && n.len() == want.len() => {}
+            Some(_) => {
+                return Err(invalid(
+                    "DPoP nonce: the proof's nonce is not the current one",
+                ));
+            }
             None => return Err(invalid("DPoP nonce: the server requires a nonce")),
         }
     }
@@ -335,7 +348,9 @@ pub fn check(proof: &str, rules: &ProofRules) -> std::result::Result<Proof, Reje
         (Some(t), Some(a)) => {
             let want = ath(t);
             if a.len() != want.len() || !openssl::memcmp::eq(a.as_bytes(), want.as_bytes()) {
-                return Err(invalid("the DPoP proof's ath is not the access token's hash"));
+                return Err(invalid(
+                    "the DPoP proof's ath is not the access token's hash",
+                ));
             }
         }
         (Some(_), None) => return Err(invalid("the DPoP proof has no ath for the access token")),
@@ -349,9 +364,21 @@ pub fn check(proof: &str, rules: &ProofRules) -> std::result::Result<Proof, Reje
 }
 
 /// Checks that `claims` (of a verified access token) are bound to the proof's key.
-pub fn check_binding(claims: &Map<String, Value>, proof: &Proof) -> std::result::Result<(), Rejection> {
-    match claims.get("cnf").and_then(|c| c.get("jkt")).and_then(Value::as_str) {
-        Some(jkt) if jkt.len() == proof.jkt.len() && openssl::memcmp::eq(jkt.as_bytes(), proof.jkt.as_bytes()) => Ok(()),
+pub fn check_binding(
+    claims: &Map<String, Value>,
+    proof: &Proof,
+) -> std::result::Result<(), Rejection> {
+    match claims
+        .get("cnf")
+        .and_then(|c| c.get("jkt"))
+        .and_then(Value::as_str)
+    {
+        Some(jkt)
+            if jkt.len() == proof.jkt.len()
+                && openssl::memcmp::eq(jkt.as_bytes(), proof.jkt.as_bytes()) =>
+        {
+            Ok(())
+        }
         Some(_) => Err(Rejection::new(
             RejectCode::DpopBinding,
             "the token is bound to another key (cnf.jkt differs from the proof's key)",
@@ -371,7 +398,10 @@ mod tests {
     #[test]
     fn htu_normalization_follows_rfc_3986() {
         for (a, b) in [
-            ("HTTPS://Server.Example:443/a/./b/../c?q#f", "https://server.example/a/c"),
+            (
+                "HTTPS://Server.Example:443/a/./b/../c?q#f",
+                "https://server.example/a/c",
+            ),
             ("http://x:80", "http://x/"),
             ("http://x:8080/%7euser/%2f", "http://x:8080/~user/%2F"),
             ("https://x/a/b/..", "https://x/a/"),
@@ -411,17 +441,59 @@ mod tests {
         let ok = check(&proof, &rules).unwrap();
         assert_eq!(ok.jkt, key().thumbprint().unwrap());
         let fails = |r: ProofRules| check(&proof, &r).unwrap_err().code;
-        assert_eq!(fails(ProofRules { htm: "GET".into(), ..rules.clone() }), RejectCode::DpopInvalid);
-        assert_eq!(fails(ProofRules { htu: "https://as.example/other".into(), ..rules.clone() }), RejectCode::DpopInvalid);
-        assert_eq!(fails(ProofRules { now: 2000, ..rules.clone() }), RejectCode::DpopInvalid);
-        assert_eq!(fails(ProofRules { now: 900, ..rules.clone() }), RejectCode::DpopInvalid);
-        assert!(nonce_problem(&check(&proof, &ProofRules { nonce: Some("n2".into()), ..rules.clone() }).unwrap_err()));
-        assert_eq!(fails(ProofRules { access_token: Some("other".into()), ..rules.clone() }), RejectCode::DpopInvalid);
+        assert_eq!(
+            fails(ProofRules {
+                htm: "GET".into(),
+                ..rules.clone()
+            }),
+            RejectCode::DpopInvalid
+        );
+        assert_eq!(
+            fails(ProofRules {
+                htu: "https://as.example/other".into(),
+                ..rules.clone()
+            }),
+            RejectCode::DpopInvalid
+        );
+        assert_eq!(
+            fails(ProofRules {
+                now: 2000,
+                ..rules.clone()
+            }),
+            RejectCode::DpopInvalid
+        );
+        assert_eq!(
+            fails(ProofRules {
+                now: 900,
+                ..rules.clone()
+            }),
+            RejectCode::DpopInvalid
+        );
+        assert!(nonce_problem(
+            &check(
+                &proof,
+                &ProofRules {
+                    nonce: Some("n2".into()),
+                    ..rules.clone()
+                }
+            )
+            .unwrap_err()
+        ));
+        assert_eq!(
+            fails(ProofRules {
+                access_token: Some("other".into()),
+                ..rules.clone()
+            }),
+            RejectCode::DpopInvalid
+        );
         let mut claims = Map::new();
         claims.insert("cnf".into(), json!({"jkt": ok.jkt}));
         assert!(check_binding(&claims, &ok).is_ok());
         claims.insert("cnf".into(), json!({"jkt": "x"}));
-        assert_eq!(check_binding(&claims, &ok).unwrap_err().code, RejectCode::DpopBinding);
+        assert_eq!(
+            check_binding(&claims, &ok).unwrap_err().code,
+            RejectCode::DpopBinding
+        );
         assert!(make(&Key::from_secret(vec![1; 32]), JwsAlg::HS256, &spec).is_err());
     }
 }

@@ -5,7 +5,10 @@
 //! here: the binary's server hands in parsed requests and renders the answers, so every
 //! decision can be tested without a socket. State lives in memory, bounded.
 
+use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Instant;
 
 use serde_json::{Value, json};
 
@@ -15,10 +18,16 @@ use crate::jwa::{JwsAlg, KeyType};
 use crate::keys::{Key, KeySet, load_key_bytes};
 use crate::verify::KeyRing;
 
+mod assertion;
 mod authorize;
 mod clients;
+mod control;
+mod device;
+mod exchange;
 mod grants;
+mod introspect;
 mod keys;
+mod pop;
 mod request;
 mod store;
 mod userinfo;
@@ -26,6 +35,7 @@ mod users;
 
 pub use authorize::{Answer, BROWSER_COOKIE, BrowserRequest, Cookie, LoginPage, SESSION_COOKIE};
 pub use clients::Client;
+pub use control::FLAWS;
 pub use request::{OAuthError, TokenRequest, form_encode, parse_form};
 pub use userinfo::BearerError;
 pub use users::{User, check_claims as users_check};
@@ -63,6 +73,8 @@ pub struct IssuerConfig {
     pub lifetime: u64,
     /// Extra claims in access tokens, applied last.
     pub claims: Vec<(String, Value)>,
+    /// Demand DPoP server nonces (`use_dpop_nonce`).
+    pub dpop_nonce: bool,
 }
 
 /// The issuer's state: the signing key, the previous one (kept published for one rotation
@@ -78,6 +90,12 @@ pub struct Issuer {
     /// Verifies this issuer's own tokens (userinfo): the published keys, or the secret.
     ring: KeyRing,
     store: Mutex<store::Store>,
+    /// Fetches clients' `jwks_uri` (none: such clients cannot authenticate).
+    fetcher: Option<crate::remote::Fetcher>,
+    /// Clients' fetched key sets, by URI, with when they were fetched.
+    client_keys: Mutex<HashMap<String, (Instant, KeyRing)>>,
+    /// The control API's clock shift, seconds.
+    shift: AtomicI64,
 }
 
 /// The endpoints' paths under the issuer URL.
@@ -87,10 +105,17 @@ pub const PATHS: &[(&str, &str)] = &[
     ("authorization_endpoint", "/authorize"),
     ("userinfo_endpoint", "/userinfo"),
     ("end_session_endpoint", "/end_session"),
+    ("introspection_endpoint", "/introspect"),
+    ("revocation_endpoint", "/revoke"),
+    ("device_authorization_endpoint", "/device_authorization"),
 ];
 
 /// Where the login page's form posts (not a discovery member).
 pub const LOGIN_PATH: &str = "/login";
+/// The device flow's verification page (`verification_uri`).
+pub const DEVICE_PATH: &str = "/device";
+/// The control API's prefix.
+pub const CONTROL_PREFIX: &str = "/_jwtctl/";
 
 impl Issuer {
     /// An issuer signing with the first of `keys` (a private key) and publishing all of them.
@@ -131,6 +156,9 @@ impl Issuer {
             etag: String::new(),
             ring: placeholder,
             store: Mutex::new(store::Store::default()),
+            fetcher: None,
+            client_keys: Mutex::new(HashMap::new()),
+            shift: AtomicI64::new(0),
         };
         issuer.publish()?;
         Ok(issuer)
@@ -158,12 +186,23 @@ impl Issuer {
         Ok(())
     }
 
+    /// Lets clients' `jwks_uri` be fetched with `fetcher` (the remote-keys client).
+    pub fn set_fetcher(&mut self, fetcher: crate::remote::Fetcher) {
+        self.fetcher = Some(fetcher);
+    }
+
+    /// The issuer's time for the real time `real`: shifted by the control API's clock.
+    pub fn now(&self, real: i64) -> i64 {
+        real.saturating_add(self.shift.load(Ordering::Relaxed))
+    }
+
     /// The issuer URL.
     pub fn url(&self) -> &str {
         &self.cfg.issuer
     }
 
-    fn endpoint(&self, member: &str) -> String {
+    /// The URL of the endpoint a discovery member names.
+    pub fn endpoint(&self, member: &str) -> String {
         let path = PATHS
             .iter()
             .find(|(m, _)| *m == member)
@@ -204,6 +243,21 @@ impl Issuer {
                 algs.push(p.alg.name());
             }
         }
+        let auth_methods = [
+            "client_secret_basic",
+            "client_secret_post",
+            "client_secret_jwt",
+            "private_key_jwt",
+            "none",
+        ];
+        let assertion_algs = [
+            "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512",
+            "EdDSA", "HS256", "HS384", "HS512",
+        ];
+        let dpop_algs = [
+            "ES256", "ES384", "ES512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+            "EdDSA",
+        ];
         let mut doc = json!({
             "issuer": self.cfg.issuer,
             "jwks_uri": self.jwks_uri(),
@@ -211,11 +265,26 @@ impl Issuer {
             "authorization_endpoint": self.endpoint("authorization_endpoint"),
             "userinfo_endpoint": self.endpoint("userinfo_endpoint"),
             "end_session_endpoint": self.endpoint("end_session_endpoint"),
-            "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+            "introspection_endpoint": self.endpoint("introspection_endpoint"),
+            "revocation_endpoint": self.endpoint("revocation_endpoint"),
+            "device_authorization_endpoint": self.endpoint("device_authorization_endpoint"),
+            "grant_types_supported": [
+                "authorization_code",
+                "refresh_token",
+                "client_credentials",
+                device::DEVICE_GRANT,
+                exchange::EXCHANGE_GRANT,
+            ],
             "response_types_supported": ["code"],
             "response_modes_supported": ["query"],
             "code_challenge_methods_supported": ["S256"],
-            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+            "token_endpoint_auth_methods_supported": auth_methods,
+            "token_endpoint_auth_signing_alg_values_supported": assertion_algs,
+            "introspection_endpoint_auth_methods_supported": &auth_methods[..4],
+            "introspection_endpoint_auth_signing_alg_values_supported": assertion_algs,
+            "revocation_endpoint_auth_methods_supported": auth_methods,
+            "revocation_endpoint_auth_signing_alg_values_supported": assertion_algs,
+            "dpop_signing_alg_values_supported": dpop_algs,
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": algs,
             "scopes_supported": users::SCOPES,

@@ -1088,6 +1088,15 @@ pub struct ServeArgs {
     /// published for one more period.
     #[arg(long, value_name = "DURATION")]
     pub rotate: Option<String>,
+
+    /// Demand DPoP server nonces: proofs without the current one get use_dpop_nonce.
+    #[arg(long)]
+    pub dpop_nonce: bool,
+
+    /// Answer the control API (/_jwtctl/) to non-loopback peers presenting this bearer token
+    /// (same sources as --secret); loopback peers need none.
+    #[arg(long, value_name = "SOURCE", value_parser = clap::value_parser!(SecretSource))]
+    pub admin_token: Option<SecretSource>,
 }
 
 #[derive(Debug, Args)]

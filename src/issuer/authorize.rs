@@ -213,7 +213,7 @@ impl Issuer {
             return self.sign_in(&mut store, req, &sub, None, now);
         }
         drop(store);
-        self.login_page(br, req, None, now)
+        self.login_page_for(br, req, None, None, now)
     }
 
     /// The checks whose failures go back to the client: `Err((error, description))`.
@@ -332,10 +332,12 @@ impl Issuer {
         Ok(())
     }
 
-    fn login_page(
+    /// The login page for an authorization, or for a device (`device`: its device code).
+    pub(super) fn login_page_for(
         &self,
         br: &BrowserRequest,
         req: AuthRequest,
+        device: Option<String>,
         error: Option<String>,
         now: i64,
     ) -> Answer {
@@ -379,6 +381,7 @@ impl Issuer {
             ticket,
             Pending {
                 req,
+                device,
                 csrf,
                 browser,
                 created: now,
@@ -422,42 +425,64 @@ impl Issuer {
             );
         }
         let req = pending.req;
+        let device = pending.device;
+        let again = |error: String| (req.clone(), device.clone(), Some(error));
         if param(p, "action") == Some("deny") {
-            return self.error_redirect(&req, "access_denied", "the user denied the request");
-        }
-        if let Some(sub) = param(p, "user") {
-            if !self.cfg.users.iter().any(|u| u.sub == sub) {
-                drop(store);
-                return self.login_page(br, req, Some(format!("There is no user {sub:?}.")), now);
-            }
-            let sub = sub.to_string();
-            return self.sign_in(&mut store, req, &sub, None, now);
-        }
-        let sub = param(p, "sub").unwrap_or_default().trim().to_string();
-        if sub.is_empty() {
-            drop(store);
-            return self.login_page(br, req, Some("Enter a sub, or pick a user.".into()), now);
-        }
-        let claims_text = param(p, "claims").unwrap_or_default().trim();
-        let claims = if claims_text.is_empty() {
-            None
-        } else {
-            let parsed = crate::encoding::parse_object_strict(claims_text.as_bytes())
-                .map_err(|e| format!("The claims are not a JSON object: {e}."))
-                .and_then(|m| {
-                    super::users::check_claims(&m)
-                        .map(|()| m)
-                        .map_err(|e| format!("{e}."))
-                });
-            match parsed {
-                Ok(m) => Some(m),
-                Err(msg) => {
+            return match device {
+                Some(dc) => {
                     drop(store);
-                    return self.login_page(br, req, Some(msg), now);
+                    self.device_answer(&dc, None)
+                }
+                None => self.error_redirect(&req, "access_denied", "the user denied the request"),
+            };
+        }
+        let choice: Result<(String, Option<Map<String, Value>>), _> = match param(p, "user") {
+            Some(sub) if self.cfg.users.iter().any(|u| u.sub == sub) => Ok((sub.to_string(), None)),
+            Some(sub) => Err(again(format!("There is no user {sub:?}."))),
+            None => {
+                let sub = param(p, "sub").unwrap_or_default().trim().to_string();
+                let claims_text = param(p, "claims").unwrap_or_default().trim();
+                if sub.is_empty() {
+                    Err(again("Enter a sub, or pick a user.".into()))
+                } else if claims_text.is_empty() {
+                    Ok((sub, None))
+                } else {
+                    crate::encoding::parse_object_strict(claims_text.as_bytes())
+                        .map_err(|e| format!("The claims are not a JSON object: {e}."))
+                        .and_then(|m| {
+                            super::users::check_claims(&m)
+                                .map(|()| m)
+                                .map_err(|e| format!("{e}."))
+                        })
+                        .map(|m| (sub, Some(m)))
+                        .map_err(again)
                 }
             }
         };
-        self.sign_in(&mut store, req, &sub, claims, now)
+        match choice {
+            Err((req, device, error)) => {
+                drop(store);
+                self.login_page_for(br, req, device, error, now)
+            }
+            Ok((sub, claims)) => match device {
+                Some(dc) => {
+                    if let Some(c) = claims {
+                        store.remember_subject(&sub, c);
+                    }
+                    drop(store);
+                    let Ok(sid) = random(16) else {
+                        return server_error_page();
+                    };
+                    let sign_in = SignIn {
+                        sub,
+                        auth_time: now,
+                        sid,
+                    };
+                    self.device_answer(&dc, Some(sign_in))
+                }
+                None => self.sign_in(&mut store, req, &sub, claims, now),
+            },
+        }
     }
 
     /// Starts a session for `sub` and answers the authorization with a code.

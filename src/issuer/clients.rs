@@ -18,8 +18,13 @@ pub struct Client {
     pub post_logout_redirect_uris: Vec<String>,
     /// Grants it may use; empty: every grant that fits its kind.
     pub grant_types: Vec<String>,
-    /// `client_secret_basic`, `client_secret_post` or `none`; `None`: whichever it uses.
+    /// `client_secret_basic`, `client_secret_post`, `client_secret_jwt`, `private_key_jwt` or
+    /// `none`; `None`: whichever it uses.
     pub auth_method: Option<String>,
+    /// Its public keys (a JWK Set, JSON text), for `private_key_jwt`.
+    pub jwks: Option<String>,
+    /// Where its public keys are published, for `private_key_jwt`.
+    pub jwks_uri: Option<String>,
 }
 
 /// Compares secrets in constant time.
@@ -103,15 +108,23 @@ impl Issuer {
         registered.iter().any(|r| r.as_str() == uri)
     }
 
-    /// Authenticates the client (HTTP Basic or form parameters, RFC 6749 2.3.1, or a public
-    /// client's `client_id`).
-    pub(super) fn authenticate(&self, req: &TokenRequest) -> Result<Authenticated, OAuthError> {
+    /// Authenticates the client at `endpoint` (the URL asked): HTTP Basic or form parameters
+    /// (RFC 6749 2.3.1), a JWT assertion (RFC 7523), or a public client's `client_id`.
+    pub(super) fn authenticate(
+        &self,
+        req: &TokenRequest,
+        endpoint: &str,
+        now: i64,
+    ) -> Result<Authenticated, OAuthError> {
         let param = |name: &str| {
             req.form
                 .iter()
                 .find(|(k, _)| k == name)
                 .map(|(_, v)| v.as_str())
         };
+        if let Some(kind) = param("client_assertion_type") {
+            return self.authenticate_assertion(req, kind, endpoint, now);
+        }
         // Basic credentials: RFC 6749 form-encodes the id and secret before base64, which many
         // clients (curl -u among them) skip; both readings are tried.
         let basic: Option<Vec<(String, String)>> = match &req.authorization {
@@ -211,5 +224,68 @@ impl Issuer {
             });
         }
         Err(OAuthError::invalid_client("unknown client or wrong secret"))
+    }
+}
+
+impl Issuer {
+    fn authenticate_assertion(
+        &self,
+        req: &TokenRequest,
+        kind: &str,
+        endpoint: &str,
+        now: i64,
+    ) -> Result<Authenticated, OAuthError> {
+        let param = |name: &str| {
+            req.form
+                .iter()
+                .find(|(k, v)| k == name && !v.is_empty())
+                .map(|(_, v)| v.as_str())
+        };
+        if kind != super::assertion::ASSERTION_TYPE {
+            return Err(OAuthError::invalid_client(format!(
+                "client_assertion_type {kind:?} is not supported; use {}",
+                super::assertion::ASSERTION_TYPE
+            )));
+        }
+        if req.authorization.is_some() || param("client_secret").is_some() {
+            return Err(OAuthError::invalid_request(
+                "the client authenticated twice (an assertion and a secret): use one method",
+            ));
+        }
+        let assertion = param("client_assertion")
+            .ok_or_else(|| OAuthError::invalid_client("client_assertion is missing"))?;
+        let claimed = super::assertion::claimed_client(assertion);
+        let id = match (param("client_id"), claimed.as_deref()) {
+            (Some(a), Some(b)) if a != b => {
+                return Err(OAuthError::invalid_client(format!(
+                    "client_id {a:?} differs from the assertion's issuer {b:?}"
+                )));
+            }
+            (Some(a), _) => a.to_string(),
+            (None, Some(b)) => b.to_string(),
+            (None, None) => {
+                return Err(OAuthError::invalid_client(
+                    "the client assertion names no client (no iss)",
+                ));
+            }
+        };
+        if self.cfg.clients.is_empty() {
+            // Every client is accepted when none is registered: there are no keys to check.
+            return Ok(Authenticated {
+                id: Some(id),
+                public: false,
+            });
+        }
+        let client = self
+            .cfg
+            .clients
+            .iter()
+            .find(|c| c.id == id)
+            .ok_or_else(|| OAuthError::invalid_client("unknown client"))?;
+        self.check_assertion(client, assertion, endpoint, now)?;
+        Ok(Authenticated {
+            id: Some(id),
+            public: false,
+        })
     }
 }

@@ -1,6 +1,8 @@
 //! The token endpoint: `client_credentials` (RFC 6749 4.4), `authorization_code` with PKCE
 //! (RFC 6749 4.1.3, RFC 7636 4.6) and `refresh_token` with rotation and reuse detection
-//! (RFC 9700 4.14.2). Access tokens are RFC 9068 JWTs; ID tokens follow OpenID Connect Core 2.
+//! (RFC 9700 4.14.2); the device and token-exchange grants live in `device` and `exchange`.
+//! Access tokens are RFC 9068 JWTs (DPoP-bound with `cnf.jkt`, RFC 9449); ID tokens follow
+//! OpenID Connect Core 2.
 
 use serde_json::{Map, Value, json};
 
@@ -11,21 +13,42 @@ use super::request::{param, repeated};
 use super::store::{CODE_TTL, FAMILY_TTL, Family, SignIn, Store};
 use super::users::by_scope;
 use super::{Issuer, OAuthError, TokenRequest};
+use super::{device, exchange};
 use crate::encoding::b64url;
 use crate::jwt::{ClaimsSpec, build};
 
-fn invalid_grant(description: impl Into<String>) -> OAuthError {
+pub(super) fn invalid_grant(description: impl Into<String>) -> OAuthError {
     OAuthError::new(400, "invalid_grant", description)
 }
 
 /// What a user's grant carries into its tokens.
-struct Grant<'a> {
-    client_id: &'a str,
-    scope: &'a str,
-    aud: Vec<String>,
-    sign_in: &'a SignIn,
-    nonce: Option<&'a str>,
+pub(super) struct Grant<'a> {
+    pub(super) client_id: &'a str,
+    pub(super) scope: &'a str,
+    pub(super) aud: Vec<String>,
+    pub(super) sign_in: &'a SignIn,
+    pub(super) nonce: Option<&'a str>,
+    /// The DPoP key's thumbprint the tokens are bound to.
+    pub(super) jkt: Option<&'a str>,
 }
+
+/// An access token to issue.
+pub(super) struct AccessSpec<'a> {
+    pub(super) client_id: &'a str,
+    pub(super) sub: String,
+    pub(super) aud: Vec<String>,
+    pub(super) extra: Vec<(String, Value)>,
+    pub(super) jkt: Option<&'a str>,
+}
+
+/// The grant types this issuer serves.
+const GRANTS: &[&str] = &[
+    "client_credentials",
+    "authorization_code",
+    "refresh_token",
+    device::DEVICE_GRANT,
+    exchange::EXCHANGE_GRANT,
+];
 
 impl Issuer {
     /// Answers a token request at `now` (Unix seconds): the JSON body of a 200, or the error.
@@ -37,15 +60,16 @@ impl Issuer {
                 "the parameter {k:?} is given more than once"
             )));
         }
-        let client = self.authenticate(req)?;
+        let client = self.authenticate(req, &self.token_endpoint(), now)?;
         let grant = param(&req.form, "grant_type")
             .ok_or_else(|| OAuthError::invalid_request("grant_type is missing"))?;
-        if !["client_credentials", "authorization_code", "refresh_token"].contains(&grant) {
+        if !GRANTS.contains(&grant) {
             return Err(OAuthError::new(
                 400,
                 "unsupported_grant_type",
                 format!(
-                    "grant_type {grant:?} is not supported; this issuer serves client_credentials, authorization_code and refresh_token"
+                    "grant_type {grant:?} is not supported; this issuer serves {}",
+                    GRANTS.join(", ")
                 ),
             ));
         }
@@ -59,15 +83,19 @@ impl Issuer {
                 ));
             }
         }
+        let proof = self.token_proof(req, now)?;
+        let jkt = proof.as_ref().map(|p| p.jkt.as_str());
         match grant {
-            "authorization_code" => self.authorization_code(&client, req, now),
-            "refresh_token" => self.refresh(&client, req, now),
-            _ => self.client_credentials(&client, req, now),
+            "authorization_code" => self.authorization_code(&client, req, jkt, now),
+            "refresh_token" => self.refresh(&client, req, jkt, now),
+            device::DEVICE_GRANT => self.device_grant(&client, req, jkt, now),
+            exchange::EXCHANGE_GRANT => self.exchange(&client, req, jkt, now),
+            _ => self.client_credentials(&client, req, jkt, now),
         }
     }
 
     /// `audience`/`resource` of the request, else `fallback`, else `--aud`.
-    fn audience(&self, req: &TokenRequest, fallback: &[String]) -> Vec<String> {
+    pub(super) fn audience(&self, req: &TokenRequest, fallback: &[String]) -> Vec<String> {
         let requested: Vec<String> = req
             .form
             .iter()
@@ -83,37 +111,46 @@ impl Issuer {
         }
     }
 
-    /// An RFC 9068 access token and its `jti`.
-    fn access_token(
+    /// An RFC 9068 access token, its `jti` and `exp`: queued claims for its client are merged
+    /// in, and it is remembered for revoke-all.
+    pub(super) fn access_token(
         &self,
-        sub: String,
-        aud: Vec<String>,
-        mut extra: Vec<(String, Value)>,
+        store: &mut Store,
+        spec: AccessSpec<'_>,
         now: i64,
-    ) -> Result<(String, String), OAuthError> {
+    ) -> Result<(String, String, i64), OAuthError> {
         let jti = random(16)?;
         let lifetime = i64::try_from(self.cfg.lifetime).unwrap_or(i64::MAX);
+        let exp = now.saturating_add(lifetime);
+        let mut extra = spec.extra;
+        if let Some(jkt) = spec.jkt {
+            extra.push(("cnf".into(), json!({ "jkt": jkt })));
+        }
         extra.extend(self.cfg.claims.iter().cloned());
+        extra.extend(store.take_queued(spec.client_id));
         let claims = build(
             Map::new(),
             ClaimsSpec {
                 iss: Some(self.cfg.issuer.clone()),
-                sub: Some(sub),
-                aud,
-                exp: Some(now.saturating_add(lifetime)),
+                sub: Some(spec.sub),
+                aud: spec.aud,
+                exp: Some(exp),
                 nbf: None,
                 iat: Some(now),
                 jti: Some(jti.clone()),
                 extra,
             },
         );
-        Ok((self.sign_jwt(Some("at+jwt"), claims)?, jti))
+        let token = self.sign_jwt(Some("at+jwt"), claims)?;
+        store.remember_issued(&jti, exp, now);
+        Ok((token, jti, exp))
     }
 
     fn client_credentials(
         &self,
         client: &Authenticated,
         req: &TokenRequest,
+        jkt: Option<&str>,
         now: i64,
     ) -> Result<Value, OAuthError> {
         let sub = client.id.clone().unwrap_or_else(|| "client".to_string());
@@ -122,19 +159,35 @@ impl Issuer {
         if let Some(scope) = scope {
             extra.push(("scope".into(), scope.into()));
         }
-        let (token, _) = self.access_token(sub, self.audience(req, &[]), extra, now)?;
-        let mut body = json!({
-            "access_token": token,
-            "token_type": "Bearer",
-            "expires_in": self.cfg.lifetime,
-        });
-        if let (Some(scope), Some(obj)) = (scope, body.as_object_mut()) {
-            obj.insert("scope".into(), scope.into());
-        }
-        Ok(body)
+        let mut store = self
+            .store
+            .lock()
+            .map_err(|_| super::keys::server_error("lock"))?;
+        let spec = AccessSpec {
+            client_id: &sub.clone(),
+            sub,
+            aud: self.audience(req, &[]),
+            extra,
+            jkt,
+        };
+        let (token, _, _) = self.access_token(&mut store, spec, now)?;
+        Ok(self.token_body(token, jkt, scope.unwrap_or_default()))
     }
 
-    fn client_id(client: &Authenticated) -> Result<&str, OAuthError> {
+    /// `{"access_token","token_type","expires_in"}`, and `scope` when there is one.
+    pub(super) fn token_body(&self, token: String, jkt: Option<&str>, scope: &str) -> Value {
+        let mut body = json!({
+            "access_token": token,
+            "token_type": if jkt.is_some() { "DPoP" } else { "Bearer" },
+            "expires_in": self.cfg.lifetime,
+        });
+        if let (false, Some(obj)) = (scope.is_empty(), body.as_object_mut()) {
+            obj.insert("scope".into(), scope.into());
+        }
+        body
+    }
+
+    pub(super) fn client_id(client: &Authenticated) -> Result<&str, OAuthError> {
         client
             .id
             .as_deref()
@@ -145,6 +198,7 @@ impl Issuer {
         &self,
         client: &Authenticated,
         req: &TokenRequest,
+        jkt: Option<&str>,
         now: i64,
     ) -> Result<Value, OAuthError> {
         let client_id = Self::client_id(client)?;
@@ -209,24 +263,11 @@ impl Issuer {
             aud: self.audience(req, &areq.resource),
             sign_in: &sign_in,
             nonce: areq.nonce.as_deref(),
+            jkt,
         };
-        let (body, jti, exp) = self.user_tokens(&store, &grant, now)?;
-        let refresh = random(32)?;
-        let family_id = random(16)?;
-        store.add_family(
-            family_id.clone(),
-            Family {
-                client_id: client_id.to_string(),
-                scope: areq.scope.clone(),
-                resource: areq.resource.clone(),
-                sign_in,
-                current: digest(&refresh),
-                rotated: std::collections::VecDeque::new(),
-                revoked: false,
-                created: now,
-            },
-            now,
-        );
+        let (body, jti, exp) = self.user_tokens(&mut store, &grant, now)?;
+        let (refresh, family_id) =
+            self.new_family(&mut store, &grant, &areq.resource, client.public, now)?;
         if let Some(entry) = store.codes.get_mut(code) {
             entry.family = Some(family_id);
             entry.jti = Some((jti, exp));
@@ -234,10 +275,45 @@ impl Issuer {
         Ok(with_refresh(body, refresh))
     }
 
+    /// Starts a refresh-token family for a grant: the token and the family id. A public
+    /// client's family is bound to its DPoP key (RFC 9449 5).
+    pub(super) fn new_family(
+        &self,
+        store: &mut Store,
+        g: &Grant<'_>,
+        resource: &[String],
+        public: bool,
+        now: i64,
+    ) -> Result<(String, String), OAuthError> {
+        let refresh = random(32)?;
+        let family_id = random(16)?;
+        store.add_family(
+            family_id.clone(),
+            Family {
+                client_id: g.client_id.to_string(),
+                scope: g.scope.to_string(),
+                resource: resource.to_vec(),
+                sign_in: g.sign_in.clone(),
+                current: digest(&refresh),
+                rotated: std::collections::VecDeque::new(),
+                revoked: false,
+                created: now,
+                jkt: if public {
+                    g.jkt.map(str::to_string)
+                } else {
+                    None
+                },
+            },
+            now,
+        );
+        Ok((refresh, family_id))
+    }
+
     fn refresh(
         &self,
         client: &Authenticated,
         req: &TokenRequest,
+        jkt: Option<&str>,
         now: i64,
     ) -> Result<Value, OAuthError> {
         let client_id = Self::client_id(client)?;
@@ -271,6 +347,15 @@ impl Issuer {
                 "the refresh token was already used (it rotated); its whole family is revoked",
             ));
         }
+        if let Some(bound) = &family.jkt {
+            if jkt != Some(bound.as_str()) {
+                return Err(OAuthError::new(
+                    400,
+                    "invalid_dpop_proof",
+                    "the refresh token is bound to a DPoP key: send a proof made with it",
+                ));
+            }
+        }
         let granted: Vec<&str> = family.scope.split(' ').filter(|s| !s.is_empty()).collect();
         let scope = match param(&req.form, "scope") {
             Some(asked) => {
@@ -296,8 +381,9 @@ impl Issuer {
             aud: self.audience(req, &resource),
             sign_in: &sign_in,
             nonce: None,
+            jkt,
         };
-        let (body, _, _) = self.user_tokens(&store, &grant, now)?;
+        let (body, _, _) = self.user_tokens(&mut store, &grant, now)?;
         let next = random(32)?;
         store.rotate(&family_id, digest(&next));
         Ok(with_refresh(body, next))
@@ -305,9 +391,9 @@ impl Issuer {
 
     /// The access token (and ID token, under `openid`) of a user's grant: the body, the
     /// access token's `jti` and `exp`.
-    fn user_tokens(
+    pub(super) fn user_tokens(
         &self,
-        store: &Store,
+        store: &mut Store,
         g: &Grant<'_>,
         now: i64,
     ) -> Result<(Value, String, i64), OAuthError> {
@@ -317,17 +403,17 @@ impl Issuer {
             extra.push(("scope".into(), g.scope.into()));
         }
         extra.push(("auth_time".into(), g.sign_in.auth_time.into()));
-        let (access, jti) = self.access_token(g.sign_in.sub.clone(), g.aud.clone(), extra, now)?;
-        let mut body = json!({
-            "access_token": access,
-            "token_type": "Bearer",
-            "expires_in": self.cfg.lifetime,
-        });
+        let spec = AccessSpec {
+            client_id: g.client_id,
+            sub: g.sign_in.sub.clone(),
+            aud: g.aud.clone(),
+            extra,
+            jkt: g.jkt,
+        };
+        let (access, jti, exp) = self.access_token(store, spec, now)?;
+        let mut body = self.token_body(access.clone(), g.jkt, g.scope);
         let scopes: Vec<&str> = g.scope.split(' ').filter(|s| !s.is_empty()).collect();
         if let Some(obj) = body.as_object_mut() {
-            if !g.scope.is_empty() {
-                obj.insert("scope".into(), g.scope.into());
-            }
             if scopes.contains(&"openid") {
                 let mut claims = serde_json::Map::new();
                 let mut set = |k: &str, v: Value| {
@@ -352,11 +438,11 @@ impl Issuer {
                 obj.insert("id_token".into(), self.sign_jwt(None, claims)?.into());
             }
         }
-        Ok((body, jti, now.saturating_add(lifetime)))
+        Ok((body, jti, exp))
     }
 }
 
-fn with_refresh(mut body: Value, refresh: String) -> Value {
+pub(super) fn with_refresh(mut body: Value, refresh: String) -> Value {
     if let Some(obj) = body.as_object_mut() {
         obj.insert("refresh_token".into(), refresh.into());
     }

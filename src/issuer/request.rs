@@ -44,6 +44,8 @@ pub struct TokenRequest {
     pub authorization: Option<String>,
     /// `application/x-www-form-urlencoded` parameters, decoded.
     pub form: Vec<(String, String)>,
+    /// The `DPoP` header (a proof, RFC 9449), if any.
+    pub dpop: Option<String>,
 }
 
 fn hex_digit(b: u8) -> Option<u8> {

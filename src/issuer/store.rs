@@ -64,6 +64,8 @@ pub(super) struct SignIn {
 
 pub(super) struct Pending {
     pub(super) req: AuthRequest,
+    /// The device code this login approves, for the device flow (else an authorization).
+    pub(super) device: Option<String>,
     pub(super) csrf: String,
     /// The browser cookie the page was shown to.
     pub(super) browser: String,
@@ -95,7 +97,43 @@ pub(super) struct Family {
     pub(super) rotated: VecDeque<String>,
     pub(super) revoked: bool,
     pub(super) created: i64,
+    /// The DPoP key a public client's family is bound to.
+    pub(super) jkt: Option<String>,
 }
+
+/// Where a device authorization stands.
+#[derive(Debug, Clone)]
+pub(super) enum DeviceState {
+    Pending,
+    Approved(SignIn),
+    Denied,
+}
+
+/// A device authorization (RFC 8628).
+pub(super) struct Device {
+    pub(super) client_id: String,
+    pub(super) scope: String,
+    pub(super) user_code: String,
+    pub(super) created: i64,
+    pub(super) expires_in: i64,
+    pub(super) interval: i64,
+    pub(super) last_poll: Option<i64>,
+    pub(super) state: DeviceState,
+}
+
+/// Claims the control API queued for the next tokens.
+pub(super) struct Queued {
+    pub(super) client_id: Option<String>,
+    pub(super) claims: Map<String, Value>,
+    pub(super) remaining: u32,
+}
+
+/// Device authorizations in progress.
+const DEVICES_CAP: usize = 10_000;
+/// DPoP proof ids remembered at the token endpoint (replay detection).
+const PROOFS_CAP: usize = 100_000;
+/// Queued claim sets.
+pub(super) const QUEUED_CAP: usize = 1_000;
 
 /// Expiry and age, for eviction.
 trait Aged {
@@ -127,6 +165,15 @@ impl Aged for Code {
     }
     fn expires(&self) -> i64 {
         self.created.saturating_add(CODE_MEMORY)
+    }
+}
+
+impl Aged for Device {
+    fn created(&self) -> i64 {
+        self.created
+    }
+    fn expires(&self) -> i64 {
+        self.created.saturating_add(self.expires_in)
     }
 }
 
@@ -173,9 +220,22 @@ pub(super) struct Store {
     pub(super) refresh: HashMap<String, String>,
     /// Revoked access-token `jti` → its `exp`.
     pub(super) revoked: HashMap<String, i64>,
+    /// Client assertions seen: "client\0jti" → `exp`.
+    assertions: HashMap<String, i64>,
+    /// Access tokens issued: `jti` → `exp` (for revoke-all).
+    pub(super) issued: HashMap<String, i64>,
     /// Free-`sub` users' claims, with a sequence number for eviction.
     subjects: HashMap<String, (u64, Map<String, Value>)>,
     seq: u64,
+    /// Device authorizations by device code, and user code → device code.
+    pub(super) devices: HashMap<String, Device>,
+    pub(super) user_codes: HashMap<String, String>,
+    /// DPoP proof `jti`s seen at the token endpoint → until when they matter.
+    proofs: HashMap<String, i64>,
+    /// The DPoP server nonces: the current one, the one before, and when the current began.
+    pub(super) nonces: Option<(String, String, i64)>,
+    /// Claims queued by the control API.
+    pub(super) queued: Vec<Queued>,
 }
 
 impl Store {
@@ -245,8 +305,86 @@ impl Store {
         }
     }
 
+    /// Records a client assertion's `jti`; false when it was seen before.
+    pub(super) fn remember_assertion(
+        &mut self,
+        client: &str,
+        jti: &str,
+        exp: i64,
+        now: i64,
+    ) -> bool {
+        let key = format!("{client}\0{jti}");
+        if self.assertions.get(&key).is_some_and(|e| *e >= now) {
+            return false;
+        }
+        if self.assertions.len() >= super::assertion::JTI_CAP {
+            self.assertions.retain(|_, e| *e >= now);
+        }
+        if self.assertions.len() >= super::assertion::JTI_CAP {
+            // Still full of live ids: forget the one closest to expiry.
+            if let Some(k) = self
+                .assertions
+                .iter()
+                .min_by_key(|(_, e)| **e)
+                .map(|(k, _)| k.clone())
+            {
+                self.assertions.remove(&k);
+            }
+        }
+        self.assertions.insert(key, exp);
+        true
+    }
+
+    /// Records an access token issued (for revoke-all), bounded like the revoked set.
+    pub(super) fn remember_issued(&mut self, jti: &str, exp: i64, now: i64) {
+        if self.issued.len() >= REVOKED_CAP {
+            self.issued.retain(|_, e| *e > now);
+        }
+        if self.issued.len() < REVOKED_CAP {
+            self.issued.insert(jti.to_string(), exp);
+        }
+    }
+
     pub(super) fn is_revoked(&self, jti: &str) -> bool {
         self.revoked.contains_key(jti)
+    }
+
+    pub(super) fn add_device(&mut self, device_code: String, d: Device, now: i64) {
+        if self.devices.len() >= DEVICES_CAP {
+            self.devices.retain(|_, d| d.expires() > now);
+            let devices = &self.devices;
+            self.user_codes.retain(|_, dc| devices.contains_key(dc));
+        }
+        self.user_codes
+            .insert(d.user_code.clone(), device_code.clone());
+        insert_bounded(&mut self.devices, device_code, d, DEVICES_CAP, now);
+    }
+
+    /// Records a DPoP proof's `jti`; false when it was seen before (a replay).
+    pub(super) fn remember_proof(&mut self, jti: &str, until: i64, now: i64) -> bool {
+        if self.proofs.get(jti).is_some_and(|u| *u >= now) {
+            return false;
+        }
+        if self.proofs.len() >= PROOFS_CAP {
+            self.proofs.retain(|_, u| *u >= now);
+        }
+        if self.proofs.len() < PROOFS_CAP {
+            self.proofs.insert(jti.to_string(), until);
+        }
+        true
+    }
+
+    /// The claims queued for the next token of `client`, each queue counting one down.
+    pub(super) fn take_queued(&mut self, client: &str) -> Vec<(String, Value)> {
+        let mut out = Vec::new();
+        for q in &mut self.queued {
+            if q.remaining > 0 && q.client_id.as_deref().is_none_or(|c| c == client) {
+                q.remaining = q.remaining.saturating_sub(1);
+                out.extend(q.claims.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+        }
+        self.queued.retain(|q| q.remaining > 0);
+        out
     }
 
     /// Remembers the claims of a user who signed in with a free `sub`.

@@ -1,17 +1,18 @@
-//! `/userinfo` (OpenID Connect Core 5.3): a bearer access token of this issuer (RFC 6750),
-//! verified with the issuer's own published keys by the library's one JWT verifier, answered
-//! with the user's claims by the token's scope.
+//! `/userinfo` (OpenID Connect Core 5.3): an access token of this issuer, as a bearer token
+//! (RFC 6750) or DPoP-bound with its proof (RFC 9449 7), verified with the issuer's own keys by
+//! the library's one JWT verifier, answered with the user's claims by the token's scope.
 
 use serde_json::{Map, Value};
 
 use super::users::by_scope;
 use super::{Issuer, OAuthError};
-use crate::jwt::{ClaimRules, verify_token};
-use crate::report::Report;
+use crate::dpop::{check_binding, nonce_problem};
 
 /// A refused userinfo request: the status and the `WWW-Authenticate` challenge's parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BearerError {
+    /// `Bearer` or `DPoP`: the scheme of the challenge.
+    pub scheme: &'static str,
     /// 400, 401 or 403.
     pub status: u16,
     /// The RFC 6750 3.1 code (`invalid_request`, `invalid_token`, `insufficient_scope`), or
@@ -24,18 +25,30 @@ pub struct BearerError {
 impl BearerError {
     fn new(status: u16, error: &'static str, description: impl Into<String>) -> Self {
         BearerError {
+            scheme: "Bearer",
             status,
             error: Some(error),
             description: description.into(),
         }
     }
 
+    fn dpop(mut self) -> Self {
+        self.scheme = "DPoP";
+        self
+    }
+
     /// The `WWW-Authenticate` header value.
     pub fn challenge(&self) -> String {
+        let algs = if self.scheme == "DPoP" {
+            ", algs=\"ES256 ES384 ES512 RS256 PS256 EdDSA\""
+        } else {
+            ""
+        };
         match self.error {
-            None => "Bearer realm=\"jwtctl\"".into(),
+            None => format!("{} realm=\"jwtctl\"{algs}", self.scheme),
             Some(e) => format!(
-                "Bearer realm=\"jwtctl\", error=\"{e}\", error_description=\"{}\"",
+                "{} realm=\"jwtctl\", error=\"{e}\", error_description=\"{}\"{algs}",
+                self.scheme,
                 self.description.replace(['"', '\\'], "'")
             ),
         }
@@ -54,26 +67,32 @@ impl BearerError {
 
 impl Issuer {
     /// Answers userinfo: `authorization` is the header, `form_token` an `access_token` form
-    /// parameter (RFC 6750 2.2).
+    /// parameter (RFC 6750 2.2), `dpop` the `DPoP` header of a request with method `htm`.
     pub fn userinfo(
         &self,
         authorization: Option<&str>,
         form_token: Option<&str>,
+        dpop: Option<&str>,
+        htm: &str,
         now: i64,
     ) -> Result<Value, BearerError> {
-        let header_token = match authorization {
+        let (scheme, header_token) = match authorization {
             Some(h) => {
                 let (scheme, value) = h.trim().split_once(' ').unwrap_or((h.trim(), ""));
-                if !scheme.eq_ignore_ascii_case("bearer") {
+                let dpop_scheme = scheme.eq_ignore_ascii_case("dpop");
+                if !scheme.eq_ignore_ascii_case("bearer") && !dpop_scheme {
                     return Err(BearerError::new(
                         401,
                         "invalid_request",
-                        format!("the Authorization scheme must be Bearer, not {scheme:?}"),
+                        format!("the Authorization scheme must be Bearer or DPoP, not {scheme:?}"),
                     ));
                 }
-                Some(value.trim())
+                (
+                    if dpop_scheme { "DPoP" } else { "Bearer" },
+                    Some(value.trim()),
+                )
             }
-            None => None,
+            None => ("Bearer", None),
         };
         let token = match (header_token, form_token) {
             (Some(_), Some(_)) => {
@@ -86,41 +105,57 @@ impl Issuer {
             (Some(t), None) | (None, Some(t)) => t,
             (None, None) => {
                 return Err(BearerError {
+                    scheme: "Bearer",
                     status: 401,
                     error: None,
                     description: "an access token is required".into(),
                 });
             }
         };
-        let rules = ClaimRules {
-            iss: vec![self.cfg.issuer.clone()],
-            any_aud: true,
-            typ: Some("at+jwt".into()),
-            require: vec!["sub".into(), "exp".into()],
-            now,
-            ..ClaimRules::default()
-        };
-        let verified = verify_token(
-            token,
-            &self.ring.verifiers(),
-            &rules,
-            None,
-            true,
-            &mut Report::default(),
-        )
-        .map_err(|r| BearerError::new(401, "invalid_token", r.message))?;
-        let claims = verified.claims.unwrap_or_default();
+        let claims = self
+            .verify_own(token, now, Some("at+jwt"))
+            .map_err(|r| BearerError::new(401, "invalid_token", r.message))?;
+        let bound = claims.get("cnf").and_then(|c| c.get("jkt")).is_some();
+        match (bound, scheme) {
+            (true, "Bearer") => {
+                return Err(BearerError::new(
+                    401,
+                    "invalid_token",
+                    "the access token is DPoP-bound: send it with the DPoP scheme and a proof",
+                )
+                .dpop());
+            }
+            (false, "DPoP") => {
+                return Err(BearerError::new(
+                    401,
+                    "invalid_token",
+                    "the access token is not DPoP-bound: send it with the Bearer scheme",
+                ));
+            }
+            (true, _) => {
+                let proof = dpop.ok_or_else(|| {
+                    BearerError::new(401, "invalid_dpop_proof", "a DPoP proof is required").dpop()
+                })?;
+                let htu = self.endpoint("userinfo_endpoint");
+                let p = self
+                    .check_proof(proof, htm, &htu, Some(token), now)
+                    .map_err(|r| {
+                        let code = if nonce_problem(&r) {
+                            "use_dpop_nonce"
+                        } else {
+                            "invalid_dpop_proof"
+                        };
+                        BearerError::new(401, code, r.message).dpop()
+                    })?;
+                check_binding(&claims, &p)
+                    .map_err(|r| BearerError::new(401, "invalid_dpop_proof", r.message).dpop())?;
+            }
+            _ => {}
+        }
         let text = |k: &str| claims.get(k).and_then(Value::as_str).unwrap_or_default();
         let store = self.store.lock().map_err(|_| {
             BearerError::new(500, "invalid_request", "the issuer's state is unavailable")
         })?;
-        if store.is_revoked(text("jti")) {
-            return Err(BearerError::new(
-                401,
-                "invalid_token",
-                "the access token is revoked",
-            ));
-        }
         let scopes: Vec<&str> = text("scope").split(' ').filter(|s| !s.is_empty()).collect();
         if !scopes.contains(&"openid") {
             return Err(BearerError::new(

@@ -38,12 +38,15 @@ pub struct Settings {
     pub exp: String,
     pub claim: Vec<String>,
     pub rotate: Option<String>,
+    pub dpop_nonce: bool,
+    pub admin_token: Option<SecretSource>,
 }
 
 /// The file's values, before flags are merged over them.
 #[derive(Default)]
 struct FromFile {
     strings: Vec<(&'static str, Vec<String>)>,
+    dpop_nonce: Option<bool>,
     clients: Vec<Client>,
     users: Vec<User>,
 }
@@ -79,6 +82,7 @@ const FLAGS: &[(&str, bool, bool)] = &[
     ("exp", false, false),
     ("claim", true, false),
     ("rotate", false, false),
+    ("admin-token", false, false),
 ];
 
 fn bad(file: &Path, what: &str) -> Error {
@@ -157,7 +161,13 @@ fn client(file: &Path, i: usize, v: &Value) -> Result<Client> {
             }
             "token_endpoint_auth_method" => {
                 let m = strings(file, &at(name), value, false)?.concat();
-                let known = ["client_secret_basic", "client_secret_post", "none"];
+                let known = [
+                    "client_secret_basic",
+                    "client_secret_post",
+                    "client_secret_jwt",
+                    "private_key_jwt",
+                    "none",
+                ];
                 if !known.contains(&m.as_str()) {
                     return Err(bad(
                         file,
@@ -197,8 +207,23 @@ fn client(file: &Path, i: usize, v: &Value) -> Result<Client> {
             &format!("{}: an empty secret", at("client_secret")),
         ));
     }
+    if c.jwks.is_some() && c.jwks_uri.is_some() {
+        return Err(bad(
+            file,
+            &format!("clients[{i}]: give jwks or jwks_uri, not both"),
+        ));
+    }
+    if c.auth_method.as_deref() == Some("private_key_jwt")
+        && c.jwks.is_none()
+        && c.jwks_uri.is_none()
+    {
+        return Err(bad(
+            file,
+            &format!("clients[{i}]: private_key_jwt needs jwks or jwks_uri"),
+        ));
+    }
     match (&c.auth_method, &c.secret) {
-        (Some(m), None) if m != "none" => {
+        (Some(m), None) if m != "none" && m != "private_key_jwt" => {
             return Err(bad(
                 file,
                 &format!(
@@ -289,6 +314,12 @@ fn read_file(file: &Path) -> Result<FromFile> {
                 for (i, v) in items.iter().enumerate() {
                     out.users.push(user(file, i, v)?);
                 }
+            }
+            "dpop-nonce" | "dpop_nonce" => {
+                let Value::Bool(b) = value else {
+                    return Err(bad(file, &format!("{name:?} must be true or false")));
+                };
+                out.dpop_nonce = Some(*b);
             }
             other => {
                 let flag = other.replace('_', "-");
@@ -443,5 +474,10 @@ pub fn settings(a: &ServeArgs) -> Result<Settings> {
     s.claim = file.list("claim");
     s.claim.extend(a.claim.iter().cloned());
     s.rotate = a.rotate.clone().or_else(|| file.one("rotate"));
+    s.dpop_nonce = a.dpop_nonce || file.dpop_nonce.unwrap_or(false);
+    s.admin_token = a
+        .admin_token
+        .clone()
+        .or_else(|| file.one("admin-token").and_then(|p| p.parse().ok()));
     Ok(s)
 }

@@ -6,6 +6,7 @@
 //! the login page.
 
 mod config;
+mod control;
 mod page;
 mod routes;
 
@@ -19,7 +20,7 @@ use hyper::Request;
 use hyper::body::Incoming;
 
 use jwtctl::error::{Error, Result};
-use jwtctl::issuer::{Issuer, IssuerConfig, LOGIN_PATH, PATHS};
+use jwtctl::issuer::{CONTROL_PREFIX, DEVICE_PATH, Issuer, IssuerConfig, LOGIN_PATH, PATHS};
 use jwtctl::keys::Key;
 use jwtctl::sanitize::sanitize;
 use jwtctl::time::parse_span;
@@ -66,8 +67,35 @@ struct Paths {
     login: String,
     userinfo: String,
     end_session: String,
+    introspect: String,
+    revoke: String,
+    device_authorization: String,
+    device: String,
+    control: String,
     /// `Path` of the cookies: the issuer URL's path.
     cookie_path: String,
+}
+
+impl Paths {
+    /// The discovery member naming the endpoint at `path`, for injected errors.
+    fn member(&self, path: &str) -> Option<&'static str> {
+        [
+            (&self.jwks, "jwks_uri"),
+            (&self.token, "token_endpoint"),
+            (&self.authorize, "authorization_endpoint"),
+            (&self.userinfo, "userinfo_endpoint"),
+            (&self.end_session, "end_session_endpoint"),
+            (&self.introspect, "introspection_endpoint"),
+            (&self.revoke, "revocation_endpoint"),
+            (&self.device_authorization, "device_authorization_endpoint"),
+            (&self.oidc, "issuer"),
+            (&self.oauth_inserted, "issuer"),
+            (&self.oauth_appended, "issuer"),
+        ]
+        .into_iter()
+        .find(|(p, _)| p.as_str() == path)
+        .map(|(_, m)| m)
+    }
 }
 
 impl Paths {
@@ -103,6 +131,11 @@ impl Paths {
             login: format!("{prefix}{LOGIN_PATH}"),
             userinfo: at("userinfo_endpoint"),
             end_session: at("end_session_endpoint"),
+            introspect: at("introspection_endpoint"),
+            revoke: at("revocation_endpoint"),
+            device_authorization: at("device_authorization_endpoint"),
+            device: format!("{prefix}{DEVICE_PATH}"),
+            control: format!("{prefix}{CONTROL_PREFIX}"),
             cookie_path: if prefix.is_empty() {
                 "/".into()
             } else {
@@ -119,6 +152,8 @@ struct Shared {
     jwks_max_age: u64,
     /// Served over https (cookies are `Secure`).
     tls: bool,
+    /// The control API's state: injected errors, captured requests, the admin token.
+    control: control::Control,
 }
 
 fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<rustls::ServerConfig> {
@@ -196,7 +231,7 @@ pub fn run(args: &ServeArgs, out: &Output) -> Result<()> {
         None => issuer_url(local, tls.is_some()),
     };
     let paths = Paths::of(&url)?;
-    let issuer = Issuer::new(
+    let mut issuer = Issuer::new(
         IssuerConfig {
             issuer: url.clone(),
             alg: a.alg,
@@ -207,9 +242,28 @@ pub fn run(args: &ServeArgs, out: &Output) -> Result<()> {
             aud: a.aud.clone(),
             lifetime,
             claims,
+            dpop_nonce: a.dpop_nonce,
         },
         keys,
     )?;
+    if a.clients.iter().any(|c| c.jwks_uri.is_some()) {
+        // Clients' key sets are fetched as remote keys are (https, or http on loopback; no
+        // redirects; 1 MiB), and kept in memory only.
+        let fetcher = jwtctl::remote::Fetcher::new(jwtctl::remote::Options {
+            cache_dir: None,
+            ..jwtctl::remote::Options::default()
+        })?;
+        issuer.set_fetcher(fetcher);
+    }
+    let admin_token = match &a.admin_token {
+        // A token from a file usually ends with a newline that is not part of it.
+        Some(src) => Some(zeroize::Zeroizing::new(
+            super::input::read_secret(src, "--admin-token", out)?
+                .trim_ascii()
+                .to_vec(),
+        )),
+        None => None,
+    };
     if rotate.is_some() {
         issuer.rotation_spec()?;
     }
@@ -227,6 +281,7 @@ pub fn run(args: &ServeArgs, out: &Output) -> Result<()> {
         paths,
         jwks_max_age,
         tls: tls.is_some(),
+        control: control::Control::new(admin_token),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -373,38 +428,39 @@ async fn rotation(shared: Arc<Shared>, period: Duration) {
         };
         next = due;
         tokio::time::sleep_until(next).await;
-        let spec = match shared.issuer.read().map(|i| i.rotation_spec()) {
-            Ok(Ok(s)) => s,
-            _ => return,
-        };
-        let generated = tokio::task::spawn_blocking(move || jwtctl::keygen::generate(spec)).await;
-        let key = match generated {
-            Ok(Ok(k)) => k,
-            Ok(Err(e)) => {
-                eprintln!("warning: rotation: cannot generate a key: {e}");
-                continue;
-            }
-            Err(_) => continue,
-        };
-        let Ok(mut issuer) = shared.issuer.write() else {
-            return;
-        };
-        let old = issuer.signing_kid().to_string();
-        match issuer.rotate_to(key) {
-            Ok(()) => eprintln!(
-                "rotated: kid {} signs now; kid {old} stays published for one more period",
-                issuer.signing_kid()
-            ),
-            Err(e) => eprintln!("warning: rotation: {e}"),
+        if let Err(e) = rotate_now(&shared).await {
+            eprintln!("warning: rotation: {e}");
         }
     }
+}
+
+/// Signs with a fresh key of the signing key's kind from now on; returns the new `kid`.
+async fn rotate_now(shared: &Shared) -> std::result::Result<String, String> {
+    let spec = match shared.issuer.read().map(|i| i.rotation_spec()) {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => return Err(e.to_string()),
+        Err(_) => return Err("the issuer is unavailable".into()),
+    };
+    let key = tokio::task::spawn_blocking(move || jwtctl::keygen::generate(spec))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("cannot generate a key: {e}"))?;
+    let mut issuer = shared
+        .issuer
+        .write()
+        .map_err(|_| "the issuer is unavailable".to_string())?;
+    let old = issuer.signing_kid().to_string();
+    issuer.rotate_to(key).map_err(|e| e.to_string())?;
+    let kid = issuer.signing_kid().to_string();
+    eprintln!("rotated: kid {kid} signs now; kid {old} stays published for one more period");
+    Ok(kid)
 }
 
 async fn handle(req: Request<Incoming>, peer: SocketAddr, shared: &Shared) -> Reply {
     let started = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_string();
-    let response = routes::route(req, shared).await;
+    let response = routes::route(req, peer, shared).await;
     let size = hyper::body::Body::size_hint(response.body())
         .exact()
         .unwrap_or(0);

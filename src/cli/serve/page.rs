@@ -132,6 +132,21 @@ pub fn login(page: &LoginPage, action: &str) -> String {
     document("Sign in", &body)
 }
 
+/// The device flow's verification page: the user code, then the login page.
+pub fn device(code: &str, action: &str) -> String {
+    document(
+        "Connect a device",
+        &format!(
+            "<h1>Connect a device</h1>\n<p>Enter the code your device shows.</p>\n\
+<form method=\"post\" action=\"{}\"><label for=\"user_code\">Code</label>\
+<input id=\"user_code\" name=\"user_code\" required autocomplete=\"off\" spellcheck=\"false\" \
+autocapitalize=\"characters\" value=\"{}\">\n<button class=\"primary\" type=\"submit\">Continue</button></form>",
+            escape(action),
+            escape(code)
+        ),
+    )
+}
+
 /// A page with a heading and a message.
 pub fn message(title: &str, message: &str) -> String {
     document(

@@ -8,10 +8,15 @@ use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use serde_json::Value;
 
-use jwtctl::issuer::{Answer, BrowserRequest, Cookie, OAuthError, TokenRequest, parse_form};
+use std::net::SocketAddr;
+
+use hyper::http::request::Parts;
+use jwtctl::issuer::{
+    Answer, BrowserRequest, Cookie, Issuer, OAuthError, TokenRequest, parse_form,
+};
 use jwtctl::time::system_now;
 
-use super::{BODY_TIMEOUT, MAX_BODY, Shared, page};
+use super::{BODY_TIMEOUT, MAX_BODY, Shared, control, page};
 
 pub type Reply = Response<Full<Bytes>>;
 
@@ -21,6 +26,10 @@ fn reply(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>)
     r.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     r
+}
+
+pub fn json_reply(status: StatusCode, v: &Value) -> Reply {
+    no_store(json(status, v))
 }
 
 fn json(status: StatusCode, v: &Value) -> Reply {
@@ -39,6 +48,9 @@ fn no_store(mut r: Reply) -> Reply {
 fn oauth_error(e: &OAuthError) -> Reply {
     let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
     let mut r = no_store(json(status, &e.body()));
+    if e.error == "invalid_dpop_proof" || e.error == "use_dpop_nonce" {
+        return r;
+    }
     if e.status == 401 {
         r.headers_mut().insert(
             header::WWW_AUTHENTICATE,
@@ -107,14 +119,14 @@ fn preflight() -> Reply {
     r
 }
 
-fn header_text(req: &Request<Incoming>, name: header::HeaderName) -> Option<String> {
-    req.headers()
+fn header_text(req: &Parts, name: impl header::AsHeaderName) -> Option<String> {
+    req.headers
         .get(name)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
 }
 
-fn is_form(req: &Request<Incoming>) -> bool {
+fn is_form(req: &Parts) -> bool {
     header_text(req, header::CONTENT_TYPE)
         .and_then(|v| v.split(';').next().map(str::to_string))
         .is_some_and(|v| {
@@ -124,8 +136,8 @@ fn is_form(req: &Request<Incoming>) -> bool {
 }
 
 /// Reads the body within the size and time limits; `Err` is the reply to send.
-async fn body(req: Request<Incoming>) -> Result<Bytes, Reply> {
-    let body = Limited::new(req.into_body(), MAX_BODY);
+async fn body(incoming: Incoming) -> Result<Bytes, Reply> {
+    let body = Limited::new(incoming, MAX_BODY);
     match tokio::time::timeout(BODY_TIMEOUT, body.collect()).await {
         Ok(Ok(b)) => Ok(b.to_bytes()),
         Ok(Err(e))
@@ -142,18 +154,96 @@ async fn body(req: Request<Incoming>) -> Result<Bytes, Reply> {
     }
 }
 
-pub async fn route(req: Request<Incoming>, shared: &Shared) -> Reply {
+/// A request whose body has been read.
+struct Req {
+    parts: Parts,
+    body: Bytes,
+}
+
+impl Req {
+    fn form(&self) -> Result<Vec<(String, String)>, Reply> {
+        if !is_form(&self.parts) {
+            return Err(oauth_error(&OAuthError {
+                status: 400,
+                error: "invalid_request",
+                description: "the request must be application/x-www-form-urlencoded".into(),
+            }));
+        }
+        parse_form(&self.body).map_err(|e| oauth_error(&e))
+    }
+
+    /// A token-endpoint-style request: the form, `Authorization` and `DPoP`.
+    fn token_request(&self) -> Result<TokenRequest, Reply> {
+        Ok(TokenRequest {
+            authorization: header_text(&self.parts, header::AUTHORIZATION),
+            form: self.form()?,
+            dpop: header_text(&self.parts, "dpop"),
+        })
+    }
+}
+
+fn issuer_now(i: &Issuer) -> i64 {
+    i.now(system_now())
+}
+
+pub async fn route(req: Request<Incoming>, peer: SocketAddr, shared: &Shared) -> Reply {
+    let (parts, incoming) = req.into_parts();
     let declared =
-        header_text(&req, header::CONTENT_LENGTH).and_then(|v| v.trim().parse::<u64>().ok());
+        header_text(&parts, header::CONTENT_LENGTH).and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY as u64) {
         return too_large();
     }
+    let body = match body(incoming).await {
+        Ok(b) => b,
+        Err(r) => return public(r),
+    };
+    let req = Req { parts, body };
     let p = &shared.paths;
-    let path = req.uri().path().to_string();
-    let method = req.method().clone();
+    let path = req.parts.uri.path().to_string();
+    let method = req.parts.method.clone();
+    if let Some(op) = path.strip_prefix(p.control.as_str()) {
+        if !shared.control.allowed(peer, &req.parts.headers) {
+            return not_found();
+        }
+        return control::handle(op, &method, &req.body, shared).await;
+    }
+    shared.control.capture(
+        method.as_str(),
+        &path,
+        req.parts.uri.query().unwrap_or_default(),
+        &req.parts.headers,
+        &req.body,
+    );
+    if let Some(member) = p.member(&path) {
+        if let Some(injected) = shared.control.take(member) {
+            tokio::time::sleep(injected.delay).await;
+            if let Some(status) = injected.status {
+                let status =
+                    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                let body = match &injected.error {
+                    Some(e) => {
+                        serde_json::json!({"error": e, "error_description": "injected by the control API"})
+                    }
+                    None => {
+                        serde_json::json!({"error": "injected", "error_description": "injected by the control API"})
+                    }
+                };
+                return public(json_reply(status, &body));
+            }
+        }
+    }
     let get = matches!(method, Method::GET | Method::HEAD);
     let post = method == Method::POST;
-    if method == Method::OPTIONS && [&p.token, &p.userinfo, &p.jwks, &p.oidc].contains(&&path) {
+    let cors = [
+        &p.token,
+        &p.userinfo,
+        &p.jwks,
+        &p.oidc,
+        &p.introspect,
+        &p.revoke,
+        &p.device_authorization,
+    ];
+    if method == Method::OPTIONS && cors.contains(&&path) {
         return preflight();
     }
     if get && (path == p.oidc || path == p.oauth_inserted || path == p.oauth_appended) {
@@ -169,27 +259,88 @@ pub async fn route(req: Request<Incoming>, shared: &Shared) -> Reply {
         return public(r);
     }
     if get && path == p.jwks {
-        return jwks(&req, shared);
+        return jwks(&req.parts, shared);
     }
     if post && path == p.token {
-        return token(req, shared).await;
+        return with_nonce(
+            form_endpoint(&req, shared, |i, r, now| i.token(r, now)),
+            shared,
+        );
+    }
+    if post && path == p.introspect {
+        return form_endpoint(&req, shared, |i, r, now| i.introspect(r, now));
+    }
+    if post && path == p.revoke {
+        return form_endpoint(&req, shared, |i, r, now| {
+            i.revoke(r, now).map(|()| Value::Null)
+        });
+    }
+    if post && path == p.device_authorization {
+        return form_endpoint(&req, shared, |i, r, now| i.device_authorization(r, now));
     }
     if (get || post) && path == p.authorize {
-        return browser(req, shared, |i, br| i.authorize(br, system_now())).await;
+        return browser(&req, shared, |i, br| i.authorize(br, issuer_now(i)));
     }
     if post && path == p.login {
-        return browser(req, shared, |i, br| i.login(br, system_now())).await;
+        return browser(&req, shared, |i, br| i.login(br, issuer_now(i)));
+    }
+    if get && path == p.device {
+        return device_page(&req);
+    }
+    if post && path == p.device {
+        return browser(&req, shared, |i, br| i.device_verify(br, issuer_now(i)));
     }
     if (get || post) && path == p.end_session {
-        return browser(req, shared, |i, br| i.end_session(br)).await;
+        return browser(&req, shared, |i, br| i.end_session(br));
     }
     if (get || post) && path == p.userinfo {
-        return userinfo(req, shared).await;
+        return with_nonce(userinfo(&req, shared), shared);
     }
     not_found()
 }
 
-fn jwks(req: &Request<Incoming>, shared: &Shared) -> Reply {
+/// Adds the current DPoP server nonce, when the issuer demands nonces.
+fn with_nonce(mut r: Reply, shared: &Shared) -> Reply {
+    let nonce = shared
+        .issuer
+        .read()
+        .ok()
+        .and_then(|i| i.dpop_nonce(issuer_now(&i)));
+    if let Some(v) = nonce.and_then(|n| HeaderValue::from_str(&n).ok()) {
+        r.headers_mut().insert("dpop-nonce", v);
+        r.headers_mut().insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("DPoP-Nonce, WWW-Authenticate"),
+        );
+    }
+    r
+}
+
+/// The token, introspection, revocation and device-authorization endpoints: a form in, JSON
+/// out (a revocation answers 200 with no body).
+fn form_endpoint(
+    req: &Req,
+    shared: &Shared,
+    answer: impl FnOnce(&Issuer, &TokenRequest, i64) -> Result<Value, OAuthError>,
+) -> Reply {
+    let request = match req.token_request() {
+        Ok(r) => r,
+        Err(reply) => return public(reply),
+    };
+    // Signing, and fetching a client's key set, block: off the runtime's own threads.
+    let outcome = tokio::task::block_in_place(|| match shared.issuer.read() {
+        Ok(i) => Ok(answer(&i, &request, issuer_now(&i))),
+        Err(_) => Err(()),
+    });
+    public(match outcome {
+        Ok(Ok(Value::Null)) => no_store(reply(StatusCode::OK, "application/json", Bytes::new())),
+        Ok(Ok(body)) => no_store(json(StatusCode::OK, &body)),
+        Ok(Err(e)) => oauth_error(&e),
+        Err(()) => internal(),
+    })
+}
+
+fn jwks(req: &Parts, shared: &Shared) -> Reply {
     let (body, etag) = match shared.issuer.read() {
         Ok(i) => {
             let (b, e) = i.jwks();
@@ -212,47 +363,13 @@ fn jwks(req: &Request<Incoming>, shared: &Shared) -> Reply {
     public(r)
 }
 
-async fn token(req: Request<Incoming>, shared: &Shared) -> Reply {
-    let form_type = is_form(&req);
-    let authorization = header_text(&req, header::AUTHORIZATION);
-    let bytes = match body(req).await {
-        Ok(b) => b,
-        Err(r) => return public(r),
-    };
-    if !form_type {
-        return public(oauth_error(&OAuthError {
-            status: 400,
-            error: "invalid_request",
-            description: "the token request must be application/x-www-form-urlencoded".into(),
-        }));
-    }
-    let form = match parse_form(&bytes) {
-        Ok(f) => f,
-        Err(e) => return public(oauth_error(&e)),
-    };
-    let request = TokenRequest {
-        authorization,
-        form,
-    };
-    let answer = match shared.issuer.read() {
-        Ok(i) => i.token(&request, system_now()),
-        Err(_) => return internal(),
-    };
-    public(match answer {
-        Ok(body) => no_store(json(StatusCode::OK, &body)),
-        Err(e) => oauth_error(&e),
-    })
-}
-
-async fn userinfo(req: Request<Incoming>, shared: &Shared) -> Reply {
-    let authorization = header_text(&req, header::AUTHORIZATION);
-    let form = if req.method() == Method::POST && is_form(&req) {
-        match body(req).await {
-            Ok(b) => match parse_form(&b) {
-                Ok(f) => f,
-                Err(e) => return public(oauth_error(&e)),
-            },
-            Err(r) => return public(r),
+fn userinfo(req: &Req, shared: &Shared) -> Reply {
+    let authorization = header_text(&req.parts, header::AUTHORIZATION);
+    let dpop = header_text(&req.parts, "dpop");
+    let form = if req.parts.method == Method::POST && is_form(&req.parts) {
+        match parse_form(&req.body) {
+            Ok(f) => f,
+            Err(e) => return public(oauth_error(&e)),
         }
     } else {
         Vec::new()
@@ -262,7 +379,13 @@ async fn userinfo(req: Request<Incoming>, shared: &Shared) -> Reply {
         .find(|(k, _)| k == "access_token")
         .map(|(_, v)| v.as_str());
     let answer = match shared.issuer.read() {
-        Ok(i) => i.userinfo(authorization.as_deref(), form_token, system_now()),
+        Ok(i) => i.userinfo(
+            authorization.as_deref(),
+            form_token,
+            dpop.as_deref(),
+            req.parts.method.as_str(),
+            issuer_now(&i),
+        ),
         Err(_) => return internal(),
     };
     public(match answer {
@@ -278,9 +401,22 @@ async fn userinfo(req: Request<Incoming>, shared: &Shared) -> Reply {
     })
 }
 
+/// The device flow's verification page: a form for the user code (pre-filled from
+/// `verification_uri_complete`).
+fn device_page(req: &Req) -> Reply {
+    let query =
+        parse_form(req.parts.uri.query().unwrap_or_default().as_bytes()).unwrap_or_default();
+    let code = query
+        .iter()
+        .find(|(k, _)| k == "user_code")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default();
+    no_store(page_reply(200, &page::device(code, req.parts.uri.path())))
+}
+
 /// Cookies from the `Cookie` headers (RFC 6265 5.4).
-fn cookies(req: &Request<Incoming>) -> Vec<(String, String)> {
-    req.headers()
+fn cookies(req: &Parts) -> Vec<(String, String)> {
+    req.headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -294,14 +430,14 @@ fn cookies(req: &Request<Incoming>) -> Vec<(String, String)> {
 
 /// Requests a browser makes (authorize, the login form, end session): parameters from the
 /// query, or the form of a POST.
-async fn browser(
-    req: Request<Incoming>,
+fn browser(
+    req: &Req,
     shared: &Shared,
-    answer: impl FnOnce(&jwtctl::issuer::Issuer, &BrowserRequest) -> Answer,
+    answer: impl FnOnce(&Issuer, &BrowserRequest) -> Answer,
 ) -> Reply {
-    let cookies = cookies(&req);
-    let params = if req.method() == Method::POST {
-        if !is_form(&req) {
+    let cookies = cookies(&req.parts);
+    let params = if req.parts.method == Method::POST {
+        if !is_form(&req.parts) {
             return page_reply(
                 400,
                 &page::message(
@@ -310,13 +446,9 @@ async fn browser(
                 ),
             );
         }
-        let bytes = match body(req).await {
-            Ok(b) => b,
-            Err(r) => return r,
-        };
-        parse_form(&bytes)
+        parse_form(&req.body)
     } else {
-        parse_form(req.uri().query().unwrap_or_default().as_bytes())
+        parse_form(req.parts.uri.query().unwrap_or_default().as_bytes())
     };
     let params = match params {
         Ok(p) => p,
