@@ -30,6 +30,7 @@ mod remote;
 mod roundtrip;
 mod sd_jwt;
 mod serve;
+mod serve_grants;
 mod serve_peers;
 mod serve_web;
 mod vectors;

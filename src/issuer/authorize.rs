@@ -292,7 +292,7 @@ impl Issuer {
                 req.challenge = Some(c.to_string());
             }
             (None, None) => {
-                if client.secret.is_none() {
+                if client.is_public() {
                     return bad(
                         "PKCE is required for public clients: send code_challenge with S256",
                     );

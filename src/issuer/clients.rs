@@ -61,11 +61,16 @@ pub(super) struct Authenticated {
 }
 
 impl Client {
+    /// Whether the client is public: no secret and no keys to authenticate with.
+    pub(super) fn is_public(&self) -> bool {
+        self.secret.is_none() && self.jwks.is_none() && self.jwks_uri.is_none()
+    }
+
     /// Whether the client may use `grant`.
     pub(super) fn allows(&self, grant: &str) -> bool {
         if self.grant_types.is_empty() {
             // A public client has no credentials to prove it is the client.
-            return !(self.secret.is_none() && grant == "client_credentials");
+            return !(self.is_public() && grant == "client_credentials");
         }
         self.grant_types.iter().any(|g| g == grant)
     }
@@ -220,7 +225,7 @@ impl Issuer {
             }
             return Ok(Authenticated {
                 id: Some(id.clone()),
-                public: client.secret.is_none(),
+                public: client.is_public(),
             });
         }
         Err(OAuthError::invalid_client("unknown client or wrong secret"))

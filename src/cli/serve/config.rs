@@ -181,14 +181,27 @@ fn client(file: &Path, i: usize, v: &Value) -> Result<Client> {
                 }
                 c.auth_method = Some(m);
             }
-            "jwks" | "jwks_uri" => {
-                return Err(bad(
-                    file,
-                    &format!(
-                        "{}: private_key_jwt clients are not supported by this version of serve",
-                        at(name)
-                    ),
-                ));
+            "jwks" => {
+                let text = value.to_string();
+                let set = jwtctl::keys::load_key_bytes(text.as_bytes(), &at(name), None)
+                    .map_err(|e| bad(file, &format!("{}: {e}", at(name))))?;
+                if set
+                    .keys
+                    .iter()
+                    .any(|k| k.is_private() || k.key_type() == jwtctl::jwa::KeyType::Oct)
+                {
+                    return Err(bad(
+                        file,
+                        &format!("{}: a client's published keys must be public", at(name)),
+                    ));
+                }
+                c.jwks = Some(text);
+            }
+            "jwks_uri" => {
+                let uri = strings(file, &at(name), value, false)?.concat();
+                jwtctl::remote::RemoteUrl::parse(&uri)
+                    .map_err(|e| bad(file, &format!("{}: {e}", at(name))))?;
+                c.jwks_uri = Some(uri);
             }
             other => {
                 return Err(bad(
