@@ -8,7 +8,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::serve::{EC, Served, claims_of};
+use crate::serve::{EC, Served, claims_of, read};
 use crate::serve_web::{CHALLENGE, VERIFIER, exchange, query_param};
 use crate::util::*;
 
@@ -199,4 +199,137 @@ fn chromium_signs_in_through_the_login_page() {
         Some("access_denied")
     );
     assert_eq!(query_param(callbacks[3], "state").as_deref(), Some("s4"));
+}
+
+#[test]
+fn openid_client_uses_every_grant_and_dpop() {
+    let Some(node) = crate::peers::peer(
+        "openid-client",
+        node_with("openid-client").map(|n| vec![n]),
+        true,
+    ) else {
+        return;
+    };
+    let dir = tempdir();
+    let private = jwk_file(dir.path(), "rsa.pkcs8.pem", true);
+    let mut jwk: Value = serde_json::from_str(&std::fs::read_to_string(&private).unwrap()).unwrap();
+    if let Some(first) = jwk.get("keys").and_then(|k| k.get(0)).cloned() {
+        jwk = first;
+        std::fs::write(&private, jwk.to_string()).unwrap();
+    }
+    let public: Value = serde_json::json!({"kty": jwk["kty"], "n": jwk["n"], "e": jwk["e"]});
+    let secret = crate::serve_grants::SECRET;
+    let config = write(
+        dir.path(),
+        "idp.json",
+        serde_json::json!({
+            "clients": [
+                {"client_id": "jwt", "client_secret": secret, "token_endpoint_auth_method": "client_secret_jwt"},
+                {"client_id": "pkjwt", "token_endpoint_auth_method": "private_key_jwt", "jwks": {"keys": [public]}},
+                {"client_id": "pub"}
+            ],
+            "users": [{"sub": "alice"}]
+        })
+        .to_string(),
+    );
+    let s = Served::start(&[
+        "--key",
+        &key(EC),
+        "--config",
+        &config,
+        "--login",
+        "auto",
+        "--dpop-nonce",
+    ]);
+    let v = run_node(
+        &node[0],
+        &[
+            script("oidc_grants.mjs").to_str().unwrap(),
+            &s.url,
+            &private,
+            secret,
+        ],
+    );
+    assert_eq!(v["private_key_jwt"]["scope"], "read", "{v}");
+    assert_eq!(v["client_secret_jwt"]["token_type"], "bearer");
+    assert_ne!(v["wrong_secret_jwt"], "accepted");
+    assert_eq!(
+        v["introspection"],
+        serde_json::json!({"before": true, "client_id": "pkjwt", "scope": "read", "after": false})
+    );
+    assert_eq!(v["device"]["sub"], "alice");
+    assert_eq!(v["device"]["refresh"], true);
+    assert_eq!(
+        v["exchange"]["issued_token_type"],
+        "urn:ietf:params:oauth:token-type:access_token"
+    );
+    assert_eq!(v["exchange"]["aud"], "orders");
+    assert_eq!(v["exchange"]["act"]["sub"], "pkjwt");
+    assert_eq!(v["dpop"]["token_type"], "dpop");
+    assert!(v["dpop"]["jkt"].is_string());
+    assert_eq!(v["dpop"]["userinfo_sub"], "pkjwt");
+    assert_ne!(v["dpop"]["without_proof"], "accepted");
+    // The nonce retry: one use_dpop_nonce refusal, then the token.
+    let (_, _, log) = read(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .new_agent()
+            .get(&s.url("/_jwtctl/requests"))
+            .call()
+            .unwrap(),
+    );
+    let log: Value = serde_json::from_str(&log).unwrap();
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["headers"]["dpop"].is_string())
+    );
+}
+
+#[test]
+fn pyjwt_refuses_every_flawed_token_for_its_reason() {
+    let Some(py) = crate::peers::peer("PyJWT", crate::peers::python(), true) else {
+        return;
+    };
+    let s = Served::start(&["--key", &key(EC), "--aud", "api"]);
+    let mut tokens = serde_json::Map::new();
+    for flaw in jwtctl::issuer::FLAWS {
+        let (status, r) =
+            crate::serve_grants::control(&s, "flawed-token", serde_json::json!({"flaw": flaw}));
+        assert_eq!(status, 200, "{r}");
+        tokens.insert(flaw.to_string(), r["token"].clone());
+    }
+    let good = crate::serve::post_token(&s.url("/token"), None, "grant_type=client_credentials").2
+        ["access_token"]
+        .clone();
+    tokens.insert("control".into(), good);
+    let cmd = vec![
+        py[0].clone(),
+        script("flawed_pyjwt.py").display().to_string(),
+        s.url("/jwks.json"),
+        s.url.clone(),
+        "api".into(),
+    ];
+    let o = pipe(&cmd, Value::Object(tokens).to_string().as_bytes());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let want = [
+        ("control", "accepted"),
+        ("expired", "ExpiredSignatureError"),
+        ("not_yet_valid", "ImmatureSignatureError"),
+        ("wrong_iss", "InvalidIssuerError"),
+        ("wrong_aud", "InvalidAudienceError"),
+        ("unknown_kid", "PyJWKClientError"),
+        ("bad_signature", "InvalidSignatureError"),
+        ("alg_none", "InvalidAlgorithmError"),
+        ("hmac_with_public_key", "InvalidAlgorithmError"),
+        ("missing_exp", "MissingRequiredClaimError"),
+        ("wrong_typ", "InvalidTokenError: typ"),
+        ("embedded_jwk", "PyJWKClientError"),
+    ];
+    for (name, reason) in want {
+        assert_eq!(v[name], reason, "{name}: {v}");
+    }
 }
