@@ -828,7 +828,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__serve)
-            opts="-h -V --color --pretty --compact --key --passphrase --alg --addr --tls-cert --tls-key --issuer-url --client --redirect-uri --user --login --config --aud --exp --claim --rotate --help --version"
+            opts="-h -V --color --pretty --compact --key --passphrase --alg --addr --tls-cert --tls-key --issuer-url --client --redirect-uri --user --login --config --aud --exp --claim --rotate --dpop-nonce --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -943,6 +943,10 @@ _jwtctl() {
                     return 0
                     ;;
                 --rotate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -477,8 +477,10 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l aud -d 'Audience
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l exp -d 'Token lifetime [default: 15m]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l claim -d 'Extra claim in every access token: NAME=VALUE (a string) or NAME:=JSON (repeatable)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l rotate -d 'Every DURATION, sign with a fresh key of the first key\'s kind; the previous one stays published for one more period' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l admin-token -d 'Answer the control API (/_jwtctl/) to non-loopback peers presenting this bearer token (same sources as --secret); loopback peers need none' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l compact -d 'Print JSON output on one line (the default when piped)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -l dpop-nonce -d 'Demand DPoP server nonces: proofs without the current one get use_dpop_nonce'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'

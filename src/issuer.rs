@@ -27,6 +27,7 @@ mod exchange;
 mod grants;
 mod introspect;
 mod keys;
+mod logout;
 mod pop;
 mod request;
 mod store;
@@ -347,6 +348,7 @@ mod tests {
         TokenRequest {
             authorization: auth.map(str::to_string),
             form: parse_form(form.as_bytes()).unwrap(),
+            dpop: None,
         }
     }
 

@@ -123,7 +123,7 @@ fn clients_authenticate_with_signed_assertions() {
     let s = harness(dir.path(), Some(&client_keys.url("/jwks.json")), &[]);
     let token = s.url("/token");
     let cc = "grant_type=client_credentials";
-    let secret_arg = format!("{SECRET}");
+    let secret_arg = SECRET.to_string();
     let hs = ["--alg", "HS256", "--secret", secret_arg.as_str()];
     let rsa_key = key("rsa.pkcs8.pem");
     let rs = ["--alg", "RS256", "--key", rsa_key.as_str()];
@@ -947,4 +947,43 @@ fn flawed_tokens_each_carry_their_one_flaw() {
         let said = format!("{}{}", stdout(&o), stderr(&o));
         assert!(said.contains(code), "{flaw}: {said}");
     }
+}
+
+/// This machine's address on its network, if it has one (the route a datagram would take;
+/// nothing is sent).
+fn lan_address() -> Option<std::net::IpAddr> {
+    let s = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    s.connect("192.0.2.255:9").or_else(|_| s.connect("10.255.255.255:9")).ok()?;
+    let ip = s.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
+}
+
+#[test]
+fn the_control_api_answers_other_peers_only_with_the_admin_token() {
+    use std::io::{BufRead, BufReader};
+    let Some(ip) = lan_address() else {
+        eprintln!("note: no non-loopback address here; the admin-token case is skipped");
+        return;
+    };
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jwtctl"))
+        .args(["serve", "--key", &key(EC), "--addr", &format!("{ip}:0"), "--admin-token", "env:ADMIN"])
+        .env("ADMIN", "let-me-in\n")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.trim().to_string();
+    let call = |token: Option<&str>| {
+        let mut r = agent().get(&format!("{url}/_jwtctl/requests"));
+        if let Some(t) = token {
+            r = r.header("Authorization", &format!("Bearer {t}"));
+        }
+        read(r.call().unwrap()).0
+    };
+    let outcome = (call(None), call(Some("wrong")), call(Some("let-me-in")));
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(outcome, (404, 404, 200), "{url}");
 }

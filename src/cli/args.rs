@@ -227,11 +227,29 @@ Examples:
   jwtctl jwks --issuer https://login.example.com > idp-keys.json";
 
 const SERVE_EXAMPLES: &str = "\
+Endpoints (under the issuer URL): /.well-known/openid-configuration and
+/.well-known/oauth-authorization-server, /jwks.json, /authorize (and /login, its page's form),
+/token (client_credentials, authorization_code, refresh_token, device_code, token exchange;
+DPoP), /userinfo, /end_session, /introspect, /revoke, /device_authorization and /device (the
+verification page). Clients authenticate by client_secret_basic, client_secret_post,
+client_secret_jwt, private_key_jwt (jwks or jwks_uri in --config) or none (public).
+
+Control API for tests, under /_jwtctl/ (loopback peers; others with --admin-token as a bearer
+token; anyone else gets 404). JSON bodies; unknown members are 400:
+  POST next-claims   {\"claims\":{...},\"count\":1,\"client_id\":\"ID\"}   merged into the next tokens
+  POST next-error    {\"endpoint\":\"jwks_uri\",\"status\":503,\"error\":\"E\",\"delay\":\"2s\",\"count\":1}
+  POST clock         {\"shift\":\"+2h\"}   (\"0s\" restores the real clock)
+  POST rotate | POST revoke-all | POST reset | GET requests (secrets redacted)
+  POST flawed-token  {\"flaw\":F}, F one of expired, not_yet_valid, wrong_iss, wrong_aud,
+                     unknown_kid, bad_signature, alg_none, hmac_with_public_key, missing_exp,
+                     wrong_typ, embedded_jwk
+
 Examples:
   jwtctl keygen --alg RS256 --out issuer.pem
   jwtctl serve --key issuer.pem --addr 127.0.0.1:0 --client svc:s3cret --aud api --rotate 10m
   URL=$(jwtctl serve --key issuer.pem --addr 127.0.0.1:0 | head -1)   # in a test harness
   curl -s -u svc:s3cret -d grant_type=client_credentials \"$URL/token\"
+  curl -s -d '{\"flaw\":\"expired\"}' \"$URL/_jwtctl/flawed-token\" | jq -r .token
   jwtctl serve --key issuer.pem --client web --redirect-uri http://localhost:3000/callback \\
       --user 'alice:{\"email\":\"alice@example.com\",\"name\":\"Alice\"}' --user bob
   jwtctl serve --config idp.json --login auto   # headless end-to-end tests
@@ -241,7 +259,9 @@ A --config file (JSON; flags add to it; unknown members are errors):
    \"clients\": [{\"client_id\": \"web\", \"redirect_uris\": [\"http://localhost:3000/callback\"],
                 \"post_logout_redirect_uris\": [\"http://localhost:3000/\"]},
                {\"client_id\": \"backend\", \"client_secret\": \"s3cret\",
-                \"grant_types\": [\"client_credentials\"]}],
+                \"grant_types\": [\"client_credentials\"]},
+               {\"client_id\": \"signer\", \"token_endpoint_auth_method\": \"private_key_jwt\",
+                \"jwks_uri\": \"https://signer.example/jwks.json\"}],
    \"users\": [{\"sub\": \"alice\", \"claims\": {\"email\": \"alice@example.com\"}}]}";
 
 const COMPLETIONS_EXAMPLES: &str = "\

@@ -59,11 +59,14 @@ pub struct Control {
     admin_token: Option<Zeroizing<Vec<u8>>>,
 }
 
-fn bad(msg: impl Into<String>) -> Reply {
-    json_reply(
-        StatusCode::BAD_REQUEST,
-        &json!({"error": "invalid_request", "error_description": msg.into()}),
-    )
+/// Why a control request is refused: a 400 naming the problem, or a 404.
+enum Problem {
+    Bad(String),
+    NotFound,
+}
+
+fn bad(msg: impl Into<String>) -> Problem {
+    Problem::Bad(msg.into())
 }
 
 /// Percent-decodes a form body for the log, redacting secret fields.
@@ -174,7 +177,7 @@ impl Control {
 }
 
 /// Reads a control request's JSON body: an object with only the members `allowed`.
-fn object(body: &[u8], allowed: &[&str]) -> Result<Map<String, Value>, Reply> {
+fn object(body: &[u8], allowed: &[&str]) -> Result<Map<String, Value>, Problem> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Map::new());
     }
@@ -194,7 +197,7 @@ fn object(body: &[u8], allowed: &[&str]) -> Result<Map<String, Value>, Reply> {
     Ok(obj)
 }
 
-fn count(obj: &Map<String, Value>) -> Result<u32, Reply> {
+fn count(obj: &Map<String, Value>) -> Result<u32, Problem> {
     match obj.get("count") {
         None => Ok(1),
         Some(v) => v
@@ -205,7 +208,7 @@ fn count(obj: &Map<String, Value>) -> Result<u32, Reply> {
     }
 }
 
-fn string<'a>(obj: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>, Reply> {
+fn string<'a>(obj: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>, Problem> {
     match obj.get(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
@@ -236,7 +239,7 @@ pub async fn handle(op: &str, method: &hyper::Method, body: &[u8], shared: &Shar
             .map(|i| i.now(system_now()))
             .unwrap_or_else(|_| system_now())
     };
-    let result: Result<Reply, Reply> = async {
+    let result: Result<Reply, Problem> = async {
         match (op, post) {
             ("next-claims", true) => {
                 let o = object(body, &["claims", "count", "client_id"])?;
@@ -338,14 +341,21 @@ pub async fn handle(op: &str, method: &hyper::Method, body: &[u8], shared: &Shar
                     .ok_or_else(|| bad(format!("\"flaw\" is required: one of {}", FLAWS.join(", "))))?;
                 let t = now();
                 let issuer = shared.issuer.read().map_err(|_| bad("unavailable"))?;
-                let token = issuer.flawed_token(flaw, t).map_err(|e| bad(e.description))?;
+                let token = issuer
+                    .flawed_token(flaw, t)
+                    .map_err(|e| bad(e.description))?;
                 Ok(json_reply(StatusCode::OK, &json!({"token": token, "flaw": flaw})))
             }
-            _ => Err(not_found()),
+            _ => Err(Problem::NotFound),
         }
     }
     .await;
     match result {
-        Ok(r) | Err(r) => r,
+        Ok(r) => r,
+        Err(Problem::NotFound) => not_found(),
+        Err(Problem::Bad(msg)) => json_reply(
+            StatusCode::BAD_REQUEST,
+            &json!({"error": "invalid_request", "error_description": msg}),
+        ),
     }
 }

@@ -161,19 +161,19 @@ struct Req {
 }
 
 impl Req {
-    fn form(&self) -> Result<Vec<(String, String)>, Reply> {
+    fn form(&self) -> Result<Vec<(String, String)>, OAuthError> {
         if !is_form(&self.parts) {
-            return Err(oauth_error(&OAuthError {
+            return Err(OAuthError {
                 status: 400,
                 error: "invalid_request",
                 description: "the request must be application/x-www-form-urlencoded".into(),
-            }));
+            });
         }
-        parse_form(&self.body).map_err(|e| oauth_error(&e))
+        parse_form(&self.body)
     }
 
     /// A token-endpoint-style request: the form, `Authorization` and `DPoP`.
-    fn token_request(&self) -> Result<TokenRequest, Reply> {
+    fn token_request(&self) -> Result<TokenRequest, OAuthError> {
         Ok(TokenRequest {
             authorization: header_text(&self.parts, header::AUTHORIZATION),
             form: self.form()?,
@@ -325,7 +325,7 @@ fn form_endpoint(
 ) -> Reply {
     let request = match req.token_request() {
         Ok(r) => r,
-        Err(reply) => return public(reply),
+        Err(e) => return public(oauth_error(&e)),
     };
     // Signing, and fetching a client's key set, block: off the runtime's own threads.
     let outcome = tokio::task::block_in_place(|| match shared.issuer.read() {
