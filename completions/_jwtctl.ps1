@@ -31,6 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Create a signed token (JWS) from claims')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a token''s signature and claims; exit 0 only if it is valid')
             [CompletionResult]::new('present', 'present', [CompletionResultType]::ParameterValue, 'Make an SD-JWT presentation: keep the disclosures for the claims to reveal, and add a key-binding JWT')
+            [CompletionResult]::new('dpop', 'dpop', [CompletionResultType]::ParameterValue, 'Make a DPoP proof of possession (RFC 9449) for one HTTP request')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Decode a token WITHOUT verifying it, and point out what looks wrong')
             [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Encrypt a payload to a key or password (JWE)')
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt a JWE; with --verify-key, verify the nested JWT inside')
@@ -100,6 +101,11 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--kb-aud', '--kb-aud', [CompletionResultType]::ParameterName, 'SD-JWT: the KB-JWT''s aud must be AUD (implies --require-kb)')
             [CompletionResult]::new('--nonce', '--nonce', [CompletionResultType]::ParameterName, 'SD-JWT: the KB-JWT''s nonce must be NONCE (implies --require-kb)')
             [CompletionResult]::new('--kb-max-age', '--kb-max-age', [CompletionResultType]::ParameterName, 'SD-JWT: the KB-JWT''s iat may be at most this old (default 5m)')
+            [CompletionResult]::new('--dpop', '--dpop', [CompletionResultType]::ParameterName, 'A DPoP proof (text or @FILE) sent with the token: checked, and the token must be bound to its key (cnf.jkt)')
+            [CompletionResult]::new('--htm', '--htm', [CompletionResultType]::ParameterName, 'The request''s HTTP method the proof must name')
+            [CompletionResult]::new('--htu', '--htu', [CompletionResultType]::ParameterName, 'The request''s URL the proof must name (compared without query and fragment, after RFC 3986 normalization)')
+            [CompletionResult]::new('--dpop-nonce', '--dpop-nonce', [CompletionResultType]::ParameterName, 'The server nonce the proof must carry')
+            [CompletionResult]::new('--dpop-max-age', '--dpop-max-age', [CompletionResultType]::ParameterName, 'Oldest proof accepted, by its iat [default: 5m]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra trusted CA certificates (PEM), on top of the system''s trust store')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per request, from connecting to the last byte (default 10s)')
             [CompletionResult]::new('--refresh-cooldown', '--refresh-cooldown', [CompletionResultType]::ParameterName, 'Least time between two refetches of one key set URL for a token whose kid is not in it (default 30s)')
@@ -144,6 +150,25 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (the default on a terminal)')
             [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON output on one line (the default when piped)')
             [CompletionResult]::new('--disclose-all', '--disclose-all', [CompletionResultType]::ParameterName, 'Reveal every claim the SD-JWT''s disclosures open')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'jwtctl;dpop' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The private key the proof is signed with (asymmetric; its public JWK goes in the header)')
+            [CompletionResult]::new('--passphrase', '--passphrase', [CompletionResultType]::ParameterName, 'Passphrase of an encrypted --key (same sources as --secret)')
+            [CompletionResult]::new('--htm', '--htm', [CompletionResultType]::ParameterName, 'The request''s HTTP method (htm)')
+            [CompletionResult]::new('--htu', '--htu', [CompletionResultType]::ParameterName, 'The request''s URL (htu; the query and fragment are dropped)')
+            [CompletionResult]::new('--access-token', '--access-token', [CompletionResultType]::ParameterName, 'The access token sent with the request: its hash goes in ath (text or @FILE)')
+            [CompletionResult]::new('--nonce', '--nonce', [CompletionResultType]::ParameterName, 'A nonce the server provided (DPoP-Nonce)')
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The algorithm (default: the one the key fits; needed for RSA)')
+            [CompletionResult]::new('--iat', '--iat', [CompletionResultType]::ParameterName, 'iat (default: now)')
+            [CompletionResult]::new('--jti', '--jti', [CompletionResultType]::ParameterName, 'jti (default: 128 random bits)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (the default on a terminal)')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON output on one line (the default when piped)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -323,6 +348,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Create a signed token (JWS) from claims')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a token''s signature and claims; exit 0 only if it is valid')
             [CompletionResult]::new('present', 'present', [CompletionResultType]::ParameterValue, 'Make an SD-JWT presentation: keep the disclosures for the claims to reveal, and add a key-binding JWT')
+            [CompletionResult]::new('dpop', 'dpop', [CompletionResultType]::ParameterValue, 'Make a DPoP proof of possession (RFC 9449) for one HTTP request')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Decode a token WITHOUT verifying it, and point out what looks wrong')
             [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Encrypt a payload to a key or password (JWE)')
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt a JWE; with --verify-key, verify the nested JWT inside')
@@ -341,6 +367,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;help;present' {
+            break
+        }
+        'jwtctl;help;dpop' {
             break
         }
         'jwtctl;help;inspect' {

@@ -22,6 +22,9 @@ _jwtctl() {
             jwtctl,decrypt)
                 cmd="jwtctl__subcmd__decrypt"
                 ;;
+            jwtctl,dpop)
+                cmd="jwtctl__subcmd__dpop"
+                ;;
             jwtctl,encrypt)
                 cmd="jwtctl__subcmd__encrypt"
                 ;;
@@ -57,6 +60,9 @@ _jwtctl() {
                 ;;
             jwtctl__subcmd__help,decrypt)
                 cmd="jwtctl__subcmd__help__subcmd__decrypt"
+                ;;
+            jwtctl__subcmd__help,dpop)
+                cmd="jwtctl__subcmd__help__subcmd__dpop"
                 ;;
             jwtctl__subcmd__help,encrypt)
                 cmd="jwtctl__subcmd__help__subcmd__encrypt"
@@ -95,7 +101,7 @@ _jwtctl() {
 
     case "${cmd}" in
         jwtctl)
-            opts="-h -V --color --pretty --compact --help --version sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help"
+            opts="-h -V --color --pretty --compact --help --version sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -273,6 +279,71 @@ _jwtctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        jwtctl__subcmd__dpop)
+            opts="-h -V --color --pretty --compact --key --passphrase --htm --htu --access-token --nonce --alg --iat --jti --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --passphrase)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --htm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --htu)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --access-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nonce)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alg)
+                    COMPREPLY=($(compgen -W "HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 ES256K EdDSA Ed25519 Ed448" -- "${cur}"))
+                    return 0
+                    ;;
+                --iat)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jti)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         jwtctl__subcmd__encrypt)
             opts="-h -V --color --pretty --compact --alg --enc --key --secret --passphrase --kid --cty --typ --zip --header --p2c --serialization --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -369,7 +440,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__help)
-            opts="sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help"
+            opts="sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -397,6 +468,20 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__help__subcmd__decrypt)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtctl__subcmd__help__subcmd__dpop)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1120,7 +1205,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__verify)
-            opts="-h -V --color --pretty --compact --key --secret --passphrase --allow-weak-key --jwks --issuer --ca --leaf-name --leaf-oid --crl --max-chain --require-kb --kb-aud --nonce --kb-max-age --cacert --timeout --no-cache --offline --refresh-cooldown --alg --iss --aud --any-aud --sub --typ --require --leeway --max-age --now --ignore-exp --revoked --output --payload --batch --jobs --explain --help --version"
+            opts="-h -V --color --pretty --compact --key --secret --passphrase --allow-weak-key --jwks --issuer --ca --leaf-name --leaf-oid --crl --max-chain --require-kb --kb-aud --nonce --kb-max-age --dpop --htm --htu --dpop-nonce --dpop-max-age --cacert --timeout --no-cache --offline --refresh-cooldown --alg --iss --aud --any-aud --sub --typ --require --leeway --max-age --now --ignore-exp --revoked --output --payload --batch --jobs --explain --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1212,6 +1297,26 @@ _jwtctl() {
                     return 0
                     ;;
                 --kb-max-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dpop)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --htm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --htu)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dpop-nonce)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dpop-max-age)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

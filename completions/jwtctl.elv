@@ -28,6 +28,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand sign 'Create a signed token (JWS) from claims'
             cand verify 'Verify a token''s signature and claims; exit 0 only if it is valid'
             cand present 'Make an SD-JWT presentation: keep the disclosures for the claims to reveal, and add a key-binding JWT'
+            cand dpop 'Make a DPoP proof of possession (RFC 9449) for one HTTP request'
             cand inspect 'Decode a token WITHOUT verifying it, and point out what looks wrong'
             cand encrypt 'Encrypt a payload to a key or password (JWE)'
             cand decrypt 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
@@ -95,6 +96,11 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --kb-aud 'SD-JWT: the KB-JWT''s aud must be AUD (implies --require-kb)'
             cand --nonce 'SD-JWT: the KB-JWT''s nonce must be NONCE (implies --require-kb)'
             cand --kb-max-age 'SD-JWT: the KB-JWT''s iat may be at most this old (default 5m)'
+            cand --dpop 'A DPoP proof (text or @FILE) sent with the token: checked, and the token must be bound to its key (cnf.jkt)'
+            cand --htm 'The request''s HTTP method the proof must name'
+            cand --htu 'The request''s URL the proof must name (compared without query and fragment, after RFC 3986 normalization)'
+            cand --dpop-nonce 'The server nonce the proof must carry'
+            cand --dpop-max-age 'Oldest proof accepted, by its iat [default: 5m]'
             cand --cacert 'Extra trusted CA certificates (PEM), on top of the system''s trust store'
             cand --timeout 'Per request, from connecting to the last byte (default 10s)'
             cand --refresh-cooldown 'Least time between two refetches of one key set URL for a token whose kid is not in it (default 30s)'
@@ -138,6 +144,24 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --pretty 'Pretty-print JSON output (the default on a terminal)'
             cand --compact 'Print JSON output on one line (the default when piped)'
             cand --disclose-all 'Reveal every claim the SD-JWT''s disclosures open'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtctl;dpop'= {
+            cand --color 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never'
+            cand --key 'The private key the proof is signed with (asymmetric; its public JWK goes in the header)'
+            cand --passphrase 'Passphrase of an encrypted --key (same sources as --secret)'
+            cand --htm 'The request''s HTTP method (htm)'
+            cand --htu 'The request''s URL (htu; the query and fragment are dropped)'
+            cand --access-token 'The access token sent with the request: its hash goes in ath (text or @FILE)'
+            cand --nonce 'A nonce the server provided (DPoP-Nonce)'
+            cand --alg 'The algorithm (default: the one the key fits; needed for RSA)'
+            cand --iat 'iat (default: now)'
+            cand --jti 'jti (default: 128 random bits)'
+            cand --pretty 'Pretty-print JSON output (the default on a terminal)'
+            cand --compact 'Print JSON output on one line (the default when piped)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -308,6 +332,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand sign 'Create a signed token (JWS) from claims'
             cand verify 'Verify a token''s signature and claims; exit 0 only if it is valid'
             cand present 'Make an SD-JWT presentation: keep the disclosures for the claims to reveal, and add a key-binding JWT'
+            cand dpop 'Make a DPoP proof of possession (RFC 9449) for one HTTP request'
             cand inspect 'Decode a token WITHOUT verifying it, and point out what looks wrong'
             cand encrypt 'Encrypt a payload to a key or password (JWE)'
             cand decrypt 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
@@ -323,6 +348,8 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         &'jwtctl;help;verify'= {
         }
         &'jwtctl;help;present'= {
+        }
+        &'jwtctl;help;dpop'= {
         }
         &'jwtctl;help;inspect'= {
         }

@@ -34,6 +34,7 @@ complete -c jwtctl -n "__fish_jwtctl_needs_command" -s V -l version -d 'Print ve
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "sign" -d 'Create a signed token (JWS) from claims'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "verify" -d 'Verify a token\'s signature and claims; exit 0 only if it is valid'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "present" -d 'Make an SD-JWT presentation: keep the disclosures for the claims to reveal, and add a key-binding JWT'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "dpop" -d 'Make a DPoP proof of possession (RFC 9449) for one HTTP request'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "inspect" -d 'Decode a token WITHOUT verifying it, and point out what looks wrong'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "encrypt" -d 'Encrypt a payload to a key or password (JWE)'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "decrypt" -d 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
@@ -117,6 +118,11 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l max-chain -d 'W
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l kb-aud -d 'SD-JWT: the KB-JWT\'s aud must be AUD (implies --require-kb)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l nonce -d 'SD-JWT: the KB-JWT\'s nonce must be NONCE (implies --require-kb)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l kb-max-age -d 'SD-JWT: the KB-JWT\'s iat may be at most this old (default 5m)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l dpop -d 'A DPoP proof (text or @FILE) sent with the token: checked, and the token must be bound to its key (cnf.jkt)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l htm -d 'The request\'s HTTP method the proof must name' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l htu -d 'The request\'s URL the proof must name (compared without query and fragment, after RFC 3986 normalization)' -r -f
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l dpop-nonce -d 'The server nonce the proof must carry' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l dpop-max-age -d 'Oldest proof accepted, by its iat [default: 5m]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l cacert -d 'Extra trusted CA certificates (PEM), on top of the system\'s trust store' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l timeout -d 'Per request, from connecting to the last byte (default 10s)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l refresh-cooldown -d 'Least time between two refetches of one key set URL for a token whose kid is not in it (default 30s)' -r
@@ -193,6 +199,37 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand present" -l compact -d 'Pr
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand present" -l disclose-all -d 'Reveal every claim the SD-JWT\'s disclosures open'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand present" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand present" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand dpop" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
+always\t'Always colour (overrides NO_COLOR)'
+never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand dpop" -l key -d 'The private key the proof is signed with (asymmetric; its public JWK goes in the header)' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand dpop" -l passphrase -d 'Passphrase of an encrypted --key (same sources as --secret)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand dpop" -l htm -d 'The request\'s HTTP method (htm)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand dpop" -l htu -d 'The request\'s URL (htu; the query and fragment are dropped)' -r -f
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand dpop" -l access-token -d 'The access token sent with the request: its hash goes in ath (text or @FILE)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand dpop" -l nonce -d 'A nonce the server provided (DPoP-Nonce)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand dpop" -l alg -d 'The algorithm (default: the one the key fits; needed for RSA)' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+ES512\t''
+ES256K\t''
+EdDSA\t''
+Ed25519\t''
+Ed448\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand dpop" -l iat -d 'iat (default: now)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand dpop" -l jti -d 'jti (default: 128 random bits)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand dpop" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand dpop" -l compact -d 'Print JSON output on one line (the default when piped)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand dpop" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand dpop" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
 always\t'Always colour (overrides NO_COLOR)'
 never\t'Never colour'"
@@ -497,15 +534,16 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -l pretty -
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -l compact -d 'Print JSON output on one line (the default when piped)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -s V -l version -d 'Print version'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "sign" -d 'Create a signed token (JWS) from claims'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "verify" -d 'Verify a token\'s signature and claims; exit 0 only if it is valid'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "present" -d 'Make an SD-JWT presentation: keep the disclosures for the claims to reveal, and add a key-binding JWT'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "inspect" -d 'Decode a token WITHOUT verifying it, and point out what looks wrong'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "encrypt" -d 'Encrypt a payload to a key or password (JWE)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "decrypt" -d 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "keygen" -d 'Generate a key for an algorithm (or of a given type), as PEM or JWK'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "jwks" -d 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "serve" -d 'Run a local mock identity provider: discovery, a JWK Set, tokens, sign-in with a login page, userinfo'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "completions" -d 'Print a shell completion script'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "generate-docs" -d 'Write the committed completions/ and man/ folders (for maintainers)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "sign" -d 'Create a signed token (JWS) from claims'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "verify" -d 'Verify a token\'s signature and claims; exit 0 only if it is valid'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "present" -d 'Make an SD-JWT presentation: keep the disclosures for the claims to reveal, and add a key-binding JWT'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "dpop" -d 'Make a DPoP proof of possession (RFC 9449) for one HTTP request'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "inspect" -d 'Decode a token WITHOUT verifying it, and point out what looks wrong'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "encrypt" -d 'Encrypt a payload to a key or password (JWE)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "decrypt" -d 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "keygen" -d 'Generate a key for an algorithm (or of a given type), as PEM or JWK'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "jwks" -d 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "serve" -d 'Run a local mock identity provider: discovery, a JWK Set, tokens, sign-in with a login page, userinfo'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "completions" -d 'Print a shell completion script'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "generate-docs" -d 'Write the committed completions/ and man/ folders (for maintainers)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

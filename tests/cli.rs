@@ -15,6 +15,7 @@ mod bad_input;
 mod claims;
 mod corners;
 mod docs;
+mod dpop;
 mod edit;
 mod fuzz_regressions;
 mod inspect;

@@ -953,7 +953,9 @@ fn flawed_tokens_each_carry_their_one_flaw() {
 /// nothing is sent).
 fn lan_address() -> Option<std::net::IpAddr> {
     let s = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
-    s.connect("192.0.2.255:9").or_else(|_| s.connect("10.255.255.255:9")).ok()?;
+    s.connect("192.0.2.255:9")
+        .or_else(|_| s.connect("10.255.255.255:9"))
+        .ok()?;
     let ip = s.local_addr().ok()?.ip();
     (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
 }
@@ -966,14 +968,24 @@ fn the_control_api_answers_other_peers_only_with_the_admin_token() {
         return;
     };
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jwtctl"))
-        .args(["serve", "--key", &key(EC), "--addr", &format!("{ip}:0"), "--admin-token", "env:ADMIN"])
+        .args([
+            "serve",
+            "--key",
+            &key(EC),
+            "--addr",
+            &format!("{ip}:0"),
+            "--admin-token",
+            "env:ADMIN",
+        ])
         .env("ADMIN", "let-me-in\n")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let url = line.trim().to_string();
     let call = |token: Option<&str>| {
         let mut r = agent().get(&format!("{url}/_jwtctl/requests"));

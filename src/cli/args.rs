@@ -107,6 +107,9 @@ pub enum Command {
     /// key-binding JWT.
     #[command(after_help = PRESENT_EXAMPLES)]
     Present(PresentArgs),
+    /// Make a DPoP proof of possession (RFC 9449) for one HTTP request.
+    #[command(after_help = DPOP_EXAMPLES)]
+    Dpop(DpopArgs),
     /// Decode a token WITHOUT verifying it, and point out what looks wrong.
     #[command(after_help = INSPECT_EXAMPLES)]
     Inspect(InspectArgs),
@@ -132,6 +135,53 @@ pub enum Command {
     /// Write the committed completions/ and man/ folders (for maintainers).
     #[command(hide = true, name = "generate-docs")]
     GenerateDocs(GenerateDocsArgs),
+}
+
+const DPOP_EXAMPLES: &str = "\
+Examples:
+  jwtctl dpop --key dpop.pem --htm POST --htu https://auth.example/token
+  curl -H \"Authorization: DPoP $TOKEN\" \\
+       -H \"DPoP: $(jwtctl dpop --key dpop.pem --htm GET --htu https://api.example/orders --access-token \"$TOKEN\")\" \\
+       https://api.example/orders";
+
+// `jwtctl dpop`. (Not a doc comment: see `Command`.)
+#[derive(Debug, Args)]
+pub struct DpopArgs {
+    /// The private key the proof is signed with (asymmetric; its public JWK goes in the header).
+    #[arg(long, value_name = "KEY", value_hint = ValueHint::FilePath)]
+    pub key: PathBuf,
+
+    /// Passphrase of an encrypted --key (same sources as --secret).
+    #[arg(long, value_name = "SOURCE", value_parser = clap::value_parser!(SecretSource))]
+    pub passphrase: Option<SecretSource>,
+
+    /// The request's HTTP method (htm).
+    #[arg(long, value_name = "METHOD")]
+    pub htm: String,
+
+    /// The request's URL (htu; the query and fragment are dropped).
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    pub htu: String,
+
+    /// The access token sent with the request: its hash goes in ath (text or @FILE).
+    #[arg(long, value_name = "TOKEN")]
+    pub access_token: Option<String>,
+
+    /// A nonce the server provided (DPoP-Nonce).
+    #[arg(long, value_name = "NONCE")]
+    pub nonce: Option<String>,
+
+    /// The algorithm (default: the one the key fits; needed for RSA).
+    #[arg(long, value_name = "ALG", value_enum)]
+    pub alg: Option<AlgArg>,
+
+    /// iat (default: now).
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub iat: Option<String>,
+
+    /// jti (default: 128 random bits).
+    #[arg(long, value_name = "ID")]
+    pub jti: Option<String>,
 }
 
 const PRESENT_EXAMPLES: &str = "\
@@ -488,6 +538,9 @@ pub struct VerifyArgs {
     pub sd: SdVerifyArgs,
 
     #[command(flatten)]
+    pub dpop: DpopVerifyArgs,
+
+    #[command(flatten)]
     pub remote: RemoteArgs,
 
     /// Least time between two refetches of one key set URL for a token whose kid is not in
@@ -526,6 +579,32 @@ pub struct VerifyArgs {
     /// The token (compact or JSON); absent or - reads standard input.
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
+}
+
+// DPoP proofs with the access token (RFC 9449). (Not a doc comment: see `Command`.)
+#[derive(Debug, Args)]
+pub struct DpopVerifyArgs {
+    /// A DPoP proof (text or @FILE) sent with the token: checked, and the token must be bound
+    /// to its key (cnf.jkt).
+    #[arg(long, value_name = "PROOF", requires_all = ["htm", "htu"], conflicts_with = "batch")]
+    pub dpop: Option<String>,
+
+    /// The request's HTTP method the proof must name.
+    #[arg(long, value_name = "METHOD", requires = "dpop")]
+    pub htm: Option<String>,
+
+    /// The request's URL the proof must name (compared without query and fragment, after RFC
+    /// 3986 normalization).
+    #[arg(long, value_name = "URL", requires = "dpop", value_hint = ValueHint::Url)]
+    pub htu: Option<String>,
+
+    /// The server nonce the proof must carry.
+    #[arg(long, value_name = "NONCE", requires = "dpop")]
+    pub dpop_nonce: Option<String>,
+
+    /// Oldest proof accepted, by its iat [default: 5m].
+    #[arg(long, value_name = "DURATION", requires = "dpop")]
+    pub dpop_max_age: Option<String>,
 }
 
 // SD-JWT key binding (RFC 9901). (Not a doc comment: see `Command`.)

@@ -4,6 +4,7 @@
 mod args;
 mod assign;
 mod docs;
+mod dpop;
 mod exit;
 mod input;
 mod inspect;
@@ -64,6 +65,7 @@ pub fn main() -> ExitCode {
         Command::Sign(a) => sign::run(a, &out),
         Command::Verify(a) => verify::run(a, &out),
         Command::Present(a) => present::run(a, &out),
+        Command::Dpop(a) => dpop::run(a, &out),
         Command::Inspect(a) => inspect::run(a, &out),
         Command::Encrypt(a) => jwe::encrypt(a, &out),
         Command::Decrypt(a) => jwe::decrypt(a, &out),
@@ -102,6 +104,7 @@ fn own_flags(command: &Command) -> Vec<String> {
         Command::Sign(_) => "sign",
         Command::Verify(_) => "verify",
         Command::Present(_) => "present",
+        Command::Dpop(_) => "dpop",
         Command::Inspect(_) => "inspect",
         Command::Encrypt(_) => "encrypt",
         Command::Decrypt(_) => "decrypt",

@@ -18,7 +18,7 @@ use jwtctl::verify::KeyRing;
 
 use jwtctl::x5c::{DEFAULT_MAX_CHAIN, TrustPolicy, load_certs, load_crl};
 
-use super::args::{ChainArgs, ClaimArgs, OutputMode, SdVerifyArgs, VerifyArgs};
+use super::args::{ChainArgs, ClaimArgs, DpopVerifyArgs, OutputMode, SdVerifyArgs, VerifyArgs};
 use super::input::{load_keys, read_token};
 use super::output::Output;
 
@@ -174,6 +174,11 @@ pub fn run(a: &VerifyArgs, out: &Output) -> Result<()> {
         if detached.is_some() {
             return Err(Error::usage("--payload applies to JWS, not SD-JWT"));
         }
+        if a.dpop.dpop.is_some() {
+            return Err(Error::usage(
+                "--dpop applies to access tokens; an SD-JWT's holder binding is its KB-JWT",
+            ));
+        }
         let result = cursor.verify_sd(&token, &rules, &sd, &mut report);
         warn_all(&keys);
         if a.explain {
@@ -195,15 +200,71 @@ pub fn run(a: &VerifyArgs, out: &Output) -> Result<()> {
         &token,
         &rules,
         detached.as_deref(),
-        need_claims,
+        need_claims || a.dpop.dpop.is_some(),
         Claims::All,
         &mut report,
     );
+    let result = match (result, &a.dpop.dpop) {
+        (Ok(v), Some(proof)) => {
+            check_dpop(&v, &token, proof, &a.dpop, &rules, &mut report).map(|()| v)
+        }
+        (r, _) => r,
+    };
     warn_all(&keys);
     if a.explain {
         print_report(&report, out);
     }
     print_verified(&result?, a.output, out)
+}
+
+/// `--dpop`: the proof sent with the token, then the token's binding to the proof's key.
+fn check_dpop(
+    v: &Verified,
+    token: &str,
+    proof: &str,
+    a: &DpopVerifyArgs,
+    rules: &ClaimRules,
+    report: &mut Report,
+) -> Result<()> {
+    let proof = String::from_utf8(super::input::read_text_arg(Some(proof))?)
+        .map_err(|_| Error::usage("--dpop: the proof is not text"))?;
+    let max_age = match &a.dpop_max_age {
+        Some(t) => parse_duration(t)?,
+        None => 300,
+    };
+    let proof_rules = jwtctl::dpop::ProofRules {
+        htm: a.htm.clone().unwrap_or_default(),
+        htu: a.htu.clone().unwrap_or_default(),
+        max_age,
+        leeway: rules.leeway,
+        nonce: a.dpop_nonce.clone(),
+        access_token: Some(jwtctl::jws::normalize_input(token).to_string()),
+        algs: Vec::new(),
+        now: rules.now,
+    };
+    let p = jwtctl::dpop::check(proof.trim(), &proof_rules).map_err(|r| report.fail("dpop", r))?;
+    report.add("dpop", Outcome::Pass, || {
+        format!(
+            "proof for {} {} by key {} (iat {})",
+            proof_rules.htm,
+            proof_rules.htu,
+            p.jkt,
+            jwtctl::time::format_timestamp(p.iat)
+        )
+    });
+    let parsed;
+    let claims = match &v.claims {
+        Some(c) => c,
+        None => {
+            parsed = jwtctl::encoding::parse_object_strict(&v.payload).unwrap_or_default();
+            &parsed
+        }
+    };
+    jwtctl::dpop::check_binding(claims, &p).map_err(|r| report.fail("binding", r))?;
+    report.add("binding", Outcome::Pass, || {
+        "cnf.jkt is the proof key's thumbprint".to_string()
+    });
+    Ok(())
 }
 
 /// The SD-JWT rules of `--require-kb`, `--kb-aud`, `--nonce` and `--kb-max-age`.

@@ -3,9 +3,9 @@
 
 use serde_json::Value;
 
+use super::Issuer;
 use super::authorize::{Answer, BrowserRequest, Cookie, SESSION_COOKIE};
 use super::request::{param, with_query};
-use super::Issuer;
 
 fn page(status: u16, title: &str, message: impl Into<String>) -> Answer {
     Answer::Page {
