@@ -102,7 +102,7 @@ pub enum Command {
     Sign(SignArgs),
     /// Verify a token's signature and claims; exit 0 only if it is valid.
     #[command(after_help = VERIFY_EXAMPLES)]
-    Verify(VerifyArgs),
+    Verify(Box<VerifyArgs>),
     /// Make an SD-JWT presentation: keep the disclosures for the claims to reveal, and add a
     /// key-binding JWT.
     #[command(after_help = PRESENT_EXAMPLES)]
