@@ -23,7 +23,7 @@
 //! let issuer = Issuer::new(config, vec![generate(KeySpec::Ec(jwtctl::jwa::EcCurve::P256))?])?;
 //! let form = vec![("grant_type".to_string(), "client_credentials".to_string()),
 //!                 ("client_id".to_string(), "app".to_string())];
-//! let answer = issuer.token(&TokenRequest { authorization: None, form }, jwtctl::time::system_now())
+//! let answer = issuer.token(&TokenRequest { authorization: None, form, dpop: None }, jwtctl::time::system_now())
 //!     .map_err(|e| e.description)?;
 //! let token = answer["access_token"].as_str().unwrap_or_default().to_string();
 //! # let documents = [
