@@ -28,6 +28,10 @@ pub enum Error {
         /// Tokens read.
         total: u64,
     },
+    /// A server refused what was asked (an OAuth error, a denied or expired authorization, a
+    /// state or ID token mismatch): exit 1, as a refused token is.
+    #[error("{0}")]
+    Denied(String),
     /// A flag or argument is unusable (exit 2).
     #[error("{0}")]
     Usage(String),

@@ -53,6 +53,8 @@
 //!   provider's answers (discovery, key set, grants, sign-in, sessions, userinfo, rotation);
 //! * [`remote`] — key sets over HTTPS: the fetch policy, the on-disk cache, issuer discovery,
 //!   and a ring that follows the server;
+//! * [`oauth`] — the OAuth 2.0 client of `jwtctl token`: client authentication, DPoP, the
+//!   grants' client side, the token cache;
 //! * [`source`] — key sources: which keys may verify a token (a fixed ring, a set at a URL,
 //!   issuers picked by `iss`, each token's own `x5c` chain), and each thread's view of them;
 //! * [`batch`] — the streaming batch engine: blocks of lines, workers, ordered output.
@@ -76,6 +78,7 @@ pub mod jws;
 pub mod jwt;
 pub mod keygen;
 pub mod keys;
+pub mod oauth;
 mod params;
 pub mod remote;
 pub mod report;

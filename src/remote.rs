@@ -135,6 +135,19 @@ pub struct Fetched<T> {
     pub body: Vec<u8>,
 }
 
+/// What an OAuth endpoint answered to a POST.
+#[derive(Debug, Clone)]
+pub struct Posted {
+    /// The HTTP status.
+    pub status: u16,
+    /// The `DPoP-Nonce` header (RFC 9449 8).
+    pub dpop_nonce: Option<String>,
+    /// The `WWW-Authenticate` header.
+    pub www_authenticate: Option<String>,
+    /// The body (capped).
+    pub body: Vec<u8>,
+}
+
 /// Fetches documents through the cache. One per run; it may be shared between threads.
 pub struct Fetcher {
     opts: Options,
@@ -195,6 +208,31 @@ impl Fetcher {
             Ok(Arc::new(client::roots(&extra)))
         });
         roots.clone().map_err(Error::usage)
+    }
+
+    /// POSTs a form to `url` (an OAuth endpoint) under the same transport rules as every
+    /// fetch; never cached. Answers whatever the server said, status and body.
+    pub fn post_form(
+        &self,
+        url: &RemoteUrl,
+        headers: &[(&str, String)],
+        form: &str,
+    ) -> Result<Posted> {
+        let roots = self.roots()?;
+        let reply = client::post_form(url, headers, form, self.opts.timeout, &roots)?;
+        let header = |name: &str| {
+            reply
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        Ok(Posted {
+            status: reply.status,
+            dpop_nonce: header("dpop-nonce"),
+            www_authenticate: header("www-authenticate"),
+            body: reply.body,
+        })
     }
 
     /// Whether `url` has an entry in the cache (fresh or not).

@@ -110,6 +110,9 @@ pub enum Command {
     /// Make a DPoP proof of possession (RFC 9449) for one HTTP request.
     #[command(after_help = DPOP_EXAMPLES)]
     Dpop(DpopArgs),
+    /// Get an access token from an identity provider (an OAuth 2.0 client for scripts).
+    #[command(after_help = TOKEN_EXAMPLES)]
+    Token(Box<TokenArgs>),
     /// Decode a token WITHOUT verifying it, and point out what looks wrong.
     #[command(after_help = INSPECT_EXAMPLES)]
     Inspect(InspectArgs),
@@ -135,6 +138,149 @@ pub enum Command {
     /// Write the committed completions/ and man/ folders (for maintainers).
     #[command(hide = true, name = "generate-docs")]
     GenerateDocs(GenerateDocsArgs),
+}
+
+const TOKEN_EXAMPLES: &str = "\
+Examples:
+  TOKEN=$(jwtctl token --issuer https://login.example --client-id ci --client-secret env:CI_SECRET --audience api)
+  curl -H \"$(jwtctl token --issuer https://login.example --client-id ci --client-key ci.pem --output header)\" https://api.example/
+  jwtctl token --issuer https://login.example --client-id cli --grant device_code --scope openid
+  jwtctl token --issuer https://login.example --client-id cli --grant authorization_code --scope 'openid email'
+  jwtctl token --issuer https://login.example --client-id ci --client-secret @secret --dpop dpop.pem --output json";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GrantArg {
+    #[value(name = "client_credentials")]
+    ClientCredentials,
+    #[value(name = "refresh_token")]
+    RefreshToken,
+    #[value(name = "device_code")]
+    DeviceCode,
+    #[value(name = "authorization_code")]
+    AuthorizationCode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClientAuthArg {
+    /// client_secret_basic: HTTP Basic.
+    Basic,
+    /// client_secret_post: in the form.
+    Post,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TokenOutput {
+    /// The access token and a newline.
+    Token,
+    /// The token response, plus expires_at (Unix seconds).
+    Json,
+    /// Authorization: Bearer|DPoP <token>
+    Header,
+}
+
+// `jwtctl token`. (Not a doc comment: see `Command`.)
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// The identity provider: its discovery document names the endpoints.
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url, required_unless_present = "token_endpoint", conflicts_with = "token_endpoint")]
+    pub issuer: Option<String>,
+
+    /// The token endpoint, directly (no discovery).
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    pub token_endpoint: Option<String>,
+
+    /// The client's id.
+    #[arg(long, value_name = "ID")]
+    pub client_id: String,
+
+    /// The client's secret (env:NAME, @FILE, prompt, or the text): client_secret_basic, or
+    /// client_secret_post with --client-auth post.
+    #[arg(long, value_name = "SOURCE", value_parser = clap::value_parser!(SecretSource), conflicts_with = "client_key")]
+    pub client_secret: Option<SecretSource>,
+
+    /// How the secret is sent.
+    #[arg(long, value_name = "HOW", value_enum, requires = "client_secret")]
+    pub client_auth: Option<ClientAuthArg>,
+
+    /// The client's private key: private_key_jwt (RFC 7523).
+    #[arg(long, value_name = "KEY", value_hint = ValueHint::FilePath)]
+    pub client_key: Option<PathBuf>,
+
+    /// The assertion's algorithm (default: the key's JWK alg, else the one its type fits;
+    /// RS256 for RSA).
+    #[arg(long, value_name = "ALG", value_enum, requires = "client_key")]
+    pub client_alg: Option<AlgArg>,
+
+    /// Passphrase of an encrypted --client-key or --dpop key (same sources as --secret).
+    #[arg(long, value_name = "SOURCE", value_parser = clap::value_parser!(SecretSource))]
+    pub passphrase: Option<SecretSource>,
+
+    /// The grant.
+    #[arg(
+        long,
+        value_name = "GRANT",
+        value_enum,
+        default_value = "client_credentials"
+    )]
+    pub grant: GrantArg,
+
+    /// A scope (repeatable; joined with spaces).
+    #[arg(long, value_name = "SCOPE")]
+    pub scope: Vec<String>,
+
+    /// An audience, sent as audience= (repeatable).
+    #[arg(long, value_name = "AUD")]
+    pub audience: Vec<String>,
+
+    /// A resource indicator, sent as resource= (RFC 8707; repeatable).
+    #[arg(long, value_name = "URI")]
+    pub resource: Vec<String>,
+
+    /// Another request parameter NAME=VALUE (repeatable).
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub param: Vec<String>,
+
+    /// The refresh token for --grant refresh_token (default: the cached one).
+    #[arg(long, value_name = "SOURCE", value_parser = clap::value_parser!(SecretSource))]
+    pub refresh_token: Option<SecretSource>,
+
+    /// The loopback port for --grant authorization_code (default: a free one); the redirect
+    /// URI is http://127.0.0.1:PORT/callback.
+    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
+    pub redirect_port: Option<u16>,
+
+    /// Never open a browser; the URL goes to standard error.
+    #[arg(long)]
+    pub no_browser: bool,
+
+    /// DPoP (RFC 9449): every token request carries a proof made with this private key, and
+    /// the token must come back DPoP-bound.
+    #[arg(long, value_name = "KEY", value_hint = ValueHint::FilePath)]
+    pub dpop: Option<PathBuf>,
+
+    /// Neither read nor write the token cache.
+    #[arg(long, conflicts_with = "forget")]
+    pub no_cache: bool,
+
+    /// Delete the cached token for these settings and exit 0.
+    #[arg(long)]
+    pub forget: bool,
+
+    /// A cached token is used while it has more than this left [default: 60s].
+    #[arg(long, value_name = "DURATION")]
+    pub min_ttl: Option<String>,
+
+    /// What to print.
+    #[arg(long, value_name = "FORMAT", value_enum, default_value = "token")]
+    pub output: TokenOutput,
+
+    /// Extra trusted CA certificates (PEM), on top of the system's trust store.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub cacert: Option<PathBuf>,
+
+    /// Per request, from connecting to the last byte (default 10s).
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
 }
 
 const DPOP_EXAMPLES: &str = "\

@@ -29,7 +29,9 @@ impl Exit {
     /// batch with refused tokens) is 1, everything else 2.
     pub fn of(e: &jwtctl::Error) -> Exit {
         match e {
-            jwtctl::Error::Rejected(_) | jwtctl::Error::SomeInvalid { .. } => Exit::Rejected,
+            jwtctl::Error::Rejected(_)
+            | jwtctl::Error::SomeInvalid { .. }
+            | jwtctl::Error::Denied(_) => Exit::Rejected,
             _ => Exit::Usage,
         }
     }
@@ -39,7 +41,7 @@ impl Exit {
         match self {
             Exit::Success => "success (for verify: the token is valid)",
             Exit::Rejected => {
-                "the token is not acceptable: malformed, bad signature, expired, not yet valid,\n     wrong iss/aud/sub/typ, missing claim, algorithm not allowed"
+                "the token is not acceptable: malformed, bad signature, expired, not yet valid,\n     wrong iss/aud/sub/typ, missing claim, algorithm not allowed; for token: the server refused"
             }
             Exit::Usage => "usage error, unreadable or unusable key, unknown algorithm, I/O error",
         }
@@ -50,7 +52,7 @@ impl Exit {
         match self {
             Exit::Success => "Success; for verify, the token is valid.",
             Exit::Rejected => {
-                "The token is not acceptable: malformed, bad signature, expired, not yet valid, wrong iss/aud/sub/typ, missing claim, algorithm not allowed, revoked. With verify \\-\\-batch: at least one token is not valid."
+                "The token is not acceptable: malformed, bad signature, expired, not yet valid, wrong iss/aud/sub/typ, missing claim, algorithm not allowed, revoked. With verify \\-\\-batch: at least one token is not valid. With token: the server refused (an OAuth error), the user denied, the device code expired, or the state or ID token did not match."
             }
             Exit::Usage => {
                 "Usage error or unusable input other than the token: bad flags, unreadable or malformed key file, unknown algorithm, a key that does not fit the algorithm or is too weak."

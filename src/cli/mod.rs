@@ -19,6 +19,7 @@ mod remote;
 mod secret;
 mod serve;
 mod sign;
+mod token;
 mod verify;
 
 use std::io::Write;
@@ -66,6 +67,7 @@ pub fn main() -> ExitCode {
         Command::Verify(a) => verify::run(a, &out),
         Command::Present(a) => present::run(a, &out),
         Command::Dpop(a) => dpop::run(a, &out),
+        Command::Token(a) => token::run(a, &out),
         Command::Inspect(a) => inspect::run(a, &out),
         Command::Encrypt(a) => jwe::encrypt(a, &out),
         Command::Decrypt(a) => jwe::decrypt(a, &out),
@@ -105,6 +107,7 @@ fn own_flags(command: &Command) -> Vec<String> {
         Command::Verify(_) => "verify",
         Command::Present(_) => "present",
         Command::Dpop(_) => "dpop",
+        Command::Token(_) => "token",
         Command::Inspect(_) => "inspect",
         Command::Encrypt(_) => "encrypt",
         Command::Decrypt(_) => "decrypt",

@@ -1,6 +1,7 @@
-//! One HTTP GET: ureq with rustls on aws-lc-rs (the crypto jwtctl already links), the
-//! system's trust store plus extra CAs, no redirects, a timeout on connecting and on the whole
-//! exchange, and the body capped while it is read.
+//! One HTTP exchange — a GET for documents, a form POST for OAuth endpoints: ureq with rustls
+//! on aws-lc-rs (the crypto jwtctl already links), the system's trust store plus extra CAs, no
+//! redirects, a timeout on connecting and on the whole exchange, and the body capped while it
+//! is read.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -98,13 +99,11 @@ fn remedy(e: &ureq::Error) -> Option<Remedy> {
     }
 }
 
-/// GETs `url` with the extra request headers (the cache's validators).
-pub(super) fn get(
+fn agent(
     url: &RemoteUrl,
-    headers: &HeaderMap,
     timeout: Duration,
     roots: &Arc<Vec<Certificate<'static>>>,
-) -> Result<Reply> {
+) -> ureq::Agent {
     let tls = TlsConfig::builder()
         .provider(TlsProvider::Rustls)
         .root_certs(RootCerts::Specific(Arc::clone(roots)))
@@ -116,7 +115,7 @@ pub(super) fn get(
     } else {
         ureq::Proxy::try_from_env()
     };
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+    ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
         .timeout_global(Some(timeout))
@@ -126,7 +125,74 @@ pub(super) fn get(
         .proxy(proxy)
         .tls_config(tls)
         .build()
-        .into();
+        .into()
+}
+
+/// Reads a body within [`MAX_BODY`].
+fn read_body(
+    url: &RemoteUrl,
+    response: &mut http::Response<ureq::Body>,
+    fail: &dyn Fn(ureq::Error) -> Error,
+) -> Result<Vec<u8>> {
+    let declared = response
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY) {
+        return Err(Error::fetch(
+            url.to_string(),
+            format!("the response is larger than {} KiB", MAX_BODY / 1024),
+        ));
+    }
+    response
+        .body_mut()
+        .with_config()
+        .limit(MAX_BODY)
+        .read_to_vec()
+        .map_err(fail)
+}
+
+/// POSTs a form to `url` with the extra headers; the body is read whatever the status (an
+/// OAuth error is JSON too).
+pub(super) fn post_form(
+    url: &RemoteUrl,
+    headers: &[(&str, String)],
+    form: &str,
+    timeout: Duration,
+    roots: &Arc<Vec<Certificate<'static>>>,
+) -> Result<Reply> {
+    let mut request = agent(url, timeout, roots)
+        .post(url.uri().clone())
+        .header("Content-Type", "application/x-www-form-urlencoded");
+    for (name, value) in headers {
+        request = request.header(*name, value.as_str());
+    }
+    let fail = |e: ureq::Error| Error::Fetch {
+        url: url.to_string(),
+        cause: cause(&e, timeout),
+        status: None,
+        remedy: remedy(&e),
+    };
+    let mut response = request.send(form.as_bytes()).map_err(fail)?;
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = read_body(url, &mut response, &fail)?;
+    Ok(Reply {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// GETs `url` with the extra request headers (the cache's validators).
+pub(super) fn get(
+    url: &RemoteUrl,
+    headers: &HeaderMap,
+    timeout: Duration,
+    roots: &Arc<Vec<Certificate<'static>>>,
+) -> Result<Reply> {
+    let agent = agent(url, timeout, roots);
     let mut request = agent.get(url.uri().clone());
     for (name, value) in headers {
         request = request.header(name, value);
@@ -141,22 +207,7 @@ pub(super) fn get(
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let body = if status == 200 {
-        let declared = headers
-            .get(http::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok());
-        if declared.is_some_and(|n| n > MAX_BODY) {
-            return Err(Error::fetch(
-                url.to_string(),
-                format!("the response is larger than {} KiB", MAX_BODY / 1024),
-            ));
-        }
-        response
-            .body_mut()
-            .with_config()
-            .limit(MAX_BODY)
-            .read_to_vec()
-            .map_err(fail)?
+        read_body(url, &mut response, &fail)?
     } else {
         Vec::new()
     };

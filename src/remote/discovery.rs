@@ -20,6 +20,10 @@ pub struct Discovered {
     /// The algorithms it signs ID tokens with (`id_token_signing_alg_values_supported`);
     /// names jwtctl does not know, and `none`, are left out.
     pub algs: Vec<JwsAlg>,
+    /// The document's other endpoints by member name (`token_endpoint`,
+    /// `authorization_endpoint`, `device_authorization_endpoint`, ...): the string members
+    /// whose names end in `_endpoint`.
+    pub endpoints: Vec<(String, String)>,
 }
 
 fn without_slash(s: &str) -> &str {
@@ -62,10 +66,16 @@ pub fn parse_document(body: &[u8], url: &RemoteUrl, issuer: &str) -> Result<Disc
                 .collect()
         })
         .unwrap_or_default();
+    let endpoints = doc
+        .iter()
+        .filter(|(k, _)| k.ends_with("_endpoint"))
+        .filter_map(|(k, v)| v.as_str().map(|u| (k.clone(), u.to_string())))
+        .collect();
     Ok(Discovered {
         issuer: issuer.to_string(),
         jwks_uri,
         algs,
+        endpoints,
     })
 }
 
