@@ -34,5 +34,6 @@ mod serve;
 mod serve_grants;
 mod serve_peers;
 mod serve_web;
+mod token;
 mod vectors;
 mod x5c;

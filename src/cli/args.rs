@@ -195,7 +195,7 @@ pub struct TokenArgs {
 
     /// The client's secret (env:NAME, @FILE, prompt, or the text): client_secret_basic, or
     /// client_secret_post with --client-auth post.
-    #[arg(long, value_name = "SOURCE", value_parser = clap::value_parser!(SecretSource), conflicts_with = "client_key")]
+    #[arg(long, value_name = "SOURCE", value_parser = clap::value_parser!(SecretSource), conflicts_with = "client_key", allow_hyphen_values = true)]
     pub client_secret: Option<SecretSource>,
 
     /// How the secret is sent.
@@ -241,7 +241,7 @@ pub struct TokenArgs {
     pub param: Vec<String>,
 
     /// The refresh token for --grant refresh_token (default: the cached one).
-    #[arg(long, value_name = "SOURCE", value_parser = clap::value_parser!(SecretSource))]
+    #[arg(long, value_name = "SOURCE", value_parser = clap::value_parser!(SecretSource), allow_hyphen_values = true)]
     pub refresh_token: Option<SecretSource>,
 
     /// The loopback port for --grant authorization_code (default: a free one); the redirect
