@@ -29,6 +29,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand verify 'Verify a token''s signature and claims; exit 0 only if it is valid'
             cand present 'Make an SD-JWT presentation: keep the disclosures for the claims to reveal, and add a key-binding JWT'
             cand dpop 'Make a DPoP proof of possession (RFC 9449) for one HTTP request'
+            cand token 'Get an access token from an identity provider (an OAuth 2.0 client for scripts)'
             cand inspect 'Decode a token WITHOUT verifying it, and point out what looks wrong'
             cand encrypt 'Encrypt a payload to a key or password (JWE)'
             cand decrypt 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
@@ -162,6 +163,38 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --jti 'jti (default: 128 random bits)'
             cand --pretty 'Pretty-print JSON output (the default on a terminal)'
             cand --compact 'Print JSON output on one line (the default when piped)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtctl;token'= {
+            cand --color 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never'
+            cand --issuer 'The identity provider: its discovery document names the endpoints'
+            cand --token-endpoint 'The token endpoint, directly (no discovery)'
+            cand --client-id 'The client''s id'
+            cand --client-secret 'The client''s secret (env:NAME, @FILE, prompt, or the text): client_secret_basic, or client_secret_post with --client-auth post'
+            cand --client-auth 'How the secret is sent'
+            cand --client-key 'The client''s private key: private_key_jwt (RFC 7523)'
+            cand --client-alg 'The assertion''s algorithm (default: the key''s JWK alg, else the one its type fits; RS256 for RSA)'
+            cand --passphrase 'Passphrase of an encrypted --client-key or --dpop key (same sources as --secret)'
+            cand --grant 'The grant'
+            cand --scope 'A scope (repeatable; joined with spaces)'
+            cand --audience 'An audience, sent as audience= (repeatable)'
+            cand --resource 'A resource indicator, sent as resource= (RFC 8707; repeatable)'
+            cand --param 'Another request parameter NAME=VALUE (repeatable)'
+            cand --refresh-token 'The refresh token for --grant refresh_token (default: the cached one)'
+            cand --redirect-port 'The loopback port for --grant authorization_code (default: a free one); the redirect URI is http://127.0.0.1:PORT/callback'
+            cand --dpop 'DPoP (RFC 9449): every token request carries a proof made with this private key, and the token must come back DPoP-bound'
+            cand --min-ttl 'A cached token is used while it has more than this left [default: 60s]'
+            cand --output 'What to print'
+            cand --cacert 'Extra trusted CA certificates (PEM), on top of the system''s trust store'
+            cand --timeout 'Per request, from connecting to the last byte (default 10s)'
+            cand --pretty 'Pretty-print JSON output (the default on a terminal)'
+            cand --compact 'Print JSON output on one line (the default when piped)'
+            cand --no-browser 'Never open a browser; the URL goes to standard error'
+            cand --no-cache 'Neither read nor write the token cache'
+            cand --forget 'Delete the cached token for these settings and exit 0'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -333,6 +366,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand verify 'Verify a token''s signature and claims; exit 0 only if it is valid'
             cand present 'Make an SD-JWT presentation: keep the disclosures for the claims to reveal, and add a key-binding JWT'
             cand dpop 'Make a DPoP proof of possession (RFC 9449) for one HTTP request'
+            cand token 'Get an access token from an identity provider (an OAuth 2.0 client for scripts)'
             cand inspect 'Decode a token WITHOUT verifying it, and point out what looks wrong'
             cand encrypt 'Encrypt a payload to a key or password (JWE)'
             cand decrypt 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
@@ -350,6 +384,8 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         &'jwtctl;help;present'= {
         }
         &'jwtctl;help;dpop'= {
+        }
+        &'jwtctl;help;token'= {
         }
         &'jwtctl;help;inspect'= {
         }

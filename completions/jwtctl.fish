@@ -35,6 +35,7 @@ complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "sign" -d 'Create a si
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "verify" -d 'Verify a token\'s signature and claims; exit 0 only if it is valid'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "present" -d 'Make an SD-JWT presentation: keep the disclosures for the claims to reveal, and add a key-binding JWT'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "dpop" -d 'Make a DPoP proof of possession (RFC 9449) for one HTTP request'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "token" -d 'Get an access token from an identity provider (an OAuth 2.0 client for scripts)'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "inspect" -d 'Decode a token WITHOUT verifying it, and point out what looks wrong'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "encrypt" -d 'Encrypt a payload to a key or password (JWE)'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "decrypt" -d 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
@@ -230,6 +231,57 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand dpop" -l pretty -d 'Pretty
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand dpop" -l compact -d 'Print JSON output on one line (the default when piped)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand dpop" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand dpop" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
+always\t'Always colour (overrides NO_COLOR)'
+never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l issuer -d 'The identity provider: its discovery document names the endpoints' -r -f
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l token-endpoint -d 'The token endpoint, directly (no discovery)' -r -f
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l client-id -d 'The client\'s id' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l client-secret -d 'The client\'s secret (env:NAME, @FILE, prompt, or the text): client_secret_basic, or client_secret_post with --client-auth post' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l client-auth -d 'How the secret is sent' -r -f -a "basic\t'client_secret_basic: HTTP Basic'
+post\t'client_secret_post: in the form'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l client-key -d 'The client\'s private key: private_key_jwt (RFC 7523)' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l client-alg -d 'The assertion\'s algorithm (default: the key\'s JWK alg, else the one its type fits; RS256 for RSA)' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+ES512\t''
+ES256K\t''
+EdDSA\t''
+Ed25519\t''
+Ed448\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l passphrase -d 'Passphrase of an encrypted --client-key or --dpop key (same sources as --secret)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l grant -d 'The grant' -r -f -a "client_credentials\t''
+refresh_token\t''
+device_code\t''
+authorization_code\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l scope -d 'A scope (repeatable; joined with spaces)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l audience -d 'An audience, sent as audience= (repeatable)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l resource -d 'A resource indicator, sent as resource= (RFC 8707; repeatable)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l param -d 'Another request parameter NAME=VALUE (repeatable)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l refresh-token -d 'The refresh token for --grant refresh_token (default: the cached one)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l redirect-port -d 'The loopback port for --grant authorization_code (default: a free one); the redirect URI is http://127.0.0.1:PORT/callback' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l dpop -d 'DPoP (RFC 9449): every token request carries a proof made with this private key, and the token must come back DPoP-bound' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l min-ttl -d 'A cached token is used while it has more than this left [default: 60s]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l output -d 'What to print' -r -f -a "token\t'The access token and a newline'
+json\t'The token response, plus expires_at (Unix seconds)'
+header\t'Authorization: Bearer|DPoP <token>'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l cacert -d 'Extra trusted CA certificates (PEM), on top of the system\'s trust store' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l timeout -d 'Per request, from connecting to the last byte (default 10s)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l pretty -d 'Pretty-print JSON output (the default on a terminal)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l compact -d 'Print JSON output on one line (the default when piped)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l no-browser -d 'Never open a browser; the URL goes to standard error'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l no-cache -d 'Neither read nor write the token cache'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -l forget -d 'Delete the cached token for these settings and exit 0'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand token" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l color -d 'When to use colour: auto (only on a terminal, and not with NO_COLOR or TERM=dumb), always, never' -r -f -a "auto\t'Colour on a terminal only'
 always\t'Always colour (overrides NO_COLOR)'
 never\t'Never colour'"
@@ -534,16 +586,17 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -l pretty -
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -l compact -d 'Print JSON output on one line (the default when piped)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand generate-docs" -s V -l version -d 'Print version'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "sign" -d 'Create a signed token (JWS) from claims'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "verify" -d 'Verify a token\'s signature and claims; exit 0 only if it is valid'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "present" -d 'Make an SD-JWT presentation: keep the disclosures for the claims to reveal, and add a key-binding JWT'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "dpop" -d 'Make a DPoP proof of possession (RFC 9449) for one HTTP request'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "inspect" -d 'Decode a token WITHOUT verifying it, and point out what looks wrong'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "encrypt" -d 'Encrypt a payload to a key or password (JWE)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "decrypt" -d 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "keygen" -d 'Generate a key for an algorithm (or of a given type), as PEM or JWK'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "jwks" -d 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "serve" -d 'Run a local mock identity provider: discovery, a JWK Set, tokens, sign-in with a login page, userinfo'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "completions" -d 'Print a shell completion script'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "generate-docs" -d 'Write the committed completions/ and man/ folders (for maintainers)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop token inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "sign" -d 'Create a signed token (JWS) from claims'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop token inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "verify" -d 'Verify a token\'s signature and claims; exit 0 only if it is valid'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop token inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "present" -d 'Make an SD-JWT presentation: keep the disclosures for the claims to reveal, and add a key-binding JWT'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop token inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "dpop" -d 'Make a DPoP proof of possession (RFC 9449) for one HTTP request'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop token inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "token" -d 'Get an access token from an identity provider (an OAuth 2.0 client for scripts)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop token inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "inspect" -d 'Decode a token WITHOUT verifying it, and point out what looks wrong'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop token inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "encrypt" -d 'Encrypt a payload to a key or password (JWE)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop token inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "decrypt" -d 'Decrypt a JWE; with --verify-key, verify the nested JWT inside'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop token inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "keygen" -d 'Generate a key for an algorithm (or of a given type), as PEM or JWK'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop token inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "jwks" -d 'Build, merge and convert JWK Sets; print RFC 7638 thumbprints'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop token inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "serve" -d 'Run a local mock identity provider: discovery, a JWK Set, tokens, sign-in with a login page, userinfo'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop token inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "completions" -d 'Print a shell completion script'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop token inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "generate-docs" -d 'Write the committed completions/ and man/ folders (for maintainers)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from sign verify present dpop token inspect encrypt decrypt keygen jwks serve completions generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

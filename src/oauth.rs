@@ -35,7 +35,7 @@ pub enum ClientAuth {
     /// `private_key_jwt` (RFC 7523): an assertion signed with the client's key.
     PrivateKeyJwt {
         /// The client's private key.
-        key: Key,
+        key: Box<Key>,
         /// Its algorithm.
         alg: JwsAlg,
     },

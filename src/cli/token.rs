@@ -267,7 +267,10 @@ pub fn run(a: &TokenArgs, out: &Output) -> Result<()> {
         }
         (None, Some(path)) => {
             let (key, alg) = signing_key(path, a.client_alg.map(|x| x.0), "--client-key", a, out)?;
-            ClientAuth::PrivateKeyJwt { key, alg }
+            ClientAuth::PrivateKeyJwt {
+                key: Box::new(key),
+                alg,
+            }
         }
         (None, None) => ClientAuth::None,
     };
