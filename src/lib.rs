@@ -49,14 +49,16 @@
 //! * [`jwt`] — claims (build, validate) and JWT verification = JWS verification + claims;
 //! * [`sd_jwt`] — SD-JWT (RFC 9901): disclosures, issuance, presentation, processing, key
 //!   binding; [`dpop`] — DPoP proofs (RFC 9449): making, checking, `htu` normalization, binding;
-//! * [`inspect`], [`jwks`] — descriptions and key sets; [`issuer`] — the mock identity
-//!   provider's answers (discovery, key set, grants, sign-in, sessions, userinfo, rotation);
+//! * [`inspect`], [`jwks`] — descriptions and key sets;
 //! * [`remote`] — key sets over HTTPS: the fetch policy, the on-disk cache, issuer discovery,
-//!   and a ring that follows the server;
-//! * [`oauth`] — the OAuth 2.0 client of `jwtctl token`: client authentication, DPoP, the
-//!   grants' client side, the token cache;
+//!   a ring that follows the server, and the form POST OAuth endpoints take;
+//! * [`issuer`] — the mock identity provider's answers (discovery, key set, grants, client
+//!   authentication, sign-in, sessions, userinfo, introspection, device flow, token exchange,
+//!   DPoP, the control API's levers, rotation); it fetches clients' `jwks_uri` with `remote`;
 //! * [`source`] — key sources: which keys may verify a token (a fixed ring, a set at a URL,
 //!   issuers picked by `iss`, each token's own `x5c` chain), and each thread's view of them;
+//! * [`oauth`] — the OAuth 2.0 client of `jwtctl token`: client authentication, DPoP, the
+//!   grants' client side, ID token verification (with `source`), the token cache;
 //! * [`batch`] — the streaming batch engine: blocks of lines, workers, ordered output.
 
 #![deny(missing_docs)]
