@@ -11,7 +11,7 @@ use crate::encoding::b64url;
 use crate::error::{Error, RejectCode, Rejection, Result};
 use crate::jwa::{JwsAlg, KeyType};
 use crate::jwks::{MemberOptions, member};
-use crate::jws::{SignOptions, sign};
+use crate::jws::sign_compact;
 use crate::jwt::{ClaimRules, Claims, verify_token_with};
 use crate::keys::{Key, KeySet, load_key_bytes};
 use crate::report::Report;
@@ -88,16 +88,7 @@ pub fn make(key: &Key, alg: JwsAlg, spec: &ProofSpec) -> Result<String> {
             obj.insert("nonce".into(), n.clone().into());
         }
     }
-    sign(
-        claims.to_string().as_bytes(),
-        header,
-        Some(&signer),
-        SignOptions {
-            serialization: crate::jws::Serialization::Compact,
-            detached: false,
-            unencoded: false,
-        },
-    )
+    sign_compact(claims.to_string().as_bytes(), header, Some(&signer))
 }
 
 fn strip_query(uri: &str) -> &str {

@@ -13,6 +13,20 @@ use serde_json::{Map, Value};
 mod canonical;
 pub use canonical::{is_compact_canonical, scan_canonical_object};
 
+/// Percent-encodes a URL query or form component: everything but RFC 3986's unreserved
+/// characters.
+pub fn form_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// base64url without padding, as JOSE writes it.
 pub fn b64url(bytes: impl AsRef<[u8]>) -> String {
     URL_SAFE_NO_PAD.encode(bytes)

@@ -34,10 +34,11 @@ mod store;
 mod userinfo;
 mod users;
 
+pub use crate::encoding::form_encode;
 pub use authorize::{Answer, BROWSER_COOKIE, BrowserRequest, Cookie, LoginPage, SESSION_COOKIE};
 pub use clients::Client;
 pub use control::FLAWS;
-pub use request::{OAuthError, TokenRequest, form_encode, parse_form};
+pub use request::{OAuthError, TokenRequest, parse_form};
 pub use userinfo::BearerError;
 pub use users::{User, check_claims as users_check};
 
@@ -185,6 +186,13 @@ impl Issuer {
         }
         self.ring = KeyRing::new(set, &algs, true)?;
         Ok(())
+    }
+
+    /// The issuer's memory, locked.
+    fn state(&self) -> std::result::Result<std::sync::MutexGuard<'_, store::Store>, OAuthError> {
+        self.store
+            .lock()
+            .map_err(|_| keys::server_error("the issuer's state is unavailable"))
     }
 
     /// Lets clients' `jwks_uri` be fetched with `fetcher` (the remote-keys client).

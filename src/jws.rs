@@ -6,7 +6,7 @@ mod header;
 mod sign;
 
 pub use header::{check_header, header_alg};
-pub use sign::{SignOptions, sign};
+pub use sign::{SignOptions, sign, sign_compact};
 
 use std::borrow::Cow;
 use std::sync::Arc;

@@ -15,7 +15,7 @@ use crate::crypto::Signer;
 use crate::encoding::b64url;
 use crate::error::{Error, Result};
 use crate::jwa::JwsAlg;
-use crate::jws::{SignOptions, sign};
+use crate::jws::sign_compact;
 use crate::keys::Key;
 use crate::remote::{Fetcher, RemoteUrl};
 
@@ -55,18 +55,7 @@ pub fn random_id(bytes: usize) -> Result<String> {
     Ok(b64url(buf))
 }
 
-/// `application/x-www-form-urlencoded` encoding of one component.
-pub fn form_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+pub use crate::encoding::form_encode;
 
 /// A form body from pairs.
 pub fn form(params: &[(String, String)]) -> String {
@@ -148,16 +137,7 @@ impl<'f> OAuthClient<'f> {
                     header.insert("kid".into(), kid.clone().into());
                 }
                 let signer = Signer::new(*alg, key)?;
-                let assertion = sign(
-                    claims.to_string().as_bytes(),
-                    header,
-                    Some(&signer),
-                    SignOptions {
-                        serialization: crate::jws::Serialization::Compact,
-                        detached: false,
-                        unencoded: false,
-                    },
-                )?;
+                let assertion = sign_compact(claims.to_string().as_bytes(), header, Some(&signer))?;
                 params.push(("client_id".into(), self.client_id.clone()));
                 params.push(("client_assertion_type".into(), ASSERTION_TYPE.into()));
                 params.push(("client_assertion".into(), assertion));

@@ -3,7 +3,7 @@
 //! on disk that lasts across runs. Only URLs the caller names are fetched, never one a token
 //! names (`iss`, `jku`, `x5u`).
 
-mod cache;
+pub(crate) mod cache;
 mod client;
 pub mod discovery;
 pub mod live;

@@ -170,10 +170,7 @@ impl Issuer {
             .and_then(Value::as_str)
             .unwrap_or_default();
         let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(now);
-        let mut store = self
-            .store
-            .lock()
-            .map_err(|_| super::keys::server_error("lock"))?;
+        let mut store = self.state()?;
         if !store.remember_assertion(&client.id, jti, exp, now) {
             return Err(bad("client assertion replayed: its jti was seen before"));
         }

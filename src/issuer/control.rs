@@ -12,7 +12,7 @@ use super::{Issuer, OAuthError};
 use crate::crypto::Signer;
 use crate::encoding::b64url;
 use crate::jwa::{EcCurve, JwsAlg, KeyType};
-use crate::jws::{SignOptions, sign};
+use crate::jws::sign_compact;
 
 /// The flaws `flawed-token` makes.
 pub const FLAWS: &[&str] = &[
@@ -35,17 +35,7 @@ fn compact(
     signer: Option<&Signer>,
 ) -> Result<String, OAuthError> {
     let payload = serde_json::to_vec(claims).map_err(server_error)?;
-    sign(
-        &payload,
-        header.clone(),
-        signer,
-        SignOptions {
-            serialization: crate::jws::Serialization::Compact,
-            detached: false,
-            unencoded: false,
-        },
-    )
-    .map_err(server_error)
+    sign_compact(&payload, header.clone(), signer).map_err(server_error)
 }
 
 impl Issuer {

@@ -9,7 +9,7 @@ use super::authorize::{Answer, BrowserRequest};
 use super::clients::Authenticated;
 use super::grants::{Grant, invalid_grant, with_refresh};
 use super::keys::random;
-use super::request::param;
+use super::request::{param, required};
 use super::store::{AuthRequest, Device, DeviceState, SignIn};
 use super::{DEVICE_PATH, Issuer, LoginMode, OAuthError, TokenRequest};
 
@@ -90,10 +90,7 @@ impl Issuer {
             "expires_in": EXPIRES_IN,
             "interval": INTERVAL,
         });
-        let mut store = self
-            .store
-            .lock()
-            .map_err(|_| super::keys::server_error("lock"))?;
+        let mut store = self.state()?;
         store.add_device(
             device_code,
             Device {
@@ -120,12 +117,8 @@ impl Issuer {
         now: i64,
     ) -> Result<Value, OAuthError> {
         let client_id = Self::client_id(client)?;
-        let code = param(&req.form, "device_code")
-            .ok_or_else(|| OAuthError::invalid_request("device_code is missing"))?;
-        let mut store = self
-            .store
-            .lock()
-            .map_err(|_| super::keys::server_error("lock"))?;
+        let code = required(&req.form, "device_code")?;
+        let mut store = self.state()?;
         let Some(d) = store.devices.get_mut(code) else {
             return Err(invalid_grant("the device code is unknown"));
         };

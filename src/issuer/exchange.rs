@@ -111,10 +111,7 @@ impl Issuer {
         } else if let Some(prior) = subject.get("act") {
             extra.push(("act".into(), prior.clone()));
         }
-        let mut store = self
-            .store
-            .lock()
-            .map_err(|_| super::keys::server_error("lock"))?;
+        let mut store = self.state()?;
         let spec = AccessSpec {
             client_id: &client_id,
             sub,

@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 use super::authorize::pkce_text;
 use super::clients::{Authenticated, same_secret};
 use super::keys::{digest, random};
-use super::request::{param, repeated};
+use super::request::{param, repeated, required};
 use super::store::{CODE_TTL, FAMILY_TTL, Family, SignIn, Store};
 use super::users::by_scope;
 use super::{Issuer, OAuthError, TokenRequest};
@@ -61,8 +61,7 @@ impl Issuer {
             )));
         }
         let client = self.authenticate(req, &self.token_endpoint(), now)?;
-        let grant = param(&req.form, "grant_type")
-            .ok_or_else(|| OAuthError::invalid_request("grant_type is missing"))?;
+        let grant = required(&req.form, "grant_type")?;
         if !GRANTS.contains(&grant) {
             return Err(OAuthError::new(
                 400,
@@ -159,10 +158,7 @@ impl Issuer {
         if let Some(scope) = scope {
             extra.push(("scope".into(), scope.into()));
         }
-        let mut store = self
-            .store
-            .lock()
-            .map_err(|_| super::keys::server_error("lock"))?;
+        let mut store = self.state()?;
         let spec = AccessSpec {
             client_id: &sub.clone(),
             sub,
@@ -202,12 +198,8 @@ impl Issuer {
         now: i64,
     ) -> Result<Value, OAuthError> {
         let client_id = Self::client_id(client)?;
-        let code = param(&req.form, "code")
-            .ok_or_else(|| OAuthError::invalid_request("code is missing"))?;
-        let mut store = self
-            .store
-            .lock()
-            .map_err(|_| super::keys::server_error("lock"))?;
+        let code = required(&req.form, "code")?;
+        let mut store = self.state()?;
         let Some(entry) = store.codes.get_mut(code) else {
             return Err(invalid_grant("the code is unknown"));
         };
@@ -317,13 +309,9 @@ impl Issuer {
         now: i64,
     ) -> Result<Value, OAuthError> {
         let client_id = Self::client_id(client)?;
-        let token = param(&req.form, "refresh_token")
-            .ok_or_else(|| OAuthError::invalid_request("refresh_token is missing"))?;
+        let token = required(&req.form, "refresh_token")?;
         let hash = digest(token);
-        let mut store = self
-            .store
-            .lock()
-            .map_err(|_| super::keys::server_error("lock"))?;
+        let mut store = self.state()?;
         let Some(family_id) = store.refresh.get(&hash).cloned() else {
             return Err(invalid_grant("the refresh token is unknown"));
         };

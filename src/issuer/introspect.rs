@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::keys::digest;
-use super::request::param;
+use super::request::required;
 use super::store::FAMILY_TTL;
 use super::{Issuer, OAuthError, TokenRequest};
 use crate::error::{RejectCode, Rejection};
@@ -71,8 +71,7 @@ impl Issuer {
     /// Answers `/introspect`.
     pub fn introspect(&self, req: &TokenRequest, now: i64) -> Result<Value, OAuthError> {
         self.endpoint_client(req, "introspection_endpoint", now)?;
-        let token = param(&req.form, "token")
-            .ok_or_else(|| OAuthError::invalid_request("token is missing"))?;
+        let token = required(&req.form, "token")?;
         let inactive = json!({"active": false});
         // A refresh token: opaque, known by its digest.
         if let Ok(store) = self.store.lock() {
@@ -134,13 +133,9 @@ impl Issuer {
     /// unknown tokens and other clients' tokens are answered the same (RFC 7009 2.2).
     pub fn revoke(&self, req: &TokenRequest, now: i64) -> Result<(), OAuthError> {
         let client = self.endpoint_client(req, "revocation_endpoint", now)?;
-        let token = param(&req.form, "token")
-            .ok_or_else(|| OAuthError::invalid_request("token is missing"))?;
+        let token = required(&req.form, "token")?;
         let any_client = self.cfg.clients.is_empty();
-        let mut store = self
-            .store
-            .lock()
-            .map_err(|_| super::keys::server_error("lock"))?;
+        let mut store = self.state()?;
         if let Some(id) = store.refresh.get(&digest(token)).cloned() {
             if store
                 .families
@@ -178,10 +173,7 @@ impl Issuer {
                 any_client || owner == client,
             ) {
                 let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(now);
-                let mut store = self
-                    .store
-                    .lock()
-                    .map_err(|_| super::keys::server_error("lock"))?;
+                let mut store = self.state()?;
                 store.revoke_jti(jti.to_string(), exp, now);
             }
         }

@@ -9,7 +9,7 @@ use crate::encoding::b64url;
 use crate::error::{Error, KeyErrorKind, Result};
 use crate::jwa::{JwsAlg, KeyType, OkpCurve};
 use crate::jwks::{MemberOptions, SetBuilder, member};
-use crate::jws::{SignOptions, sign};
+use crate::jws::sign_compact;
 use crate::keygen::KeySpec;
 use crate::keys::{Key, KeyOp};
 use crate::verify::check_key_fits;
@@ -134,14 +134,10 @@ impl Issuer {
         }
         header.insert("kid".into(), self.signing.kid.clone().into());
         let payload = serde_json::to_vec(&Value::Object(claims)).map_err(server_error)?;
-        let opts = SignOptions {
-            serialization: crate::jws::Serialization::Compact,
-            detached: false,
-            unencoded: false,
-        };
+
         // A signer per token: it is not Send, and the issuer is shared between threads.
         let signer = Signer::new(self.signing.alg, &self.signing.key).map_err(server_error)?;
-        sign(&payload, header, Some(&signer), opts).map_err(server_error)
+        sign_compact(&payload, header, Some(&signer)).map_err(server_error)
     }
 
     /// The OpenID Connect hash of `value` for the signing algorithm (`at_hash`: the left half

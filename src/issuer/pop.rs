@@ -104,10 +104,7 @@ impl Issuer {
         let until = p
             .iat
             .saturating_add(i64::try_from(PROOF_MAX_AGE.saturating_add(PROOF_LEEWAY)).unwrap_or(0));
-        let mut store = self
-            .store
-            .lock()
-            .map_err(|_| super::keys::server_error("lock"))?;
+        let mut store = self.state()?;
         if !store.remember_proof(&p.jti, until, now) {
             return Err(OAuthError::new(
                 400,

@@ -92,18 +92,7 @@ pub fn parse_form(body: &[u8]) -> Result<Vec<(String, String)>, OAuthError> {
     Ok(out)
 }
 
-/// Percent-encodes a query component: everything but RFC 3986's unreserved characters.
-pub fn form_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+use crate::encoding::form_encode;
 
 /// `base` with `params` added to its query.
 pub(super) fn with_query(base: &str, params: &[(&str, Option<&str>)]) -> String {
@@ -127,6 +116,14 @@ pub(super) fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'
         .iter()
         .find(|(k, v)| k == name && !v.is_empty())
         .map(|(_, v)| v.as_str())
+}
+
+/// A parameter that must be there: `invalid_request` naming it otherwise.
+pub(super) fn required<'a>(
+    params: &'a [(String, String)],
+    name: &str,
+) -> Result<&'a str, OAuthError> {
+    param(params, name).ok_or_else(|| OAuthError::invalid_request(format!("{name} is missing")))
 }
 
 /// The first parameter given twice, other than those allowed to repeat (RFC 6749 3.1, 3.2).

@@ -14,6 +14,26 @@ pub struct SignOptions {
     pub unencoded: bool,
 }
 
+/// Signs `payload` with `header` (which must already carry `alg`) as a compact JWS: what
+/// every token jwtctl makes for a protocol (access and ID tokens, assertions, proofs,
+/// KB-JWTs) is.
+pub fn sign_compact(
+    payload: &[u8],
+    header: serde_json::Map<String, serde_json::Value>,
+    signer: Option<&crate::crypto::Signer>,
+) -> Result<String> {
+    sign(
+        payload,
+        header,
+        signer,
+        SignOptions {
+            serialization: crate::jws::Serialization::Compact,
+            detached: false,
+            unencoded: false,
+        },
+    )
+}
+
 /// Signs `payload` with `header` (which must already carry `alg`) and serializes the JWS.
 /// Without a signer the signature is empty: an unsecured JWS (`alg: none`, RFC 7515 A.5),
 /// which callers must only produce when the user insisted.

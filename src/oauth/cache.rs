@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value, json};
 
 use crate::encoding::b64url;
+use crate::remote::cache::{create_private_dir, write_new_private};
 
 /// Largest cache file read.
 const MAX_ENTRY: u64 = 1 << 20;
@@ -105,7 +106,7 @@ impl TokenCache {
         let tmp = self
             .dir
             .join(format!(".{}.{}.tmp", key.file_name(), std::process::id()));
-        write_private(&tmp, body.as_bytes())?;
+        write_new_private(&tmp, body.as_bytes())?;
         std::fs::rename(&tmp, &path).inspect_err(|_| {
             let _ = std::fs::remove_file(&tmp);
         })
@@ -118,31 +119,4 @@ impl TokenCache {
             _ => Ok(()),
         }
     }
-}
-
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-    }
-    #[cfg(not(unix))]
-    std::fs::create_dir_all(dir)
-}
-
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
 }

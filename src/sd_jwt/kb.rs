@@ -8,7 +8,7 @@ use super::SdAlg;
 use crate::crypto::Signer;
 use crate::error::{RejectCode, Rejection, Result};
 use crate::jwa::JwsAlg;
-use crate::jws::{SignOptions, sign};
+use crate::jws::sign_compact;
 use crate::jwt::{ClaimRules, Claims, verify_token_with};
 use crate::keys::{Key, load_key_bytes};
 use crate::report::Report;
@@ -55,16 +55,7 @@ pub fn make(
     header.insert("alg".into(), alg.name().into());
     header.insert("typ".into(), TYP.into());
     let claims = json!({"iat": iat, "aud": aud, "nonce": nonce, "sd_hash": sd_hash});
-    sign(
-        claims.to_string().as_bytes(),
-        header,
-        Some(&signer),
-        SignOptions {
-            serialization: crate::jws::Serialization::Compact,
-            detached: false,
-            unencoded: false,
-        },
-    )
+    sign_compact(claims.to_string().as_bytes(), header, Some(&signer))
 }
 
 fn bad(msg: impl Into<String>) -> Rejection {
