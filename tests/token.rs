@@ -574,19 +574,28 @@ fn usage_and_network_problems_are_exit_2() {
     assert!(stderr(&o).contains("invalid_scope"));
 }
 
-#[test]
-fn against_oidc_provider_a_certified_openid_provider() {
-    let Some(_) = crate::peers::peer(
-        "oidc-provider",
-        crate::peers::node().filter(|_| {
-            crate::peers::root()
-                .join("tests/peers/node_modules/oidc-provider")
-                .is_dir()
-        }),
-        true,
-    ) else {
-        return;
-    };
+/// panva's oidc-provider on a free port; `nonces` is "nonce" (DPoP nonces required) or
+/// "nononce". Killed when dropped.
+struct Op {
+    child: Child,
+    issuer: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Op {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn oidc_provider(nonces: &str) -> Option<Op> {
+    let found = crate::peers::node().filter(|_| {
+        crate::peers::root()
+            .join("tests/peers/node_modules/oidc-provider")
+            .is_dir()
+    });
+    crate::peers::peer("oidc-provider", found, true)?;
     let dir = tempdir();
     let public = jwk_file(dir.path(), "rsa.pkcs8.pem", false);
     let jwk: Value = serde_json::from_str(&std::fs::read_to_string(&public).unwrap()).unwrap();
@@ -596,20 +605,181 @@ fn against_oidc_provider_a_certified_openid_provider() {
         .cloned()
         .unwrap_or(jwk);
     let jwk_file = write(dir.path(), "client.jwk", jwk.to_string());
-    let mut op = Command::new("node")
+    let mut child = Command::new("node")
         .arg(crate::peers::root().join("tests/peers/oidc_provider.mjs"))
-        .args([&jwk_file, SECRET])
+        .args([jwk_file.as_str(), SECRET, nonces])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
-    BufReader::new(op.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let issuer = line.trim().to_string();
+    out.read_line(&mut line).unwrap();
+    // The provider logs to stdout as it goes: keep reading, or it dies of EPIPE.
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    Some(Op {
+        child,
+        issuer: line.trim().to_string(),
+        _dir: dir,
+    })
+}
+
+/// Plays the user at oidc-provider's development pages: the code, the confirmation, a login,
+/// the consent.
+fn approve_at_oidc_provider(issuer: &str, user_code: &str) {
+    let mut b = Browser::default();
+    let abs = |l: &str| {
+        if l.starts_with("http") {
+            l.to_string()
+        } else {
+            format!("{issuer}{l}")
+        }
+    };
+    let field = |html: &str, name: &str| {
+        let at = html
+            .find(&format!("name=\"{name}\" value=\""))
+            .unwrap_or_else(|| panic!("{name}: {html}"));
+        let rest = &html[at + name.len() + 15..];
+        rest[..rest.find('"').unwrap()].to_string()
+    };
+    let page = b.get(&format!("{issuer}/device?user_code={user_code}"));
+    let confirm = b.post(
+        &format!("{issuer}/device"),
+        &format!("xsrf={}&user_code={user_code}", field(&page.body, "xsrf")),
+    );
+    assert!(confirm.body.contains("Confirm Device"), "{}", confirm.body);
+    let to_login = b.post(
+        &format!("{issuer}/device"),
+        &format!(
+            "xsrf={}&user_code={}&confirm=yes",
+            field(&confirm.body, "xsrf"),
+            field(&confirm.body, "user_code")
+        ),
+    );
+    let after_login = b.post(
+        &abs(to_login.location()),
+        "prompt=login&login=alice&password=any",
+    );
+    let to_consent = b.get(&abs(after_login.location()));
+    let after_consent = b.post(&abs(to_consent.location()), "prompt=consent");
+    let done = b.get(&abs(after_consent.location()));
+    assert!(done.body.contains("Sign-in Success"), "{}", done.body);
+}
+
+#[test]
+fn against_oidc_provider_device_flow_dpop_userinfo_and_refresh() {
+    let Some(op) = oidc_provider("nonce") else {
+        return;
+    };
     let t = Token::new();
-    let outcome = std::panic::catch_unwind(|| {
+    let p256 = key("ec-p256.pkcs8.pem");
+    let args = [
+        "--issuer",
+        op.issuer.as_str(),
+        "--client-id",
+        "device",
+        "--grant",
+        "device_code",
+        "--scope",
+        "openid email offline_access",
+        "--dpop",
+        p256.as_str(),
+        "--output",
+        "json",
+    ];
+    let (child, line, _err) = start(&t, &args);
+    let code = line.trim().rsplit(' ').next().unwrap().to_string();
+    approve_at_oidc_provider(&op.issuer, &code);
+    let (status, out) = finish(child);
+    assert_eq!(status, Some(0), "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["token_type"], "DPoP");
+    assert!(v["refresh_token"].is_string(), "{v}");
+    assert!(v["id_token"].is_string(), "verified before it was printed");
+    let access = v["access_token"].as_str().unwrap();
+    // Userinfo with the DPoP-bound token and a jwtctl dpop proof (the provider asks for its
+    // nonce first).
+    let doc: Value = serde_json::from_str(
+        &crate::serve::get(
+            &format!("{}/.well-known/openid-configuration", op.issuer),
+            &[],
+        )
+        .2,
+    )
+    .unwrap();
+    let userinfo = doc["userinfo_endpoint"].as_str().unwrap().to_string();
+    let call = |nonce: Option<&str>| {
+        let mut args = vec![
+            "--key",
+            p256.as_str(),
+            "--htm",
+            "GET",
+            "--htu",
+            userinfo.as_str(),
+            "--access-token",
+            access,
+        ];
+        if let Some(n) = nonce {
+            args.extend(["--nonce", n]);
+        }
+        let proof = assert_ok(&run(jwtctl().arg("dpop").args(&args)))
+            .trim()
+            .to_string();
+        read(
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .build()
+                .new_agent()
+                .get(&userinfo)
+                .header("Authorization", &format!("DPoP {access}"))
+                .header("DPoP", &proof)
+                .call()
+                .unwrap(),
+        )
+    };
+    let (status, hs, _) = call(None);
+    assert_eq!(status, 401);
+    let nonce = crate::serve::header(&hs, "dpop-nonce").unwrap().to_string();
+    let (status, _, body) = call(Some(&nonce));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["email"],
+        "alice@example.com"
+    );
+    // Refresh: the cached refresh token, bound to the same DPoP key, with no user.
+    let mut refresh = args.to_vec();
+    refresh.extend(["--min-ttl", "1d"]);
+    let o = t.run(&refresh);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("enter the code"));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_ne!(r["access_token"], v["access_token"]);
+    assert_eq!(r["token_type"], "DPoP");
+    let o = t.run(&[
+        "--issuer",
+        &op.issuer,
+        "--client-id",
+        "device",
+        "--grant",
+        "refresh_token",
+        "--refresh-token",
+        "not-a-refresh-token",
+        "--dpop",
+        &p256,
+        "--no-cache",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("invalid_grant"));
+}
+
+#[test]
+fn against_oidc_provider_a_certified_openid_provider() {
+    let Some(op) = oidc_provider("nonce") else {
+        return;
+    };
+    let issuer = op.issuer.clone();
+    let t = Token::new();
+    {
         let common = [
             "--issuer",
             issuer.as_str(),
@@ -705,10 +875,25 @@ fn against_oidc_provider_a_certified_openid_provider() {
         let o = t.run(&wrong);
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
         assert!(stderr(&o).contains("invalid_client"));
-    });
-    let _ = op.kill();
-    let _ = op.wait();
-    if let Err(e) = outcome {
-        std::panic::resume_unwind(e);
     }
+    // Without server nonces: the first request is the only one.
+    let Some(plain) = oidc_provider("nononce") else {
+        return;
+    };
+    let rsa = key("rsa.pkcs8.pem");
+    let p256 = key("ec-p256.pkcs8.pem");
+    let v = t.json(&[
+        "--issuer",
+        &plain.issuer,
+        "--resource",
+        "urn:api",
+        "--no-cache",
+        "--client-id",
+        "pkjwt",
+        "--client-key",
+        &rsa,
+        "--dpop",
+        &p256,
+    ]);
+    assert_eq!(v["token_type"], "DPoP");
 }
