@@ -24,7 +24,7 @@ const NOW: i64 = 1_795_000_000;
 pub type Target = fn(&[u8]);
 
 /// The fuzz targets by name, as `fuzz/fuzz_targets/` and the regression folders name them.
-pub const TARGETS: [(&str, Target); 10] = [
+pub const TARGETS: [(&str, Target); 12] = [
     ("parse_inspect", parse_inspect),
     ("verify_jws", verify_jws),
     ("decrypt_jwe", decrypt_jwe),
@@ -35,6 +35,8 @@ pub const TARGETS: [(&str, Target); 10] = [
     ("x5c_chain", x5c_chain),
     ("sd_jwt", sd_jwt),
     ("issuer_requests", issuer_requests),
+    ("dpop_proof", dpop_proof),
+    ("oauth_answers", oauth_answers),
 ];
 
 fn text(data: &[u8]) -> std::borrow::Cow<'_, str> {
@@ -359,9 +361,12 @@ pub fn issuer_requests(data: &[u8]) {
         Answer, BROWSER_COOKIE, BrowserRequest, Client, Issuer, IssuerConfig, SESSION_COOKIE,
         TokenRequest, User, parse_form,
     };
-    static ISSUER: OnceLock<Option<Issuer>> = OnceLock::new();
-    let Some(issuer) = ISSUER.get_or_init(|| {
-        let pem = include_bytes!("../tests/fixtures/keys/ec-p256.pkcs8.pem");
+    // A fresh issuer per input: a crash then depends on this input alone, and nothing
+    // accumulates between runs (which the leak checker would scan over and over).
+    static KEY: OnceLock<Vec<u8>> = OnceLock::new();
+    let pem =
+        KEY.get_or_init(|| include_bytes!("../tests/fixtures/keys/ec-p256.pkcs8.pem").to_vec());
+    let Some(issuer) = (|| {
         let key = load_key_bytes(pem, "fuzz", None).ok()?.keys.pop()?;
         let cfg = IssuerConfig {
             issuer: "http://127.0.0.1:1".into(),
@@ -381,7 +386,7 @@ pub fn issuer_requests(data: &[u8]) {
             ..IssuerConfig::default()
         };
         Issuer::new(cfg, vec![key]).ok()
-    }) else {
+    })() else {
         return;
     };
     let _ = User::parse(&text(data));
@@ -474,4 +479,36 @@ pub fn issuer_requests(data: &[u8]) {
         }
         let _ = (BROWSER_COOKIE, SESSION_COOKIE);
     }
+}
+
+/// DPoP proofs: `htu` normalization and the whole check, with and without a nonce and an
+/// access token; the first byte picks the rules.
+pub fn dpop_proof(data: &[u8]) {
+    use jwtctl::dpop::{ProofRules, check, check_binding, normalize_htu};
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let t = text(rest);
+    let _ = normalize_htu(&t);
+    let rules = ProofRules {
+        htm: "POST".into(),
+        htu: "https://as.example/token".into(),
+        max_age: 300,
+        leeway: u64::from(mode),
+        nonce: (mode & 1 == 1).then(|| "n-1".to_string()),
+        access_token: (mode & 2 == 2).then(|| "tok".to_string()),
+        algs: Vec::new(),
+        now: NOW,
+    };
+    if let Ok(p) = check(&t, &rules) {
+        let mut claims = serde_json::Map::new();
+        claims.insert("cnf".into(), serde_json::json!({ "jkt": p.jkt }));
+        let _ = check_binding(&claims, &p);
+    }
+}
+
+/// What `jwtctl token` reads from servers and files: token responses and OAuth errors, cache
+/// entries, the loopback callback's request line.
+pub fn oauth_answers(data: &[u8]) {
+    jwtctl::oauth::exercise(data);
 }

@@ -85,6 +85,18 @@ def main():
     ]
     put("issuer_requests", b"\xff".join(steps))
     put("issuer_requests", b"\x04grant_type=client_credentials&scope=a")
+    # DPoP: a proof made by jwtctl for the rules the target checks (mode byte 3: nonce and ath).
+    p = subprocess.run([jwtctl, "dpop", "--key", os.path.join(FIX, "keys", "ec-p256.pkcs8.pem"), "--htm", "POST",
+                        "--htu", "https://as.example/token", "--nonce", "n-1", "--access-token", "tok",
+                        "--iat", "2026-11-18T11:05:00Z"], capture_output=True, text=True).stdout.strip()
+    if p:
+        put("dpop_proof", b"\x03" + p.encode())
+        put("dpop_proof", b"\x00HTTPS://AS.example:443/./token?x#y")
+    # OAuth answers: a token response, an error, a cache entry, a callback line.
+    put("oauth_answers", json.dumps({"access_token": "a", "token_type": "DPoP", "expires_in": 60, "refresh_token": "r", "scope": "x"}).encode())
+    put("oauth_answers", json.dumps({"error": "invalid_grant", "error_description": "no"}).encode())
+    put("oauth_answers", json.dumps({"response": {"access_token": "a", "token_type": "Bearer"}, "expires_at": 1}).encode())
+    put("oauth_answers", b"GET /callback?code=c&state=s&iss=https%3A%2F%2Fx HTTP/1.1")
     put("x5c_chain", json.dumps({"alg": "RS256", "x5c": [body.decode(), body.decode()], "x5t#S256": "AAAA"}).encode())
 
     def run(*args, stdin=None):

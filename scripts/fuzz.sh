@@ -10,7 +10,7 @@ secs=${1:-60}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(parse_inspect verify_jws decrypt_jwe load_key time_parse claims_validate remote_documents x5c_chain sd_jwt issuer_requests)
+  targets=(parse_inspect verify_jws decrypt_jwe load_key time_parse claims_validate remote_documents x5c_chain sd_jwt issuer_requests dpop_proof oauth_answers)
 fi
 cargo build --locked --quiet
 python3 scripts/fuzz-seeds.py target/debug/jwtctl

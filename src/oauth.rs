@@ -207,6 +207,27 @@ impl<'f> OAuthClient<'f> {
     }
 }
 
+/// Runs every parser of this module on `bytes` (fuzzing: servers and files are not trusted):
+/// a token endpoint's answer with a 200 and with a 400, a cache file, a callback's request
+/// line.
+pub fn exercise(bytes: &[u8]) {
+    let Ok(url) = RemoteUrl::parse("https://as.example/token") else {
+        return;
+    };
+    for status in [200, 400, 503] {
+        if let Ok(obj) = response::object(bytes, &url, status) {
+            let _ = response::refusal(&url, status, &obj);
+            if let Ok(r) = TokenResponse::parse(obj, &url) {
+                let _ = r.authorization();
+            }
+        }
+    }
+    if let Some(e) = cache::Entry::from_bytes(bytes) {
+        let _ = (e.left(i64::MAX), e.left(i64::MIN), e.refresh_token());
+    }
+    let _ = loopback::callback_params(&String::from_utf8_lossy(bytes));
+}
+
 /// A PKCE verifier (256 random bits) and its S256 challenge.
 pub fn pkce() -> Result<(Zeroizing<String>, String)> {
     let verifier = Zeroizing::new(random_id(32)?);

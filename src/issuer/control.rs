@@ -69,7 +69,7 @@ impl Issuer {
     /// Revokes every token issued so far: access tokens by `jti`, refresh-token families.
     pub fn revoke_all(&self, now: i64) {
         if let Ok(mut store) = self.store.lock() {
-            let issued: Vec<(String, i64)> = store.issued.drain().collect();
+            let issued: Vec<(String, i64)> = store.issued.drain(..).collect();
             for (jti, exp) in issued {
                 store.revoke_jti(jti, exp, now);
             }

@@ -141,7 +141,7 @@ impl Issuer {
             },
         );
         let token = self.sign_jwt(Some("at+jwt"), claims)?;
-        store.remember_issued(&jti, exp, now);
+        store.remember_issued(&jti, exp);
         Ok((token, jti, exp))
     }
 

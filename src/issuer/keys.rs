@@ -19,6 +19,17 @@ pub(super) struct Published {
     pub(super) key: Key,
     pub(super) alg: JwsAlg,
     pub(super) kid: String,
+    /// Unique in the process: which prepared signer is this key's.
+    pub(super) serial: u64,
+}
+
+static SERIALS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+thread_local! {
+    /// This thread's prepared signer for the signing key, by the key's serial. A signer is not
+    /// `Send`, and preparing one per token (parsing the key, checking it) was most of a
+    /// token's cost; one per thread per key is enough.
+    static SIGNER: std::cell::RefCell<Option<(u64, Signer)>> = const { std::cell::RefCell::new(None) };
 }
 
 /// The algorithm a key signs with here: its JWK `alg`, else the usual one for its type.
@@ -53,7 +64,13 @@ pub(super) fn published(key: Key, alg: Option<JwsAlg>) -> Result<Published> {
         Some(k) => k.clone(),
         None => key.thumbprint()?,
     };
-    Ok(Published { key, alg, kid })
+    let serial = SERIALS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    Ok(Published {
+        key,
+        alg,
+        kid,
+        serial,
+    })
 }
 
 /// A 500 answer for what only a broken key or library could cause.
@@ -134,10 +151,19 @@ impl Issuer {
         }
         header.insert("kid".into(), self.signing.kid.clone().into());
         let payload = serde_json::to_vec(&Value::Object(claims)).map_err(server_error)?;
-
-        // A signer per token: it is not Send, and the issuer is shared between threads.
-        let signer = Signer::new(self.signing.alg, &self.signing.key).map_err(server_error)?;
-        sign_compact(&payload, header, Some(&signer)).map_err(server_error)
+        SIGNER.with(|cell| {
+            let mut slot = cell.borrow_mut();
+            if !matches!(&*slot, Some((serial, _)) if *serial == self.signing.serial) {
+                let signer =
+                    Signer::new(self.signing.alg, &self.signing.key).map_err(server_error)?;
+                *slot = Some((self.signing.serial, signer));
+            }
+            // Never an unsigned token: no signer is an error, not `alg: none`.
+            let Some((_, signer)) = slot.as_ref() else {
+                return Err(server_error("no signer"));
+            };
+            sign_compact(&payload, header, Some(signer)).map_err(server_error)
+        })
     }
 
     /// The OpenID Connect hash of `value` for the signing algorithm (`at_hash`: the left half

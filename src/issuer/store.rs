@@ -135,6 +135,34 @@ const PROOFS_CAP: usize = 100_000;
 /// Queued claim sets.
 pub(super) const QUEUED_CAP: usize = 1_000;
 
+/// Ids remembered until they expire, bounded. A full set is purged only once something in
+/// it has expired, so a set full of live ids costs nothing per insert: the insert is refused.
+#[derive(Default)]
+pub(super) struct Expiring {
+    map: HashMap<String, i64>,
+    earliest: Option<i64>,
+}
+
+impl Expiring {
+    fn live(&self, key: &str, now: i64) -> bool {
+        self.map.get(key).is_some_and(|e| *e >= now)
+    }
+
+    /// Remembers `key` until `exp`; false when the set is full of live ids.
+    fn insert(&mut self, key: String, exp: i64, now: i64, cap: usize) -> bool {
+        if self.map.len() >= cap && self.earliest.is_some_and(|e| e < now) {
+            self.map.retain(|_, e| *e >= now);
+            self.earliest = self.map.values().min().copied();
+        }
+        if self.map.len() >= cap {
+            return false;
+        }
+        self.earliest = Some(self.earliest.map_or(exp, |e| e.min(exp)));
+        self.map.insert(key, exp);
+        true
+    }
+}
+
 /// Expiry and age, for eviction.
 trait Aged {
     fn created(&self) -> i64;
@@ -186,7 +214,9 @@ impl Aged for Family {
     }
 }
 
-/// Inserts, making room first when the map is at `cap`.
+/// Inserts, making room first when the map is at `cap`: what has expired goes, and if that is
+/// not enough, the oldest tenth — so a full map costs one scan per tenth of its size, not one
+/// per insert.
 fn insert_bounded<V: Aged>(
     map: &mut HashMap<String, V>,
     key: String,
@@ -198,12 +228,14 @@ fn insert_bounded<V: Aged>(
         map.retain(|_, v| v.expires() > now);
     }
     if map.len() >= cap {
-        if let Some(oldest) = map
-            .iter()
-            .min_by_key(|(_, v)| v.created())
-            .map(|(k, _)| k.clone())
-        {
-            map.remove(&oldest);
+        let mut ages: Vec<(i64, String)> =
+            map.iter().map(|(k, v)| (v.created(), k.clone())).collect();
+        let drop = (cap / 10).max(1).min(ages.len());
+        if drop < ages.len() {
+            ages.select_nth_unstable(drop);
+        }
+        for (_, k) in ages.into_iter().take(drop) {
+            map.remove(&k);
         }
     }
     map.insert(key, value);
@@ -219,11 +251,11 @@ pub(super) struct Store {
     /// Refresh-token digest → family id, for current and rotated tokens.
     pub(super) refresh: HashMap<String, String>,
     /// Revoked access-token `jti` → its `exp`.
-    pub(super) revoked: HashMap<String, i64>,
+    revoked: Expiring,
     /// Client assertions seen: "client\0jti" → `exp`.
-    assertions: HashMap<String, i64>,
-    /// Access tokens issued: `jti` → `exp` (for revoke-all).
-    pub(super) issued: HashMap<String, i64>,
+    assertions: Expiring,
+    /// Access tokens issued, oldest first: (`jti`, `exp`), for revoke-all.
+    pub(super) issued: VecDeque<(String, i64)>,
     /// Free-`sub` users' claims, with a sequence number for eviction.
     subjects: HashMap<String, (u64, Map<String, Value>)>,
     seq: u64,
@@ -231,7 +263,7 @@ pub(super) struct Store {
     pub(super) devices: HashMap<String, Device>,
     pub(super) user_codes: HashMap<String, String>,
     /// DPoP proof `jti`s seen at the token endpoint → until when they matter.
-    proofs: HashMap<String, i64>,
+    proofs: Expiring,
     /// The DPoP server nonces: the current one, the one before, and when the current began.
     pub(super) nonces: Option<(String, String, i64)>,
     /// Claims queued by the control API.
@@ -296,16 +328,14 @@ impl Store {
         }
     }
 
+    /// Revokes an access token until it expires (a set full of live revocations refuses
+    /// more: 100,000 live revoked tokens is beyond any test).
     pub(super) fn revoke_jti(&mut self, jti: String, exp: i64, now: i64) {
-        if self.revoked.len() >= REVOKED_CAP {
-            self.revoked.retain(|_, e| *e > now);
-        }
-        if self.revoked.len() < REVOKED_CAP {
-            self.revoked.insert(jti, exp);
-        }
+        self.revoked.insert(jti, exp, now, REVOKED_CAP);
     }
 
-    /// Records a client assertion's `jti`; false when it was seen before.
+    /// Records a client assertion's `jti`; false when it was seen before, or when too many
+    /// live assertions are remembered to tell.
     pub(super) fn remember_assertion(
         &mut self,
         client: &str,
@@ -314,39 +344,22 @@ impl Store {
         now: i64,
     ) -> bool {
         let key = format!("{client}\0{jti}");
-        if self.assertions.get(&key).is_some_and(|e| *e >= now) {
-            return false;
-        }
-        if self.assertions.len() >= super::assertion::JTI_CAP {
-            self.assertions.retain(|_, e| *e >= now);
-        }
-        if self.assertions.len() >= super::assertion::JTI_CAP {
-            // Still full of live ids: forget the one closest to expiry.
-            if let Some(k) = self
+        !self.assertions.live(&key, now)
+            && self
                 .assertions
-                .iter()
-                .min_by_key(|(_, e)| **e)
-                .map(|(k, _)| k.clone())
-            {
-                self.assertions.remove(&k);
-            }
-        }
-        self.assertions.insert(key, exp);
-        true
+                .insert(key, exp, now, super::assertion::JTI_CAP)
     }
 
-    /// Records an access token issued (for revoke-all), bounded like the revoked set.
-    pub(super) fn remember_issued(&mut self, jti: &str, exp: i64, now: i64) {
-        if self.issued.len() >= REVOKED_CAP {
-            self.issued.retain(|_, e| *e > now);
-        }
-        if self.issued.len() < REVOKED_CAP {
-            self.issued.insert(jti.to_string(), exp);
+    /// Records an access token issued (for revoke-all); the oldest are forgotten past the cap.
+    pub(super) fn remember_issued(&mut self, jti: &str, exp: i64) {
+        self.issued.push_back((jti.to_string(), exp));
+        if self.issued.len() > REVOKED_CAP {
+            self.issued.pop_front();
         }
     }
 
     pub(super) fn is_revoked(&self, jti: &str) -> bool {
-        self.revoked.contains_key(jti)
+        self.revoked.map.contains_key(jti)
     }
 
     pub(super) fn add_device(&mut self, device_code: String, d: Device, now: i64) {
@@ -360,18 +373,10 @@ impl Store {
         insert_bounded(&mut self.devices, device_code, d, DEVICES_CAP, now);
     }
 
-    /// Records a DPoP proof's `jti`; false when it was seen before (a replay).
+    /// Records a DPoP proof's `jti`; false when it was seen before (a replay), or when too
+    /// many live proofs are remembered to tell.
     pub(super) fn remember_proof(&mut self, jti: &str, until: i64, now: i64) -> bool {
-        if self.proofs.get(jti).is_some_and(|u| *u >= now) {
-            return false;
-        }
-        if self.proofs.len() >= PROOFS_CAP {
-            self.proofs.retain(|_, u| *u >= now);
-        }
-        if self.proofs.len() < PROOFS_CAP {
-            self.proofs.insert(jti.to_string(), until);
-        }
-        true
+        !self.proofs.live(jti, now) && self.proofs.insert(jti.to_string(), until, now, PROOFS_CAP)
     }
 
     /// The claims queued for the next token of `client`, each queue counting one down.
@@ -438,8 +443,13 @@ mod tests {
             },
             5,
         );
-        assert_eq!(s.sessions.len(), SESSIONS_CAP);
-        assert!(!s.sessions.contains_key("s0"), "the oldest went");
+        assert_eq!(
+            s.sessions.len(),
+            SESSIONS_CAP - SESSIONS_CAP / 10 + 1,
+            "the oldest tenth went at once"
+        );
+        assert!(!s.sessions.contains_key("s0") && !s.sessions.contains_key("s999"));
+        assert!(s.sessions.contains_key("s1000"));
         assert!(s.session("new", 6).is_some());
         assert!(s.session("new", 5 + SESSION_TTL).is_none(), "expired");
     }

@@ -53,6 +53,18 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// An entry from a cache file's bytes; `None` for anything but a well-formed entry.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Entry> {
+        let v = crate::encoding::parse_object_strict(bytes).ok()?;
+        let response = v.get("response")?.as_object()?.clone();
+        response.get("access_token")?.as_str()?;
+        let expires_at = v.get("expires_at").and_then(Value::as_i64);
+        Some(Entry {
+            response,
+            expires_at,
+        })
+    }
+
     /// Seconds the access token has left at `now`.
     pub fn left(&self, now: i64) -> Option<i64> {
         self.expires_at.map(|e| e.saturating_sub(now))
@@ -84,14 +96,7 @@ impl TokenCache {
         let file = std::fs::File::open(path).ok()?;
         let mut bytes = Vec::new();
         file.take(MAX_ENTRY).read_to_end(&mut bytes).ok()?;
-        let v = crate::encoding::parse_object_strict(&bytes).ok()?;
-        let response = v.get("response")?.as_object()?.clone();
-        response.get("access_token")?.as_str()?;
-        let expires_at = v.get("expires_at").and_then(Value::as_i64);
-        Some(Entry {
-            response,
-            expires_at,
-        })
+        Entry::from_bytes(&bytes)
     }
 
     /// Stores `entry` for `key` (0600, written beside and renamed).

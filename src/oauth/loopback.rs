@@ -90,13 +90,10 @@ fn serve_one(stream: TcpStream) -> Option<Vec<(String, String)>> {
     while reader.read_line(&mut rest).is_ok_and(|n| n > 2) {
         rest.clear();
     }
-    let target = line.split(' ').nth(1).unwrap_or_default();
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    if path != "/callback" {
+    let Some(params) = callback_params(&line) else {
         respond(&stream, "404 Not Found", "not found\n");
         return None;
-    }
-    let params = crate::issuer::parse_form(query.as_bytes()).unwrap_or_default();
+    };
     let failed = params.iter().any(|(k, _)| k == "error");
     let page = if failed {
         "<!doctype html><title>jwtctl</title><p>The sign-in did not succeed; jwtctl says why in the terminal. You may close this window.</p>\n"
@@ -105,4 +102,14 @@ fn serve_one(stream: TcpStream) -> Option<Vec<(String, String)>> {
     };
     respond(&stream, "200 OK", page);
     Some(params)
+}
+
+/// The query parameters of a request line for `/callback`; `None` for any other target.
+pub fn callback_params(request_line: &str) -> Option<Vec<(String, String)>> {
+    let target = request_line.split(' ').nth(1).unwrap_or_default();
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    if path != "/callback" {
+        return None;
+    }
+    Some(crate::issuer::parse_form(query.as_bytes()).unwrap_or_default())
 }
