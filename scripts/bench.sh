@@ -196,6 +196,52 @@ else
 fi
 
 echo
+echo "## serve: requests per second under $((CORES * 16)) connections (wrk), beside openssl's sign rate"
+echo
+# The token endpoint signs one token per request, so its ceiling is the machine's signing rate
+# on every core: \`openssl speed -multi\` for the same signature, measured here in the same run.
+# wrk runs on the same cores as the server, as a CI load test would.
+if ! command -v wrk > /dev/null; then
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq wrk > /dev/null 2>&1 || true
+fi
+if command -v wrk > /dev/null; then
+  cat > "$W/post.lua" << 'LUA'
+wrk.method = "POST"
+wrk.body = "grant_type=client_credentials&client_id=bench"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+LUA
+  ossl_sign_multi() {
+    case "$1" in
+      RS256) MULTI=$CORES speed -seconds "$SECS" -mr rsa2048 2> /dev/null | awk -F: '/^\+F2:/{print $4; exit}' ;;
+      ES256) MULTI=$CORES speed -seconds "$SECS" -mr ecdsap256 2> /dev/null | awk -F: '/^\+F4:/{print $4; exit}' ;;
+    esac
+  }
+  serve_rate() { # key path [lua] -> requests per second
+    local port
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "$J" serve --key "$1" --addr "127.0.0.1:$port" > /dev/null 2>&1 &
+    local pid=$!
+    sleep 0.5
+    wrk -t"$CORES" -c"$((CORES * 16))" -d"${SECS}s" ${3:+-s "$3"} "http://127.0.0.1:$port$2" 2> /dev/null \
+      | awk '/Requests\/sec/ { printf "%d\n", $2 }'
+    kill "$pid" 2> /dev/null || true
+    wait "$pid" 2> /dev/null || true
+  }
+  echo "| endpoint | req/s | openssl speed -multi $CORES sign/s | ratio |"
+  echo "|---|---:|---:|---:|"
+  for alg in RS256 ES256; do
+    r=$(for _ in $(seq "$REPEAT"); do serve_rate "$W/$alg.pem" /token "$W/post.lua"; done | best)
+    o=$(for _ in $(seq "$REPEAT"); do ossl_sign_multi "$alg"; done | best)
+    echo "| POST /token ($alg) | $r | ${o%.*} | $(awk -v a="$r" -v b="$o" 'BEGIN { printf "%.2f", a / b }') |"
+  done
+  r=$(for _ in $(seq "$REPEAT"); do serve_rate "$W/ES256.pem" /jwks.json; done | best)
+  echo "| GET /jwks.json | $r | | |"
+else
+  echo "wrk is not installed (Debian: apt-get install wrk): skipped."
+fi
+
+echo
 echo "## Side by side with jwt-cli (one-shot, median (p90) ms)"
 echo
 JWT_CLI=${JWT_CLI:-$(command -v jwt || true)}

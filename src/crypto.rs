@@ -94,6 +94,12 @@ pub struct Signer(SignerImpl);
 
 enum SignerImpl {
     Jwt(Box<dyn JwtSigner>),
+    /// RSA on aws-lc, the key parsed and checked once: jsonwebtoken's RSA signer parses its
+    /// DER again for every signature, which was most of a token's cost in `serve`.
+    Rsa(
+        Box<aws_lc_rs::signature::RsaKeyPair>,
+        &'static aws_lc_rs::signature::RsaSignatureEncoding,
+    ),
     Ecdsa(Box<aws_lc_rs::signature::EcdsaKeyPair>),
     Openssl(JwsAlg, PKey<Private>),
 }
@@ -136,6 +142,21 @@ impl Signer {
     /// A signer on a chosen backend (the tests sign on both, whatever the build).
     pub(crate) fn with_backend(alg: JwsAlg, key: &Key, backend: Backend) -> Result<Signer> {
         let imp = match backend {
+            Backend::JsonWebToken(_) if key.key_type() == KeyType::Rsa => {
+                use aws_lc_rs::signature as sig;
+                let encoding: &'static sig::RsaSignatureEncoding = match alg {
+                    JwsAlg::RS256 => &sig::RSA_PKCS1_SHA256,
+                    JwsAlg::RS384 => &sig::RSA_PKCS1_SHA384,
+                    JwsAlg::RS512 => &sig::RSA_PKCS1_SHA512,
+                    JwsAlg::PS256 => &sig::RSA_PSS_SHA256,
+                    JwsAlg::PS384 => &sig::RSA_PSS_SHA384,
+                    JwsAlg::PS512 => &sig::RSA_PSS_SHA512,
+                    _ => return Err(Error::key(format!("{alg} does not sign with an RSA key"))),
+                };
+                let pair = sig::RsaKeyPair::from_der(&key.rsa_pkcs1_der()?)
+                    .map_err(|e| Error::key(format!("{alg}: the key cannot be used: {e}")))?;
+                SignerImpl::Rsa(Box::new(pair), encoding)
+            }
             Backend::JsonWebToken(a) => {
                 let ek = match key.key_type() {
                     KeyType::Oct => EncodingKey::from_secret(key.secret().unwrap_or_default()),
@@ -173,6 +194,17 @@ impl Signer {
             SignerImpl::Jwt(s) => s
                 .try_sign(input)
                 .map_err(|e| Error::key(format!("signing failed: {e}"))),
+            SignerImpl::Rsa(pair, encoding) => {
+                let mut sig = vec![0u8; pair.public_modulus_len()];
+                pair.sign(
+                    *encoding,
+                    &aws_lc_rs::rand::SystemRandom::new(),
+                    input,
+                    &mut sig,
+                )
+                .map(|()| sig)
+                .map_err(|e| Error::key(format!("signing failed: {e}")))
+            }
             SignerImpl::Ecdsa(pair) => pair
                 .sign(&aws_lc_rs::rand::SystemRandom::new(), input)
                 .map(|sig| sig.as_ref().to_vec())

@@ -175,8 +175,9 @@ impl Issuer {
             nonce: None,
             jkt,
         };
-        let (body, _, _) = self.user_tokens(&mut store, &grant, now)?;
-        let (refresh, _) = self.new_family(&mut store, &grant, &[], client.public, now)?;
+        drop(store);
+        let (body, _, _) = self.user_tokens(&grant, now)?;
+        let (refresh, _) = self.new_family(&grant, &[], client.public, now)?;
         Ok(with_refresh(body, refresh))
     }
 

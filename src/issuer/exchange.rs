@@ -111,7 +111,6 @@ impl Issuer {
         } else if let Some(prior) = subject.get("act") {
             extra.push(("act".into(), prior.clone()));
         }
-        let mut store = self.state()?;
         let spec = AccessSpec {
             client_id: &client_id,
             sub,
@@ -119,7 +118,7 @@ impl Issuer {
             extra,
             jkt,
         };
-        let (token, _, _) = self.access_token(&mut store, spec, now)?;
+        let (token, _, _) = self.access_token(spec, now)?;
         let mut body = self.token_body(token, jkt, scope.as_deref().unwrap_or_default());
         if let Some(obj) = body.as_object_mut() {
             obj.insert("issued_token_type".into(), json!(ACCESS_TOKEN_TYPE));

@@ -10,7 +10,7 @@ use super::authorize::pkce_text;
 use super::clients::{Authenticated, same_secret};
 use super::keys::{digest, random};
 use super::request::{param, repeated, required};
-use super::store::{CODE_TTL, FAMILY_TTL, Family, SignIn, Store};
+use super::store::{CODE_TTL, FAMILY_TTL, Family, SignIn};
 use super::users::by_scope;
 use super::{Issuer, OAuthError, TokenRequest};
 use super::{device, exchange};
@@ -111,10 +111,10 @@ impl Issuer {
     }
 
     /// An RFC 9068 access token, its `jti` and `exp`: queued claims for its client are merged
-    /// in, and it is remembered for revoke-all.
+    /// in, and it is remembered for revoke-all. The state is locked only around those two:
+    /// signing happens outside the lock, so tokens are signed on every core at once.
     pub(super) fn access_token(
         &self,
-        store: &mut Store,
         spec: AccessSpec<'_>,
         now: i64,
     ) -> Result<(String, String, i64), OAuthError> {
@@ -126,7 +126,7 @@ impl Issuer {
             extra.push(("cnf".into(), json!({ "jkt": jkt })));
         }
         extra.extend(self.cfg.claims.iter().cloned());
-        extra.extend(store.take_queued(spec.client_id));
+        extra.extend(self.state()?.take_queued(spec.client_id));
         let claims = build(
             Map::new(),
             ClaimsSpec {
@@ -141,7 +141,7 @@ impl Issuer {
             },
         );
         let token = self.sign_jwt(Some("at+jwt"), claims)?;
-        store.remember_issued(&jti, exp);
+        self.state()?.remember_issued(&jti, exp);
         Ok((token, jti, exp))
     }
 
@@ -158,7 +158,6 @@ impl Issuer {
         if let Some(scope) = scope {
             extra.push(("scope".into(), scope.into()));
         }
-        let mut store = self.state()?;
         let spec = AccessSpec {
             client_id: &sub.clone(),
             sub,
@@ -166,7 +165,7 @@ impl Issuer {
             extra,
             jkt,
         };
-        let (token, _, _) = self.access_token(&mut store, spec, now)?;
+        let (token, _, _) = self.access_token(spec, now)?;
         Ok(self.token_body(token, jkt, scope.unwrap_or_default()))
     }
 
@@ -249,6 +248,8 @@ impl Issuer {
         entry.used = true;
         let areq = entry.req.clone();
         let sign_in = entry.sign_in.clone();
+        // The code is spent: the tokens are signed without holding the state.
+        drop(store);
         let grant = Grant {
             client_id,
             scope: &areq.scope,
@@ -257,9 +258,9 @@ impl Issuer {
             nonce: areq.nonce.as_deref(),
             jkt,
         };
-        let (body, jti, exp) = self.user_tokens(&mut store, &grant, now)?;
-        let (refresh, family_id) =
-            self.new_family(&mut store, &grant, &areq.resource, client.public, now)?;
+        let (body, jti, exp) = self.user_tokens(&grant, now)?;
+        let (refresh, family_id) = self.new_family(&grant, &areq.resource, client.public, now)?;
+        let mut store = self.state()?;
         if let Some(entry) = store.codes.get_mut(code) {
             entry.family = Some(family_id);
             entry.jti = Some((jti, exp));
@@ -271,7 +272,6 @@ impl Issuer {
     /// client's family is bound to its DPoP key (RFC 9449 5).
     pub(super) fn new_family(
         &self,
-        store: &mut Store,
         g: &Grant<'_>,
         resource: &[String],
         public: bool,
@@ -279,7 +279,7 @@ impl Issuer {
     ) -> Result<(String, String), OAuthError> {
         let refresh = random(32)?;
         let family_id = random(16)?;
-        store.add_family(
+        self.state()?.add_family(
             family_id.clone(),
             Family {
                 client_id: g.client_id.to_string(),
@@ -371,9 +371,12 @@ impl Issuer {
             nonce: None,
             jkt,
         };
-        let (body, _, _) = self.user_tokens(&mut store, &grant, now)?;
+        // Rotated before the tokens are signed (outside the lock): a concurrent reuse of the
+        // old token already finds it rotated.
         let next = random(32)?;
         store.rotate(&family_id, digest(&next));
+        drop(store);
+        let (body, _, _) = self.user_tokens(&grant, now)?;
         Ok(with_refresh(body, next))
     }
 
@@ -381,7 +384,6 @@ impl Issuer {
     /// access token's `jti` and `exp`.
     pub(super) fn user_tokens(
         &self,
-        store: &mut Store,
         g: &Grant<'_>,
         now: i64,
     ) -> Result<(Value, String, i64), OAuthError> {
@@ -398,7 +400,7 @@ impl Issuer {
             extra,
             jkt: g.jkt,
         };
-        let (access, jti, exp) = self.access_token(store, spec, now)?;
+        let (access, jti, exp) = self.access_token(spec, now)?;
         let mut body = self.token_body(access.clone(), g.jkt, g.scope);
         let scopes: Vec<&str> = g.scope.split(' ').filter(|s| !s.is_empty()).collect();
         if let Some(obj) = body.as_object_mut() {
@@ -421,7 +423,9 @@ impl Issuer {
                 set("sid", g.sign_in.sid.clone().into());
                 // A user's claims never name these (users::check_claims), so nothing is
                 // overwritten.
-                let user = self.user_claims(store, &g.sign_in.sub).unwrap_or_default();
+                let user = self
+                    .user_claims(&*self.state()?, &g.sign_in.sub)
+                    .unwrap_or_default();
                 claims.extend(by_scope(&user, &scopes));
                 obj.insert("id_token".into(), self.sign_jwt(None, claims)?.into());
             }

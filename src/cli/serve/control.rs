@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use bytes::Bytes;
 use hyper::StatusCode;
 use hyper::header::HeaderMap;
 use serde_json::{Map, Value, json};
@@ -52,10 +53,57 @@ pub struct Injected {
     remaining: u32,
 }
 
+/// A request as it came.
+struct Captured {
+    time: i64,
+    method: String,
+    path: String,
+    query: String,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Captured {
+    /// The JSON `GET requests` shows, secrets redacted.
+    fn render(&self) -> Value {
+        let hs: Map<String, Value> = self
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                let name = n.as_str().to_string();
+                let value = if SECRET_HEADERS.contains(&name.as_str()) {
+                    "[redacted]".to_string()
+                } else {
+                    String::from_utf8_lossy(v.as_bytes()).into_owned()
+                };
+                (name, Value::String(value))
+            })
+            .collect();
+        let query = if self.query.is_empty() {
+            Value::Object(Map::new())
+        } else {
+            redacted_form(self.query.as_bytes())
+        };
+        let body = if self.body.is_empty() {
+            Value::Null
+        } else {
+            redacted_form(&self.body)
+        };
+        json!({
+            "time": self.time,
+            "method": self.method,
+            "path": self.path,
+            "query": query,
+            "headers": hs,
+            "body": body,
+        })
+    }
+}
+
 /// The control API's state.
 pub struct Control {
     injected: Mutex<Vec<Injected>>,
-    captured: Mutex<VecDeque<Value>>,
+    captured: Mutex<VecDeque<Captured>>,
     admin_token: Option<Zeroizing<Vec<u8>>>,
 }
 
@@ -116,38 +164,25 @@ impl Control {
         got.len() == want.len() && openssl::memcmp::eq(&got, want)
     }
 
-    /// Records a request for `GET requests`, secrets redacted.
-    pub fn capture(&self, method: &str, path: &str, query: &str, headers: &HeaderMap, body: &[u8]) {
-        let hs: Map<String, Value> = headers
-            .iter()
-            .map(|(n, v)| {
-                let name = n.as_str().to_string();
-                let value = if SECRET_HEADERS.contains(&name.as_str()) {
-                    "[redacted]".to_string()
-                } else {
-                    String::from_utf8_lossy(v.as_bytes()).into_owned()
-                };
-                (name, Value::String(value))
-            })
-            .collect();
-        let query = if query.is_empty() {
-            Value::Object(Map::new())
-        } else {
-            redacted_form(query.as_bytes())
+    /// Records a request for `GET requests`. Kept as it came (the header map and body are
+    /// shared, not copied), and rendered, secrets redacted, only when asked for: recording
+    /// is on every request's path.
+    pub fn capture(
+        &self,
+        method: &str,
+        path: &str,
+        query: &str,
+        headers: &HeaderMap,
+        body: &Bytes,
+    ) {
+        let entry = Captured {
+            time: system_now(),
+            method: method.to_string(),
+            path: path.to_string(),
+            query: query.to_string(),
+            headers: headers.clone(),
+            body: body.clone(),
         };
-        let body = if body.is_empty() {
-            Value::Null
-        } else {
-            redacted_form(body)
-        };
-        let entry = json!({
-            "time": system_now(),
-            "method": method,
-            "path": path,
-            "query": query,
-            "headers": hs,
-            "body": body,
-        });
         if let Ok(mut c) = self.captured.lock() {
             if c.len() >= CAPTURED_CAP {
                 c.pop_front();
@@ -331,7 +366,7 @@ pub async fn handle(op: &str, method: &hyper::Method, body: &[u8], shared: &Shar
                     .control
                     .captured
                     .lock()
-                    .map(|c| c.iter().cloned().collect())
+                    .map(|c| c.iter().map(Captured::render).collect())
                     .unwrap_or_default();
                 Ok(json_reply(StatusCode::OK, &Value::Array(all)))
             }
