@@ -697,9 +697,25 @@ fn a_long_batch_revalidates_the_set_as_it_goes_stale() {
     let o = child.wait_with_output().unwrap();
     assert_ok(&o);
     assert_eq!(rest.lines().count(), 1, "{rest}");
+    // Fetched once; every later request a revalidation. On a loaded machine the first line
+    // itself can come after the one-second freshness, so there may be two revalidations.
     let reqs = idp.server.requests();
-    assert_eq!(reqs.len(), 2, "fetched once, revalidated once");
-    assert_eq!(reqs[1].header("if-none-match"), Some("\"e1\""));
+    assert!(
+        reqs.len() >= 2,
+        "revalidated as it went stale: {}",
+        reqs.len()
+    );
+    assert_eq!(
+        reqs[0].header("if-none-match"),
+        None,
+        "the first is a fetch"
+    );
+    assert!(
+        reqs.iter()
+            .skip(1)
+            .all(|r| r.header("if-none-match") == Some("\"e1\"")),
+        "every later request revalidates"
+    );
 }
 
 #[test]
