@@ -239,11 +239,6 @@ impl Issuer {
         self.signing.key.key_type() == KeyType::Oct
     }
 
-    /// The login mode.
-    pub fn login_mode(&self) -> LoginMode {
-        self.cfg.login
-    }
-
     /// The discovery document (the same for OpenID Connect and RFC 8414).
     pub fn discovery(&self) -> Value {
         let mut algs: Vec<&str> = Vec::new();
