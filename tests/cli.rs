@@ -30,6 +30,7 @@ mod readme;
 mod remote;
 mod roundtrip;
 mod sd_jwt;
+mod sd_jwt_rfc;
 mod serve;
 mod serve_grants;
 mod serve_peers;
