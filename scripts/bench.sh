@@ -105,6 +105,61 @@ for alg in HS256 RS256 PS256 ES256 ES384 ES512 EdDSA Ed448; do
 done
 
 echo
+echo "## SD-JWT presentations and x5c chains in a batch, beside plain ES256 tokens"
+echo
+# An SD-JWT presentation costs two ES256 verifications (the issuer's and the KB-JWT's) and ten
+# digests; a token carrying its certificate chain costs one verification once the batch has
+# validated that chain (each distinct chain is validated once).
+n=$(count_for "$(ossl_verify ES256)")
+n=$(( n / 2 ))
+openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=bench-root \
+  -days 2 -keyout "$W/root.key" -out "$W/root.pem" \
+  -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2> /dev/null
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=bench-ca \
+  -keyout "$W/ca.key" -out "$W/ca.csr" 2> /dev/null
+printf 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n' > "$W/ca.ext"
+openssl x509 -req -in "$W/ca.csr" -CA "$W/root.pem" -CAkey "$W/root.key" -CAcreateserial \
+  -days 2 -extfile "$W/ca.ext" -out "$W/ca.pem" 2> /dev/null
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=bench-signer \
+  -keyout "$W/leaf.key" -out "$W/leaf.csr" 2> /dev/null
+printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n' > "$W/leaf.ext"
+openssl x509 -req -in "$W/leaf.csr" -CA "$W/ca.pem" -CAkey "$W/ca.key" -CAcreateserial \
+  -days 2 -extfile "$W/leaf.ext" -out "$W/leaf.pem" 2> /dev/null
+cat "$W/leaf.pem" "$W/ca.pem" > "$W/chain.pem"
+printf '{"given_name":"Erika","family_name":"Mustermann","email":"erika@example.com","phone":"+49 30 1234567","birthdate":"1963-08-12","nationalities":["DE","FR"],"address":{"street_address":"Heidestr. 17","locality":"Köln","country":"DE"}}' > "$W/sd.json"
+"$J" keygen --alg ES256 --out "$W/holder.pem" --pub-out "$W/holder.pub.pem"
+sd=$("$J" sign --alg ES256 --key "$W/ES256.pem" --holder-key "$W/holder.pub.pem" --aud api --exp 1h \
+  --sd given_name --sd family_name --sd email --sd phone --sd birthdate --sd 'nationalities[]' \
+  --sd address --sd address.street_address --sd address.locality @"$W/sd.json")
+pres=$(echo "$sd" | "$J" present --disclose-all --holder-key "$W/holder.pem" --kb-aud https://verifier.example --nonce n-0S6)
+plain=$("$J" sign --alg ES256 --key "$W/ES256.pem" --sub bench --aud api --exp 1h)
+x5c=$("$J" sign --alg ES256 --key "$W/leaf.key" --x5c "$W/chain.pem" --sub bench --aud api --exp 1h)
+batch_rate() { # file jobs args... -> tokens/s, best of REPEAT
+  local f=$1 jobs=$2 lines; shift 2
+  lines=$(wc -l < "$f")
+  for _ in $(seq "$REPEAT"); do
+    local s; s=$(now_ns)
+    "$J" verify --batch --jobs "$jobs" --output none --aud api "$@" < "$f" > /dev/null
+    rate "$lines" $(( $(now_ns) - s )); echo
+  done | best
+}
+echo "| tokens | tokens/s, 1 core | vs plain | tokens/s, $CORES cores | vs plain |"
+echo "|---|---:|---:|---:|---:|"
+for kind in plain sd x5c; do
+  case $kind in
+    plain) t=$plain; what="plain ES256"; args=(--key "$W/ES256.pub.pem") ;;
+    sd) t=$pres; what="SD-JWT presentation: 10 disclosures (one array element, nested), KB-JWT"
+      args=(--key "$W/ES256.pub.pem" --kb-aud https://verifier.example --nonce n-0S6 --kb-max-age 1h) ;;
+    x5c) t=$x5c; what="x5c: leaf, intermediate; root given with --ca"; args=(--ca "$W/root.pem") ;;
+  esac
+  awk -v t="$t" -v n="$n" 'BEGIN { for (i = 0; i < n; i++) print t }' > "$W/kind.txt"
+  one=$(batch_rate "$W/kind.txt" 1 "${args[@]}")
+  all=$(batch_rate "$W/kind.txt" "$CORES" "${args[@]}")
+  [ "$kind" = plain ] && { p1=$one; pn=$all; }
+  echo "| $what | $one | $(awk -v a="$one" -v b="$p1" 'BEGIN { printf "%.2f", a / b }') | $all | $(awk -v a="$all" -v b="$pn" 'BEGIN { printf "%.2f", a / b }') |"
+done
+
+echo
 if [ -x /usr/bin/time ]; then
   t=$("$J" sign --alg HS256 --secret "@$W/hs.bin" --sub bench --aud api --exp 1h)
   n=${RSS_TOKENS:-1000000}

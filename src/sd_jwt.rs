@@ -82,12 +82,15 @@ impl SdAlg {
 
     /// base64url(hash(ASCII text)).
     pub fn hash(self, text: &str) -> String {
-        let b = text.as_bytes();
-        match self {
-            SdAlg::Sha256 => b64url(openssl::sha::sha256(b)),
-            SdAlg::Sha384 => b64url(openssl::sha::sha384(b)),
-            SdAlg::Sha512 => b64url(openssl::sha::sha512(b)),
-        }
+        // aws-lc's one-shot digest, as everywhere else: OpenSSL 3's looks the algorithm up in
+        // its provider tables on every call, more than half of what a disclosure's digest cost.
+        use aws_lc_rs::digest::{SHA256, SHA384, SHA512, digest};
+        let alg = match self {
+            SdAlg::Sha256 => &SHA256,
+            SdAlg::Sha384 => &SHA384,
+            SdAlg::Sha512 => &SHA512,
+        };
+        b64url(digest(alg, text.as_bytes()).as_ref())
     }
 }
 
