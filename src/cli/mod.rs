@@ -23,7 +23,6 @@ mod token;
 mod verify;
 
 use std::io::Write;
-use std::process::ExitCode;
 
 use args::{Cli, Command};
 use exit::Exit;
@@ -47,7 +46,7 @@ fn parse_args() -> Result<Cli, clap::Error> {
 
 /// Parses arguments, runs the subcommand and maps the outcome to an exit code: 0 success,
 /// 1 token rejected, 2 anything else. A closed stdout (`| head`) ends the run quietly.
-pub fn main() -> ExitCode {
+pub fn main() -> u8 {
     let cli = match parse_args() {
         Ok(c) => c,
         Err(e) => {
@@ -55,9 +54,9 @@ pub fn main() -> ExitCode {
             return match e.print() {
                 Err(w) if w.kind() != std::io::ErrorKind::BrokenPipe => {
                     let _ = writeln!(std::io::stderr(), "error: <stdout>: {w}");
-                    ExitCode::from(2)
+                    2
                 }
-                _ => ExitCode::from(if e.use_stderr() { 2 } else { 0 }),
+                _ => u8::from(e.use_stderr()) * 2,
             };
         }
     };
@@ -84,16 +83,16 @@ pub fn main() -> ExitCode {
         Command::GenerateDocs(a) => docs::write_all(&a.dir),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => 0,
         Err(jwtctl::Error::Io { source, .. })
             if source.kind() == std::io::ErrorKind::BrokenPipe =>
         {
-            ExitCode::SUCCESS
+            0
         }
         Err(e) => {
             let flags = own_flags(&cli.command);
             out.error_line(&remedy::message_in(&e, &|f| flags.iter().any(|x| x == f)));
-            Exit::of(&e).into()
+            Exit::of(&e).code()
         }
     }
 }
