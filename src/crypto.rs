@@ -38,6 +38,14 @@ pub(crate) enum Backend {
     Openssl,
 }
 
+/// Whether two secrets, nonces or digests are equal, in time that depends only on their
+/// lengths (which are not secret). The one comparison of this kind: OpenSSL's `CRYPTO_memcmp`
+/// binding asserts equal lengths, so every caller checked them first, and two that forgot
+/// panicked on a presented value of the wrong length.
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && openssl::memcmp::eq(a, b)
+}
+
 /// The one table: `alg` (with the key, for EdDSA's curve and RSA's size) to a backend.
 pub(crate) fn backend(alg: JwsAlg, key: &Key) -> Backend {
     use JwsAlg::*;

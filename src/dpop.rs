@@ -325,8 +325,7 @@ pub fn check(proof: &str, rules: &ProofRules) -> std::result::Result<Proof, Reje
     }
     if let Some(want) = &rules.nonce {
         match text("nonce") {
-            Some(n)
-                if openssl::memcmp::eq(n.as_bytes(), want.as_bytes()) && n.len() == want.len() => {}
+            Some(n) if crate::crypto::ct_eq(n.as_bytes(), want.as_bytes()) => {}
             Some(_) => {
                 return Err(invalid(
                     "DPoP nonce: the proof's nonce is not the current one",
@@ -338,7 +337,7 @@ pub fn check(proof: &str, rules: &ProofRules) -> std::result::Result<Proof, Reje
     match (&rules.access_token, text("ath")) {
         (Some(t), Some(a)) => {
             let want = ath(t);
-            if a.len() != want.len() || !openssl::memcmp::eq(a.as_bytes(), want.as_bytes()) {
+            if !crate::crypto::ct_eq(a.as_bytes(), want.as_bytes()) {
                 return Err(invalid(
                     "the DPoP proof's ath is not the access token's hash",
                 ));
@@ -364,12 +363,7 @@ pub fn check_binding(
         .and_then(|c| c.get("jkt"))
         .and_then(Value::as_str)
     {
-        Some(jkt)
-            if jkt.len() == proof.jkt.len()
-                && openssl::memcmp::eq(jkt.as_bytes(), proof.jkt.as_bytes()) =>
-        {
-            Ok(())
-        }
+        Some(jkt) if crate::crypto::ct_eq(jkt.as_bytes(), proof.jkt.as_bytes()) => Ok(()),
         Some(_) => Err(Rejection::new(
             RejectCode::DpopBinding,
             "the token is bound to another key (cnf.jkt differs from the proof's key)",

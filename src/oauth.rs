@@ -276,7 +276,7 @@ pub fn verify_id_token(
             .get("nonce")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        if got.len() != want.len() || !openssl::memcmp::eq(got.as_bytes(), want.as_bytes()) {
+        if !crate::crypto::ct_eq(got.as_bytes(), want.as_bytes()) {
             return Err(Error::Denied(
                 "the ID token's nonce is not the one sent: refused".into(),
             ));

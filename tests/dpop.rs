@@ -364,3 +364,41 @@ fn panva_jose_reads_our_proofs_and_we_read_theirs() {
     ]);
     assert_eq!(code(&verify(&bound, &ours, &[])), "dpop_binding");
 }
+
+/// Server nonces and access tokens are opaque base64url and may start with '-': taken as values.
+#[test]
+fn nonces_and_tokens_may_start_with_a_hyphen() {
+    let p = proof(&[
+        "--key",
+        &key("ec-p256.pkcs8.pem"),
+        "--htm",
+        "GET",
+        "--htu",
+        "https://api.example/orders",
+        "--access-token",
+        "-tok",
+        "--nonce",
+        "-qN0nce",
+    ]);
+    let c = decode(p.split('.').nth(1).unwrap());
+    assert_eq!(c["nonce"], "-qN0nce");
+    let jkt = thumbprint("ec-p256.spki.pem");
+    let token = bound_token(&jkt);
+    let p = proof(&[
+        "--key",
+        &key("ec-p256.pkcs8.pem"),
+        "--htm",
+        "GET",
+        "--htu",
+        "https://api.example/orders",
+        "--access-token",
+        &token,
+        "--nonce",
+        "-qN0nce",
+    ]);
+    assert_ok(&verify(&token, &p, &["--dpop-nonce", "-qN0nce"]));
+    // A nonce of another length is refused (it panicked in the constant-time comparison).
+    let o = verify(&token, &p, &["--dpop-nonce", "-other-nonce"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("nonce"), "{}", stderr(&o));
+}

@@ -291,6 +291,23 @@ fn key_binding() {
     assert_eq!(code(&k, &kb_jwt(&k.holder, "JWT"), &[]), "kb_invalid");
     let right = kb_jwt(&k.holder, "kb+jwt");
     assert_eq!(code(&k, &right, &[]), "valid");
+    // An sd_hash of another length, signed by the right key: refused, not a crash (the
+    // constant-time comparison once asserted equal lengths).
+    let short = sign(&[
+        "--alg",
+        "ES256",
+        "--key",
+        &k.holder,
+        "--typ",
+        "kb+jwt",
+        "--no-iat",
+        &json!({"iat": jwtctl::time::system_now(), "aud": "a", "nonce": "b", "sd_hash": "c2hvcnQ"})
+            .to_string(),
+    ]);
+    let short = format!("{bare}{}", short.trim());
+    assert_eq!(code(&k, &short, &[]), "kb_invalid");
+    let o = verify(&k, &short, &["--kb-aud", "a", "--nonce", "b"]);
+    assert!(assert_fails(&o, 1).contains("sd_hash"));
     // present refuses a holder key that is not the cnf key.
     let o = run(jwtctl().args([
         "present",

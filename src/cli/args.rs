@@ -310,11 +310,11 @@ pub struct DpopArgs {
     pub htu: String,
 
     /// The access token sent with the request: its hash goes in ath (text or @FILE).
-    #[arg(long, value_name = "TOKEN")]
+    #[arg(long, value_name = "TOKEN", allow_hyphen_values = true)]
     pub access_token: Option<String>,
 
     /// A nonce the server provided (DPoP-Nonce).
-    #[arg(long, value_name = "NONCE")]
+    #[arg(long, value_name = "NONCE", allow_hyphen_values = true)]
     pub nonce: Option<String>,
 
     /// The algorithm (default: the one the key fits; needed for RSA).
@@ -362,7 +362,12 @@ pub struct PresentArgs {
     pub kb_aud: Option<String>,
 
     /// The KB-JWT's nonce, from the verifier.
-    #[arg(long, value_name = "NONCE", requires = "holder_key")]
+    #[arg(
+        long,
+        value_name = "NONCE",
+        requires = "holder_key",
+        allow_hyphen_values = true
+    )]
     pub nonce: Option<String>,
 
     /// The KB-JWT's iat (default: now).
@@ -745,7 +750,12 @@ pub struct DpopVerifyArgs {
     pub htu: Option<String>,
 
     /// The server nonce the proof must carry.
-    #[arg(long, value_name = "NONCE", requires = "dpop")]
+    #[arg(
+        long,
+        value_name = "NONCE",
+        requires = "dpop",
+        allow_hyphen_values = true
+    )]
     pub dpop_nonce: Option<String>,
 
     /// Oldest proof accepted, by its iat [default: 5m].
@@ -766,7 +776,7 @@ pub struct SdVerifyArgs {
     pub kb_aud: Option<String>,
 
     /// SD-JWT: the KB-JWT's nonce must be NONCE (implies --require-kb).
-    #[arg(long, value_name = "NONCE")]
+    #[arg(long, value_name = "NONCE", allow_hyphen_values = true)]
     pub nonce: Option<String>,
 
     /// SD-JWT: the KB-JWT's iat may be at most this old (default 5m).

@@ -441,9 +441,8 @@ fn authorization_code(
             None => format!("the authorization server refused: {}", sanitize(e)),
         }));
     }
-    let state_ok = get("state").is_some_and(|s| {
-        s.len() == state.len() && openssl::memcmp::eq(s.as_bytes(), state.as_bytes())
-    });
+    let state_ok =
+        get("state").is_some_and(|s| jwtctl::crypto::ct_eq(s.as_bytes(), state.as_bytes()));
     if !state_ok {
         return Err(Error::Denied(
             "the redirect's state is not the one sent: refused".into(),

@@ -29,7 +29,7 @@ pub struct Client {
 
 /// Compares secrets in constant time.
 pub(super) fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len() && openssl::memcmp::eq(a.as_bytes(), b.as_bytes())
+    crate::crypto::ct_eq(a.as_bytes(), b.as_bytes())
 }
 
 /// Whether `uri` is an http URL on a loopback address (RFC 8252 7.3: any port, any path).

@@ -163,7 +163,7 @@ pub fn check(
     }
     let want = alg.hash(hash_input);
     match kb_claims.get("sd_hash").and_then(Value::as_str) {
-        Some(h) if openssl::memcmp::eq(h.as_bytes(), want.as_bytes()) && h.len() == want.len() => {}
+        Some(h) if crate::crypto::ct_eq(h.as_bytes(), want.as_bytes()) => {}
         Some(_) => {
             return Err(fail(
                 report,

@@ -161,7 +161,7 @@ impl Control {
             .filter(|(s, _)| s.eq_ignore_ascii_case("bearer"))
             .map(|(_, t)| t.trim().as_bytes().to_vec())
             .unwrap_or_default();
-        got.len() == want.len() && openssl::memcmp::eq(&got, want)
+        jwtctl::crypto::ct_eq(&got, want)
     }
 
     /// Records a request for `GET requests`. Kept as it came (the header map and body are
