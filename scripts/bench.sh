@@ -283,15 +283,43 @@ LUA
     kill "$pid" 2> /dev/null || true
     wait "$pid" 2> /dev/null || true
   }
-  echo "| endpoint | req/s | openssl speed -multi $CORES sign/s | ratio |"
-  echo "|---|---:|---:|---:|"
+  # panva's node-oidc-provider (a certified OpenID Provider, pinned in tests/peers) beside it
+  # when it is installed (\`npm ci\` in tests/peers): its client_credentials token is an ES256
+  # JWT access token too.
+  op_rate() { :; }
+  op_iss=""
+  if command -v node > /dev/null && [ -d tests/peers/node_modules/oidc-provider ]; then
+    "$J" jwks "$W/RS256.pub.pem" | awk '{ sub(/^\{"keys":\[/, ""); sub(/\]\}$/, ""); print }' > "$W/client.jwk"
+    secret=bench-secret-bench-secret-bench-secret
+    node tests/peers/oidc_provider.mjs "$W/client.jwk" "$secret" > "$W/op.out" 2> /dev/null &
+    op_pid=$!
+    for _ in $(seq 50); do [ -s "$W/op.out" ] && break; sleep 0.1; done
+    op_iss=$(head -n 1 "$W/op.out")
+    cat > "$W/op.lua" << LUA
+wrk.method = "POST"
+wrk.body = "grant_type=client_credentials&client_id=post&client_secret=$secret"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+LUA
+    op_rate() { # path [lua] -> requests per second
+      wrk -t"$CORES" -c"$((CORES * 16))" -d"${SECS}s" ${2:+-s "$2"} "$op_iss$1" 2> /dev/null \
+        | awk '/Requests\/sec/ { printf "%d\n", $2 }'
+    }
+  fi
+  times() { [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+  echo "| endpoint | req/s | openssl speed -multi $CORES sign/s | ratio | node-oidc-provider req/s | × node-oidc-provider |"
+  echo "|---|---:|---:|---:|---:|---:|"
   for alg in RS256 ES256; do
     r=$(for _ in $(seq "$REPEAT"); do serve_rate "$W/$alg.pem" /token "$W/post.lua"; done | best)
     o=$(for _ in $(seq "$REPEAT"); do ossl_sign_multi "$alg"; done | best)
-    echo "| POST /token ($alg) | $r | ${o%.*} | $(awk -v a="$r" -v b="$o" 'BEGIN { printf "%.2f", a / b }') |"
+    n=""
+    [ "$alg" = ES256 ] && [ -n "$op_iss" ] && n=$(for _ in $(seq "$REPEAT"); do op_rate /token "$W/op.lua"; done | best)
+    echo "| POST /token ($alg) | $r | ${o%.*} | $(awk -v a="$r" -v b="$o" 'BEGIN { printf "%.2f", a / b }') | $n | $(times "$r" "$n") |"
   done
   r=$(for _ in $(seq "$REPEAT"); do serve_rate "$W/ES256.pem" /jwks.json; done | best)
-  echo "| GET /jwks.json | $r | | |"
+  n=""
+  [ -n "$op_iss" ] && n=$(for _ in $(seq "$REPEAT"); do op_rate /jwks; done | best)
+  echo "| GET /jwks.json | $r | | | $n | $(times "$r" "$n") |"
+  [ -n "$op_iss" ] && { kill "$op_pid" 2> /dev/null || true; wait "$op_pid" 2> /dev/null || true; }
 else
   echo "wrk is not installed (Debian: apt-get install wrk): skipped."
 fi
