@@ -35,6 +35,13 @@ pub fn b64url(bytes: impl AsRef<[u8]>) -> String {
 /// Strict base64url decoding: no padding, no whitespace, no standard-alphabet characters, no
 /// stray trailing bits. Returns a short reason on failure.
 pub fn b64url_decode(text: &str) -> Result<Vec<u8>, String> {
+    // The parts of a token are short (tens of bytes to a few kilobytes), where the base64
+    // crate's set-up outweighs its decoding loop: a batch of HS256 tokens spent 9% of its time
+    // there. Well-formed text takes the table below; anything else goes to the crate, whose
+    // errors the messages below word.
+    if let Some(bytes) = b64url_decode_fast(text.as_bytes()) {
+        return Ok(bytes);
+    }
     URL_SAFE_NO_PAD.decode(text).map_err(|e| match e {
         base64::DecodeError::InvalidByte(i, b) => format!(
             "invalid base64url character {:?} at offset {i}",
@@ -48,6 +55,65 @@ pub fn b64url_decode(text: &str) -> Result<Vec<u8>, String> {
         }
         base64::DecodeError::InvalidPadding => "base64url must not be padded".to_string(),
     })
+}
+
+/// Each byte's value in the base64url alphabet; `INVALID` for bytes outside it.
+// Indexing in a constant is checked when it is compiled: it cannot panic when it runs.
+#[allow(clippy::indexing_slicing)]
+const B64URL_VALUES: [u8; 256] = {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut table = [INVALID; 256];
+    let mut i = 0;
+    while i < 64 {
+        table[alphabet[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+/// Not a base64url character (any value above 63).
+const INVALID: u8 = 0xFF;
+
+/// Strict unpadded base64url as [`b64url_decode`] accepts it, or `None` for anything it would
+/// reject (an invalid character, an impossible length, stray bits in the last character).
+fn b64url_decode_fast(text: &[u8]) -> Option<Vec<u8>> {
+    let value = |b: u8| {
+        u32::from(
+            B64URL_VALUES
+                .get(usize::from(b))
+                .copied()
+                .unwrap_or(INVALID),
+        )
+    };
+    let quads = text.chunks_exact(4);
+    let tail = quads.remainder();
+    let whole = (text.len() / 4).checked_mul(3)?;
+    let mut out = vec![0u8; whole.checked_add(tail.len().saturating_sub(1))?];
+    let mut bad = 0u32;
+    for (quad, dst) in quads.zip(out.chunks_exact_mut(3)) {
+        let (&[a, b, c, d], [x, y, z]) = (quad, dst) else {
+            return None;
+        };
+        let (a, b, c, d) = (value(a), value(b), value(c), value(d));
+        bad |= a | b | c | d;
+        [_, *x, *y, *z] = (a << 18 | b << 12 | c << 6 | d).to_be_bytes();
+    }
+    let rest = out.get_mut(whole..)?;
+    match (tail, rest) {
+        ([], []) => {}
+        ([a, b], [x]) => {
+            let (a, b) = (value(*a), value(*b));
+            // The last character's low four bits fall outside the one byte: they must be zero.
+            bad |= a | b | (b & 0x0F) << 6;
+            [_, _, _, *x] = (a << 2 | b >> 4).to_be_bytes();
+        }
+        ([a, b, c], [x, y]) => {
+            let (a, b, c) = (value(*a), value(*b), value(*c));
+            bad |= a | b | c | (c & 0x03) << 6;
+            [_, _, *x, *y] = (a << 10 | b << 4 | c >> 2).to_be_bytes();
+        }
+        _ => return None,
+    }
+    (bad >> 6 == 0).then_some(out)
 }
 
 /// Lenient decoding for user-supplied secrets (`b64:VALUE`): base64url or standard base64,
@@ -468,6 +534,51 @@ mod tests {
         assert!(parse_object_strict(br#"{"a":1,"b":2}"#).is_ok());
         assert!(parse_object_strict(br#"["alg"]"#).is_err());
         assert!(parse_object_strict(br#"{"a":1} x"#).is_err());
+    }
+
+    /// The table decoder accepts exactly what the base64 crate's strict decoder accepts, with
+    /// the same bytes: every string of up to five characters over an alphabet of edge cases
+    /// (stray-bit carriers, the last letters of each range, padding and standard-alphabet
+    /// characters, a multi-byte character), and longer strings from a fixed pseudo-random walk.
+    #[test]
+    #[allow(clippy::indexing_slicing)]
+    fn the_table_decoder_agrees_with_the_crate() {
+        let crate_decode = |t: &[u8]| URL_SAFE_NO_PAD.decode(t).ok();
+        let edges: Vec<&str> = vec![
+            "A", "B", "P", "Q", "Z", "a", "f", "g", "z", "0", "9", "-", "_", "=", "+", "/", " ",
+            "\n", ".", "\u{e9}",
+        ];
+        let mut texts: Vec<String> = vec![String::new()];
+        let mut level: Vec<String> = vec![String::new()];
+        for _ in 0..5 {
+            level = level
+                .iter()
+                .flat_map(|t| edges.iter().map(move |e| format!("{t}{e}")))
+                .collect();
+            texts.extend(level.iter().cloned());
+        }
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/";
+        for _ in 0..20_000 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let len = (seed >> 33) as usize % 90;
+            let text: String = (0..len)
+                .map(|i| {
+                    let r = seed.rotate_left(i as u32 * 7) as usize;
+                    // Mostly valid characters, sometimes one of the last three.
+                    let pick = if r % 50 == 0 { 64 + r % 3 } else { r % 64 };
+                    char::from(alphabet[pick])
+                })
+                .collect();
+            texts.push(text);
+        }
+        for t in &texts {
+            assert_eq!(
+                b64url_decode_fast(t.as_bytes()),
+                crate_decode(t.as_bytes()),
+                "{t:?}"
+            );
+        }
     }
 
     #[test]
