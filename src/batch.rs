@@ -4,8 +4,8 @@
 //! one such work.
 //!
 //! Memory is bounded: a block is at most [`MAX_BLOCK`] bytes (a line longer than
-//! [`crate::jws::MAX_TOKEN_BYTES`] keeps only its head, enough to be rejected), and each worker
-//! holds at most one block queued, one in hand and one result. Blocks end at the last newline of
+//! [`crate::jws::MAX_TOKEN_BYTES`] keeps only its head, enough to be rejected), each worker
+//! holds one block in hand, and at most two results per worker wait for an earlier block. Blocks end at the last newline of
 //! one read, so a slow producer (`tail -f log | ...`) gets each result as soon as its line
 //! arrives.
 //!
@@ -39,10 +39,10 @@
 //! [`Cursor::sync`](crate::source::Cursor::sync) in [`LineWork::begin_block`] so that a long
 //! stream follows a remote key set as it changes.
 
+use std::collections::BTreeMap;
 use std::io::{Read, Write};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::sync_channel;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
 use crate::error::{Error, Result};
@@ -331,10 +331,11 @@ impl<'p, W: Write> Sink<'p, W> {
 }
 
 /// Streams `reader` through `jobs` workers made by `make` (one each) into `writer`, one line
-/// of output per non-blank input line, in input order. With several jobs, the calling thread
-/// reads blocks of lines and deals them round-robin to the workers; a writer thread collects
-/// the results in the same round-robin order, which is the input order, so reading never
-/// waits on writing. An `Err` from the reader, a worker or the writer stops the run.
+/// of output per non-blank input line, in input order. With several jobs there is no reader or
+/// writer thread: each worker takes the next block of lines itself (reading under a lock),
+/// works on it, and writes the results of every block that is now next in input order (under
+/// another lock), so on two cores two workers are all that run. An `Err` from reading, a
+/// worker or writing stops the run.
 pub fn run<R, W, L, M>(
     reader: R,
     writer: W,
@@ -343,7 +344,7 @@ pub fn run<R, W, L, M>(
     progress: Option<ProgressHook<'_>>,
 ) -> Result<Summary>
 where
-    R: Read,
+    R: Read + Send,
     W: Write + Send,
     L: LineWork,
     M: Fn() -> L + Sync,
@@ -361,75 +362,180 @@ where
         }
         return Ok(sink.finish());
     }
-    let spares = &spares;
-    // The writer sizes the blocks to come from each result, to about BLOCK_SECONDS of work;
-    // the first ones are small so that a slow algorithm's input is not all in one block.
-    let block_size = AtomicUsize::new(MIN_BLOCK);
-    std::thread::scope(|scope| -> Result<Summary> {
-        let mut to_workers = Vec::with_capacity(jobs);
-        let mut from_workers = Vec::with_capacity(jobs);
+    // The first blocks are small so that a slow algorithm's input is not all in one block;
+    // each result then sizes the blocks to come, to about BLOCK_SECONDS of work.
+    blocks.block_size = MIN_BLOCK;
+    let shared = Shared {
+        input: Mutex::new(Input {
+            blocks,
+            next: 0,
+            over: false,
+            failed: None,
+        }),
+        output: Mutex::new(Ordered {
+            sink: Sink::new(writer, progress),
+            next: 0,
+            ready: BTreeMap::new(),
+            failed: None,
+        }),
+        written: Condvar::new(),
+        block_size: AtomicUsize::new(MIN_BLOCK),
+        stop: AtomicBool::new(false),
+        held: jobs.saturating_mul(2),
+        spares: &spares,
+    };
+    std::thread::scope(|scope| -> Result<()> {
         for _ in 0..jobs {
-            let (tx, rx) = sync_channel::<(u64, Vec<u8>)>(1);
-            let (rtx, rrx) = sync_channel::<(Result<Done>, usize, f64)>(1);
-            let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
-                let mut work = make();
-                for (first, block) in rx {
-                    let started = Instant::now();
-                    let done = process_block(first, &block, &mut work, spares);
-                    let spent = started.elapsed().as_secs_f64();
-                    let len = block.len();
-                    spares.give(block);
-                    if rtx.send((done, len, spent)).is_err() {
-                        break;
-                    }
-                }
-            });
-            if let Err(e) = spawned {
-                return Err(Error::usage(format!("cannot start a worker thread: {e}")));
-            }
-            to_workers.push(tx);
-            from_workers.push(rrx);
+            let shared = &shared;
+            std::thread::Builder::new()
+                .spawn_scoped(scope, move || shared.work(make()))
+                .map_err(|e| {
+                    shared.stop.store(true, Ordering::Relaxed);
+                    Error::usage(format!("cannot start a worker thread: {e}"))
+                })?;
         }
-        let block_size = &block_size;
-        let written =
-            std::thread::Builder::new().spawn_scoped(scope, move || -> Result<Summary> {
-                let mut sink = Sink::new(writer, progress);
-                // Blocks went round-robin; a worker that has hung up has no more blocks.
-                for from in from_workers.iter().cycle() {
-                    let Ok((done, len, spent)) = from.recv() else {
-                        break;
-                    };
-                    let fitting = len as f64 * BLOCK_SECONDS / spent.max(1e-9);
-                    block_size.store(
-                        (fitting as usize).clamp(MIN_BLOCK, MAX_BLOCK),
-                        Ordering::Relaxed,
-                    );
-                    sink.write(done?, spares)?;
-                }
-                Ok(sink.finish())
-            });
-        let written =
-            written.map_err(|e| Error::usage(format!("cannot start the writer thread: {e}")))?;
-        let read = (|| -> Result<()> {
-            for to in to_workers.iter().cycle() {
-                blocks.block_size = block_size.load(Ordering::Relaxed);
-                let Some(block) = blocks.next_block()? else {
-                    break;
+        Ok(())
+    })?;
+    let Shared { input, output, .. } = shared;
+    let input = input
+        .into_inner()
+        .map_err(|_| Error::usage("a batch worker stopped"))?;
+    let output = output
+        .into_inner()
+        .map_err(|_| Error::usage("a batch worker stopped"))?;
+    // A read error is the run's error; then the first failure in input order.
+    if let Some(e) = input.failed {
+        return Err(e);
+    }
+    if let Some(e) = output.failed {
+        return Err(e);
+    }
+    Ok(output.sink.finish())
+}
+
+/// What the workers of a multi-threaded run share.
+struct Shared<'s, 'p, R, W: Write> {
+    input: Mutex<Input<'s, R>>,
+    output: Mutex<Ordered<'p, W>>,
+    /// Signalled when blocks are written, for workers waiting to take another.
+    written: Condvar,
+    block_size: AtomicUsize,
+    /// Set when the run fails: workers take no more blocks.
+    stop: AtomicBool,
+    /// Blocks done but not yet written (because an earlier one is still being worked on)
+    /// that make a worker wait before taking another: this bounds the memory they hold.
+    held: usize,
+    spares: &'s Spares,
+}
+
+/// The reading side: the next block's place in input order.
+struct Input<'s, R> {
+    blocks: BlockReader<'s, R>,
+    next: u64,
+    over: bool,
+    failed: Option<Error>,
+}
+
+/// The writing side: results wait in `ready` until every block before them is written.
+struct Ordered<'p, W: Write> {
+    sink: Sink<'p, W>,
+    next: u64,
+    ready: BTreeMap<u64, Result<Done>>,
+    failed: Option<Error>,
+}
+
+impl<R: Read, W: Write> Shared<'_, '_, R, W> {
+    /// One worker: take a block, work on it, write what is next in order; until the input
+    /// ends or the run fails.
+    fn work<L: LineWork>(&self, mut work: L) {
+        while let Some((place, first, block)) = self.take() {
+            let started = Instant::now();
+            let done = process_block(first, &block, &mut work, self.spares);
+            let spent = started.elapsed().as_secs_f64();
+            let fitting = block.len() as f64 * BLOCK_SECONDS / spent.max(1e-9);
+            self.block_size.store(
+                (fitting as usize).clamp(MIN_BLOCK, MAX_BLOCK),
+                Ordering::Relaxed,
+            );
+            self.spares.give(block);
+            self.put(place, done);
+        }
+    }
+
+    /// The next block and its place in input order, once few enough results are held.
+    fn take(&self) -> Option<(u64, u64, Vec<u8>)> {
+        {
+            let Ok(mut out) = self.output.lock() else {
+                self.stop.store(true, Ordering::Relaxed);
+                return None;
+            };
+            while out.ready.len() >= self.held && !self.stop.load(Ordering::Relaxed) {
+                out = match self.written.wait(out) {
+                    Ok(o) => o,
+                    Err(_) => {
+                        self.stop.store(true, Ordering::Relaxed);
+                        return None;
+                    }
                 };
-                // A send fails only when the writer has stopped (its error is reported below).
-                if to.send(block).is_err() {
-                    break;
-                }
             }
-            Ok(())
-        })();
-        drop(to_workers);
-        let summary = written
-            .join()
-            .unwrap_or_else(|_| Err(Error::usage("the batch writer stopped")));
-        read?;
-        summary
-    })
+        }
+        if self.stop.load(Ordering::Relaxed) {
+            return None;
+        }
+        let Ok(mut input) = self.input.lock() else {
+            self.stop.store(true, Ordering::Relaxed);
+            return None;
+        };
+        if input.over {
+            return None;
+        }
+        input.blocks.block_size = self.block_size.load(Ordering::Relaxed);
+        match input.blocks.next_block() {
+            Ok(Some((first, block))) => {
+                let place = input.next;
+                input.next = place.saturating_add(1);
+                Some((place, first, block))
+            }
+            Ok(None) => {
+                input.over = true;
+                None
+            }
+            Err(e) => {
+                input.over = true;
+                input.failed = Some(e);
+                self.stop.store(true, Ordering::Relaxed);
+                self.written.notify_all();
+                None
+            }
+        }
+    }
+
+    /// Files a block's result and writes every result now next in order.
+    fn put(&self, place: u64, done: Result<Done>) {
+        let Ok(mut out) = self.output.lock() else {
+            self.stop.store(true, Ordering::Relaxed);
+            self.written.notify_all();
+            return;
+        };
+        out.ready.insert(place, done);
+        loop {
+            let next = out.next;
+            let Some(done) = out.ready.remove(&next) else {
+                break;
+            };
+            out.next = next.saturating_add(1);
+            if out.failed.is_some() {
+                continue;
+            }
+            let written = done.and_then(|d| out.sink.write(d, self.spares));
+            if let Err(e) = written {
+                out.failed = Some(e);
+                self.stop.store(true, Ordering::Relaxed);
+            }
+        }
+        drop(out);
+        self.written.notify_all();
+    }
 }
 
 #[cfg(test)]
@@ -487,6 +593,62 @@ mod tests {
         fn line(&mut self, out: &mut String, number: u64, text: &str) -> Result<bool> {
             out.push_str(&format!("{number} {text}"));
             Ok(!text.starts_with('x'))
+        }
+    }
+
+    /// Fails at one line.
+    struct FailAt(u64);
+
+    impl LineWork for FailAt {
+        fn line(&mut self, out: &mut String, number: u64, text: &str) -> Result<bool> {
+            if number == self.0 {
+                return Err(Error::usage(format!("stopped at {number}")));
+            }
+            out.push_str(text);
+            Ok(true)
+        }
+    }
+
+    /// Reads `data`, then fails.
+    struct Broken<'a>(Trickle<'a>);
+
+    impl Read for Broken<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match self.0.read(buf)? {
+                0 => Err(std::io::Error::other("the pipe broke")),
+                n => Ok(n),
+            }
+        }
+    }
+
+    /// A worker's error or a read error stops the run with that error; what was written is
+    /// whole lines of the input's beginning, in order, and nothing from the failing line on.
+    #[test]
+    fn a_failure_stops_the_run_after_an_ordered_prefix() {
+        let input: String = (1..=20_000u64).map(|i| format!("{i}\n")).collect();
+        for jobs in [1, 2, 5] {
+            let mut out = Vec::new();
+            let reader = Trickle {
+                data: input.as_bytes(),
+                step: 700,
+            };
+            let e = run(reader, &mut out, jobs, &|| FailAt(15_000), None).unwrap_err();
+            assert!(e.to_string().contains("stopped at 15000"), "{e}");
+            let out = String::from_utf8(out).unwrap();
+            assert!(input.starts_with(&out), "jobs {jobs}");
+            assert!(!out.contains("\n15000\n"), "jobs {jobs}");
+
+            let mut out = Vec::new();
+            let reader = Broken(Trickle {
+                data: input.as_bytes(),
+                step: 700,
+            });
+            let e = run(reader, &mut out, jobs, &|| Echo, None).unwrap_err();
+            assert!(e.to_string().contains("the pipe broke"), "{e}");
+            let out = String::from_utf8(out).unwrap();
+            let lines = out.lines().count() as u64;
+            let want: String = (1..=lines).map(|i| format!("{i} {i}\n")).collect();
+            assert_eq!(out, want, "jobs {jobs}");
         }
     }
 

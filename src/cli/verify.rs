@@ -364,7 +364,7 @@ fn batch(
 /// buffer's 1 KiB remainder, so every other block was tiny and one worker sat idle (ES512
 /// scaling 0.61). A pipe's short reads still end a block early, so a slow producer
 /// (`tail -f`) gets its results as lines arrive.
-fn raw_stdin() -> Box<dyn std::io::Read> {
+fn raw_stdin() -> Box<dyn std::io::Read + Send> {
     #[cfg(unix)]
     {
         use std::os::fd::AsFd;
@@ -372,7 +372,7 @@ fn raw_stdin() -> Box<dyn std::io::Read> {
             return Box::new(std::fs::File::from(fd));
         }
     }
-    Box::new(std::io::stdin().lock())
+    Box::new(std::io::stdin())
 }
 
 /// Appends the JSON line for one token (without its newline) to `out`; true when it verified.
