@@ -368,34 +368,25 @@ fn panva_jose_reads_our_proofs_and_we_read_theirs() {
 /// Server nonces and access tokens are opaque base64url and may start with '-': taken as values.
 #[test]
 fn nonces_and_tokens_may_start_with_a_hyphen() {
-    let p = proof(&[
-        "--key",
-        &key("ec-p256.pkcs8.pem"),
-        "--htm",
-        "GET",
-        "--htu",
-        "https://api.example/orders",
-        "--access-token",
-        "-tok",
-        "--nonce",
-        "-qN0nce",
-    ]);
+    let for_token = |token: &str| {
+        proof(&[
+            "--key",
+            &key("ec-p256.pkcs8.pem"),
+            "--htm",
+            "GET",
+            "--htu",
+            "https://api.example/orders",
+            "--access-token",
+            token,
+            "--nonce",
+            "-qN0nce",
+        ])
+    };
+    let p = for_token("-tok");
     let c = decode(p.split('.').nth(1).unwrap());
     assert_eq!(c["nonce"], "-qN0nce");
-    let jkt = thumbprint("ec-p256.spki.pem");
-    let token = bound_token(&jkt);
-    let p = proof(&[
-        "--key",
-        &key("ec-p256.pkcs8.pem"),
-        "--htm",
-        "GET",
-        "--htu",
-        "https://api.example/orders",
-        "--access-token",
-        &token,
-        "--nonce",
-        "-qN0nce",
-    ]);
+    let token = bound_token(&thumbprint("ec-p256.spki.pem"));
+    let p = for_token(&token);
     assert_ok(&verify(&token, &p, &["--dpop-nonce", "-qN0nce"]));
     // A nonce of another length is refused (it panicked in the constant-time comparison).
     let o = verify(&token, &p, &["--dpop-nonce", "-other-nonce"]);
