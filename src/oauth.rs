@@ -20,6 +20,7 @@ use crate::keys::Key;
 use crate::remote::{Fetcher, RemoteUrl};
 
 pub mod cache;
+pub mod code;
 pub mod device;
 pub mod loopback;
 mod response;

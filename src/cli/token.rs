@@ -11,7 +11,7 @@ use jwtctl::error::{Error, Result};
 use jwtctl::jwa::{JwsAlg, KeyType};
 use jwtctl::keys::{Key, read_limited};
 use jwtctl::oauth::cache::{CacheKey, Entry, TokenCache};
-use jwtctl::oauth::{ClientAuth, OAuthClient, TokenResponse, form_encode, pkce, random_id};
+use jwtctl::oauth::{ClientAuth, OAuthClient, TokenResponse};
 use jwtctl::remote::{Fetcher, Options, RemoteUrl, default_cache_dir};
 use jwtctl::sanitize::sanitize;
 use jwtctl::time::{parse_duration, parse_span, system_now};
@@ -391,80 +391,21 @@ fn authorization_code(
     extra: &[(String, String)],
 ) -> Result<(TokenResponse, String)> {
     let listener = jwtctl::oauth::loopback::Loopback::bind(a.redirect_port.unwrap_or(0))?;
-    let redirect_uri = listener.redirect_uri();
-    let (verifier, challenge) = pkce()?;
-    let state = random_id(16)?;
-    let nonce = random_id(16)?;
-    let mut params: Vec<(String, String)> = vec![
-        ("response_type".into(), "code".into()),
-        ("client_id".into(), a.client_id.clone()),
-        ("redirect_uri".into(), redirect_uri.clone()),
-    ];
-    if !extra.iter().any(|(k, _)| k == "scope") {
-        params.push(("scope".into(), "openid".into()));
-    }
-    params.extend(extra.iter().cloned());
-    params.extend([
-        ("state".to_string(), state.clone()),
-        ("nonce".to_string(), nonce.clone()),
-        ("code_challenge".to_string(), challenge),
-        ("code_challenge_method".to_string(), "S256".to_string()),
-    ]);
-    let query = params
-        .iter()
-        .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    let sep = if authorize.as_str().contains('?') {
-        '&'
-    } else {
-        '?'
-    };
-    let url = format!("{}{sep}{query}", authorize.as_str());
-    eprintln!("Sign in at: {url}");
+    let flow = jwtctl::oauth::code::CodeFlow::start(
+        authorize.as_str(),
+        &a.client_id,
+        &listener.redirect_uri(),
+        extra,
+        issuer,
+    )?;
+    eprintln!("Sign in at: {}", flow.url());
     if !a.no_browser {
-        open_browser(&url);
+        open_browser(flow.url());
     }
     let back = listener.wait(BROWSER_TIMEOUT)?;
-    let get = |name: &str| {
-        back.iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
-    if let Some(e) = get("error") {
-        return Err(Error::Denied(match get("error_description") {
-            Some(d) => format!(
-                "the authorization server refused: {}: {}",
-                sanitize(e),
-                sanitize(d)
-            ),
-            None => format!("the authorization server refused: {}", sanitize(e)),
-        }));
-    }
-    let state_ok =
-        get("state").is_some_and(|s| jwtctl::crypto::ct_eq(s.as_bytes(), state.as_bytes()));
-    if !state_ok {
-        return Err(Error::Denied(
-            "the redirect's state is not the one sent: refused".into(),
-        ));
-    }
-    if let (Some(got), Some(want)) = (get("iss"), issuer) {
-        if got.trim_end_matches('/') != want.trim_end_matches('/') {
-            return Err(Error::Denied(format!(
-                "the redirect's iss {:?} is not the issuer {:?} (RFC 9207): refused",
-                sanitize(got),
-                sanitize(want)
-            )));
-        }
-    }
-    let code = get("code").ok_or_else(|| Error::Denied("the redirect has no code".into()))?;
-    let p = vec![
-        ("grant_type".to_string(), "authorization_code".to_string()),
-        ("code".to_string(), code.to_string()),
-        ("redirect_uri".to_string(), redirect_uri),
-        ("code_verifier".to_string(), verifier.to_string()),
-    ];
-    Ok((client.token(&p, system_now())?, nonce))
+    let nonce = flow.nonce().to_string();
+    let form = flow.finish(&back)?;
+    Ok((client.token(&form, system_now())?, nonce))
 }
 
 /// Opens `url` in the system's browser, best effort.
