@@ -547,6 +547,7 @@ impl Issuer {
                 sign_in,
                 created: now,
                 used: false,
+                replayed: false,
                 family: None,
                 jti: None,
             },

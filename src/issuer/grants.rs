@@ -203,6 +203,8 @@ impl Issuer {
             return Err(invalid_grant("the code is unknown"));
         };
         if entry.used {
+            // Still being issued (signed outside the lock): revoked when it is recorded.
+            entry.replayed = true;
             let (family, jti) = (entry.family.clone(), entry.jti.clone());
             if let Some(f) = family {
                 store.revoke_family(&f);
@@ -260,10 +262,10 @@ impl Issuer {
         };
         let (body, jti, exp) = self.user_tokens(&grant, now)?;
         let (refresh, family_id) = self.new_family(&grant, &areq.resource, client.public, now)?;
-        let mut store = self.state()?;
-        if let Some(entry) = store.codes.get_mut(code) {
-            entry.family = Some(family_id);
-            entry.jti = Some((jti, exp));
+        if self.state()?.code_issued(code, family_id, (jti, exp), now) {
+            return Err(invalid_grant(
+                "the code was used again while its tokens were issued; they are revoked",
+            ));
         }
         Ok(with_refresh(body, refresh))
     }

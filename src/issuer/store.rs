@@ -82,6 +82,9 @@ pub(super) struct Code {
     pub(super) sign_in: SignIn,
     pub(super) created: i64,
     pub(super) used: bool,
+    /// Presented again while its tokens were still being signed (before `family` and `jti`
+    /// were known): they are revoked as soon as they are.
+    pub(super) replayed: bool,
     /// What the code issued, revoked if it comes again.
     pub(super) family: Option<String>,
     pub(super) jti: Option<(String, i64)>,
@@ -328,6 +331,29 @@ impl Store {
         }
     }
 
+    /// Records what a spent code issued, for revoking if the code comes again. When it already
+    /// came again while the tokens were being signed (outside the lock), they are revoked now
+    /// instead, and the answer is true.
+    pub(super) fn code_issued(
+        &mut self,
+        code: &str,
+        family: String,
+        (jti, exp): (String, i64),
+        now: i64,
+    ) -> bool {
+        let Some(entry) = self.codes.get_mut(code) else {
+            return false;
+        };
+        if !entry.replayed {
+            entry.family = Some(family);
+            entry.jti = Some((jti, exp));
+            return false;
+        }
+        self.revoke_family(&family);
+        self.revoke_jti(jti, exp, now);
+        true
+    }
+
     /// Revokes an access token until it expires (a set full of live revocations refuses
     /// more: 100,000 live revoked tokens is beyond any test).
     pub(super) fn revoke_jti(&mut self, jti: String, exp: i64, now: i64) {
@@ -452,5 +478,46 @@ mod tests {
         assert!(s.sessions.contains_key("s1000"));
         assert!(s.session("new", 6).is_some());
         assert!(s.session("new", 5 + SESSION_TTL).is_none(), "expired");
+    }
+
+    /// A code presented again while its first redemption was still signing: what that
+    /// redemption issued is revoked when it is recorded.
+    #[test]
+    fn a_code_replayed_during_issuance_revokes_what_it_issued() {
+        let sign_in = SignIn {
+            sub: "u".into(),
+            auth_time: 0,
+            sid: String::new(),
+        };
+        let code = |replayed| Code {
+            req: AuthRequest::default(),
+            sign_in: sign_in.clone(),
+            created: 0,
+            used: true,
+            replayed,
+            family: None,
+            jti: None,
+        };
+        let family = |id: &str| Family {
+            client_id: "c".into(),
+            scope: String::new(),
+            resource: Vec::new(),
+            sign_in: sign_in.clone(),
+            current: format!("h-{id}"),
+            rotated: VecDeque::new(),
+            revoked: false,
+            created: 0,
+            jkt: None,
+        };
+        let mut s = Store::default();
+        s.add_code("calm".into(), code(false), 0);
+        s.add_code("raced".into(), code(true), 0);
+        s.add_family("f1".into(), family("f1"), 0);
+        s.add_family("f2".into(), family("f2"), 0);
+        assert!(!s.code_issued("calm", "f1".into(), ("j1".into(), 100), 0));
+        assert_eq!(s.codes["calm"].family.as_deref(), Some("f1"));
+        assert!(!s.families["f1"].revoked && !s.is_revoked("j1"));
+        assert!(s.code_issued("raced", "f2".into(), ("j2".into(), 100), 0));
+        assert!(s.families["f2"].revoked && s.is_revoked("j2"));
     }
 }
