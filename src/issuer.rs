@@ -36,7 +36,7 @@ mod users;
 
 pub use crate::encoding::form_encode;
 pub use authorize::{Answer, BROWSER_COOKIE, BrowserRequest, Cookie, LoginPage, SESSION_COOKIE};
-pub use clients::Client;
+pub use clients::{Client, check_redirect_uri};
 pub use control::FLAWS;
 pub use request::{OAuthError, TokenRequest, parse_form};
 pub use userinfo::BearerError;
@@ -135,8 +135,17 @@ impl Issuer {
                 ),
             ));
         }
+        for c in &cfg.clients {
+            c.check().map_err(|e| {
+                Error::usage(format!(
+                    "client {:?}: {e}",
+                    crate::sanitize::sanitize(&c.id)
+                ))
+            })?;
+        }
         let signing = published(first, cfg.alg)?;
-        // A signer is made per token (it is not Send); this checks the key signs at all.
+        // Each thread makes its own signer on first use (it is not Send); this checks now that
+        // the key signs at all.
         Signer::new(signing.alg, &signing.key)?;
         let others = keys
             .map(|k| published(k, None))

@@ -60,7 +60,62 @@ pub(super) struct Authenticated {
     pub(super) public: bool,
 }
 
+/// A redirect URI is absolute and has no fragment (RFC 6749 3.1.2).
+pub fn check_redirect_uri(u: &str) -> std::result::Result<(), String> {
+    let scheme_ok = u
+        .split_once("://")
+        .is_some_and(|(s, rest)| !s.is_empty() && !rest.is_empty());
+    if !scheme_ok || u.contains('#') || u.chars().any(char::is_whitespace) {
+        return Err(format!(
+            "{:?} is not an absolute URI without a fragment",
+            crate::sanitize::sanitize(u)
+        ));
+    }
+    Ok(())
+}
+
 impl Client {
+    /// Whether the registration holds together: an id; a secret that is not empty; keys given
+    /// once (`jwks` or `jwks_uri`); an authentication method its credentials allow; absolute
+    /// redirect URIs without fragments. The message says what is wrong.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        if self.id.is_empty() {
+            return Err("needs a client_id".into());
+        }
+        if self.secret.as_deref() == Some("") {
+            return Err("client_secret is empty".into());
+        }
+        if self.jwks.is_some() && self.jwks_uri.is_some() {
+            return Err("give jwks or jwks_uri, not both".into());
+        }
+        let keys = self.jwks.is_some() || self.jwks_uri.is_some();
+        match (self.auth_method.as_deref(), self.secret.is_some()) {
+            (Some("private_key_jwt"), _) if !keys => {
+                return Err("private_key_jwt needs jwks or jwks_uri".into());
+            }
+            (Some("none"), true) => {
+                return Err(
+                    "token_endpoint_auth_method none is for public clients, which have no client_secret"
+                        .into(),
+                );
+            }
+            (Some(m), false) if m != "none" && m != "private_key_jwt" => {
+                return Err(format!(
+                    "token_endpoint_auth_method {m} needs a client_secret"
+                ));
+            }
+            _ => {}
+        }
+        for u in self
+            .redirect_uris
+            .iter()
+            .chain(&self.post_logout_redirect_uris)
+        {
+            check_redirect_uri(u)?;
+        }
+        Ok(())
+    }
+
     /// Whether the client is public: no secret and no keys to authenticate with.
     pub(super) fn is_public(&self) -> bool {
         self.secret.is_none() && self.jwks.is_none() && self.jwks_uri.is_none()
@@ -292,5 +347,62 @@ impl Issuer {
             id: Some(id),
             public: false,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client() -> Client {
+        Client {
+            id: "app".into(),
+            secret: None,
+            redirect_uris: vec!["https://app.example/cb".into()],
+            post_logout_redirect_uris: Vec::new(),
+            grant_types: Vec::new(),
+            auth_method: None,
+            jwks: None,
+            jwks_uri: None,
+        }
+    }
+
+    /// What makes a registration incoherent, one thing at a time.
+    #[test]
+    fn a_registration_holds_together() {
+        assert_eq!(client().check(), Ok(()));
+        let refused = |edit: &dyn Fn(&mut Client)| {
+            let mut c = client();
+            edit(&mut c);
+            c.check().err().unwrap_or_default()
+        };
+        assert!(refused(&|c| c.id.clear()).contains("client_id"));
+        assert!(refused(&|c| c.secret = Some(String::new())).contains("empty"));
+        assert!(
+            refused(&|c| {
+                c.jwks = Some("{}".into());
+                c.jwks_uri = Some("https://app.example/jwks".into());
+            })
+            .contains("not both")
+        );
+        assert!(refused(&|c| c.auth_method = Some("private_key_jwt".into())).contains("jwks_uri"));
+        assert!(
+            refused(&|c| c.auth_method = Some("client_secret_post".into()))
+                .contains("needs a client_secret")
+        );
+        assert!(
+            refused(&|c| {
+                c.auth_method = Some("none".into());
+                c.secret = Some("s".into());
+            })
+            .contains("public clients")
+        );
+        assert!(
+            refused(&|c| c.redirect_uris.push("https://app.example/cb#x".into()))
+                .contains("fragment")
+        );
+        assert!(
+            refused(&|c| c.post_logout_redirect_uris.push("/relative".into())).contains("absolute")
+        );
     }
 }

@@ -10,7 +10,7 @@ use clap::ValueEnum;
 use serde_json::{Map, Value};
 
 use jwtctl::error::{Error, Result};
-use jwtctl::issuer::{Client, LoginMode, User};
+use jwtctl::issuer::{Client, LoginMode, User, check_redirect_uri};
 use jwtctl::jwa::JwsAlg;
 use jwtctl::sanitize::sanitize;
 
@@ -111,23 +111,9 @@ fn strings(file: &Path, at: &str, v: &Value, many: bool) -> Result<Vec<String>> 
 fn uri_list(file: &Path, at: &str, v: &Value) -> Result<Vec<String>> {
     let list = strings(file, at, v, true)?;
     for u in &list {
-        check_uri(u).map_err(|e| bad(file, &format!("{at}: {e}")))?;
+        check_redirect_uri(u).map_err(|e| bad(file, &format!("{at}: {e}")))?;
     }
     Ok(list)
-}
-
-/// A redirect URI is absolute and has no fragment (RFC 6749 3.1.2).
-pub fn check_uri(u: &str) -> std::result::Result<(), String> {
-    let scheme_ok = u
-        .split_once("://")
-        .is_some_and(|(s, rest)| !s.is_empty() && !rest.is_empty());
-    if !scheme_ok || u.contains('#') || u.chars().any(char::is_whitespace) {
-        return Err(format!(
-            "{:?} is not an absolute URI without a fragment",
-            sanitize(u)
-        ));
-    }
-    Ok(())
 }
 
 fn client(file: &Path, i: usize, v: &Value) -> Result<Client> {
@@ -211,51 +197,8 @@ fn client(file: &Path, i: usize, v: &Value) -> Result<Client> {
             }
         }
     }
-    if c.id.is_empty() {
-        return Err(bad(file, &format!("clients[{i}] needs a client_id")));
-    }
-    if c.secret.as_deref() == Some("") {
-        return Err(bad(
-            file,
-            &format!("{}: an empty secret", at("client_secret")),
-        ));
-    }
-    if c.jwks.is_some() && c.jwks_uri.is_some() {
-        return Err(bad(
-            file,
-            &format!("clients[{i}]: give jwks or jwks_uri, not both"),
-        ));
-    }
-    if c.auth_method.as_deref() == Some("private_key_jwt")
-        && c.jwks.is_none()
-        && c.jwks_uri.is_none()
-    {
-        return Err(bad(
-            file,
-            &format!("clients[{i}]: private_key_jwt needs jwks or jwks_uri"),
-        ));
-    }
-    match (&c.auth_method, &c.secret) {
-        (Some(m), None) if m != "none" && m != "private_key_jwt" => {
-            return Err(bad(
-                file,
-                &format!(
-                    "{}: {m} needs a client_secret",
-                    at("token_endpoint_auth_method")
-                ),
-            ));
-        }
-        (Some(m), Some(_)) if m == "none" => {
-            return Err(bad(
-                file,
-                &format!(
-                    "{}: none is for public clients, which have no client_secret",
-                    at("token_endpoint_auth_method")
-                ),
-            ));
-        }
-        _ => {}
-    }
+    c.check()
+        .map_err(|e| bad(file, &format!("clients[{i}]: {e}")))?;
     Ok(c)
 }
 
@@ -445,7 +388,7 @@ pub fn settings(a: &ServeArgs) -> Result<Settings> {
     s.redirect_uris = file.list("redirect-uri");
     s.redirect_uris.extend(a.redirect_uri.iter().cloned());
     for u in &s.redirect_uris {
-        check_uri(u).map_err(|e| Error::usage(format!("--redirect-uri {e}")))?;
+        check_redirect_uri(u).map_err(|e| Error::usage(format!("--redirect-uri {e}")))?;
     }
     s.users = file.users.clone();
     for text in file.list("user").iter().chain(a.user.iter()) {
