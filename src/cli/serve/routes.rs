@@ -34,9 +34,10 @@ pub fn json_reply(status: StatusCode, v: &Value) -> Reply {
 }
 
 fn json(status: StatusCode, v: &Value) -> Reply {
-    let mut text = v.to_string();
-    text.push('\n');
-    reply(status, "application/json", text)
+    // Straight into bytes: `to_string` goes through fmt::Display, a formatter call per token.
+    let mut body = serde_json::to_vec(v).unwrap_or_default();
+    body.push(b'\n');
+    reply(status, "application/json", body)
 }
 
 fn no_store(mut r: Reply) -> Reply {
