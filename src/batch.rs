@@ -5,9 +5,9 @@
 //!
 //! Memory is bounded: a block is at most [`MAX_BLOCK`] bytes (a line longer than
 //! [`crate::jws::MAX_TOKEN_BYTES`] keeps only its head, enough to be rejected), each worker
-//! holds one block in hand, and at most two results per worker wait for an earlier block. Blocks end at the last newline of
-//! one read, so a slow producer (`tail -f log | ...`) gets each result as soon as its line
-//! arrives.
+//! holds one block in hand, and at most two results per worker wait for an earlier block.
+//! Blocks end at the last newline of one read, so a slow producer (`tail -f log | ...`) gets
+//! each result as soon as its line arrives.
 //!
 //! # Example: stream a batch from a program
 //!

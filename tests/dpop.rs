@@ -15,6 +15,21 @@ fn proof(args: &[&str]) -> String {
     assert_ok(&o).trim().to_string()
 }
 
+/// A proof by the P-256 fixture key for GET https://api.example/orders, plus `extra`.
+fn orders_proof(extra: &[&str]) -> String {
+    let k = key("ec-p256.pkcs8.pem");
+    let mut args = vec![
+        "--key",
+        k.as_str(),
+        "--htm",
+        "GET",
+        "--htu",
+        "https://api.example/orders",
+    ];
+    args.extend_from_slice(extra);
+    proof(&args)
+}
+
 fn thumbprint(pem: &str) -> String {
     let o = run(jwtctl().args(["jwks", "--thumbprint", &key(pem)]));
     assert_ok(&o).trim().to_string()
@@ -157,18 +172,9 @@ fn verify_checks_the_proof_and_the_binding() {
     let t = bound_token(&jkt);
     let k = key("ec-p256.pkcs8.pem");
     let make = |extra: &[&str]| {
-        let mut args = vec![
-            "--key",
-            k.as_str(),
-            "--htm",
-            "GET",
-            "--htu",
-            "https://api.example/orders",
-            "--access-token",
-            t.as_str(),
-        ];
+        let mut args = vec!["--access-token", t.as_str()];
         args.extend_from_slice(extra);
-        proof(&args)
+        orders_proof(&args)
     };
     let good = make(&[]);
     let o = verify(&t, &good, &[]);
@@ -315,16 +321,7 @@ fn panva_jose_reads_our_proofs_and_we_read_theirs() {
         return;
     };
     let script = crate::peers::root().join("tests/peers/dpop_peer.mjs");
-    let ours = proof(&[
-        "--key",
-        &key("ec-p256.pkcs8.pem"),
-        "--htm",
-        "GET",
-        "--htu",
-        "https://api.example/orders",
-        "--access-token",
-        "tok",
-    ]);
+    let ours = orders_proof(&["--access-token", "tok"]);
     let o = std::process::Command::new(&node[0])
         .arg(&script)
         .args(["verify", &ours])
@@ -368,20 +365,7 @@ fn panva_jose_reads_our_proofs_and_we_read_theirs() {
 /// Server nonces and access tokens are opaque base64url and may start with '-': taken as values.
 #[test]
 fn nonces_and_tokens_may_start_with_a_hyphen() {
-    let for_token = |token: &str| {
-        proof(&[
-            "--key",
-            &key("ec-p256.pkcs8.pem"),
-            "--htm",
-            "GET",
-            "--htu",
-            "https://api.example/orders",
-            "--access-token",
-            token,
-            "--nonce",
-            "-qN0nce",
-        ])
-    };
+    let for_token = |token: &str| orders_proof(&["--access-token", token, "--nonce", "-qN0nce"]);
     let p = for_token("-tok");
     let c = decode(p.split('.').nth(1).unwrap());
     assert_eq!(c["nonce"], "-qN0nce");

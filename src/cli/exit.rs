@@ -1,8 +1,6 @@
 //! The exit codes: what each one means, written once for `--help` and the man pages, and the
 //! one map from a run's outcome to its code.
 
-use std::process::ExitCode;
-
 /// How a run ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
@@ -58,12 +56,6 @@ impl Exit {
                 "Usage error or unusable input other than the token: bad flags, unreadable or malformed key file, unknown algorithm, a key that does not fit the algorithm or is too weak."
             }
         }
-    }
-}
-
-impl From<Exit> for ExitCode {
-    fn from(e: Exit) -> ExitCode {
-        ExitCode::from(e.code())
     }
 }
 

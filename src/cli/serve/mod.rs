@@ -407,14 +407,19 @@ impl Lane {
                 }
             };
             turn = turn.wrapping_add(1) % hands.len().saturating_add(1);
-            match hands.get(turn) {
-                // A lane that has stopped drops what it is handed.
-                Some(hand) => {
-                    if let Ok(stream) = stream.into_std() {
-                        let _ = hand.send((stream, peer, permit));
-                    }
+            let Some(hand) = hands.get(turn) else {
+                self.spawn(stream, peer, permit);
+                continue;
+            };
+            let Ok(stream) = stream.into_std() else {
+                continue;
+            };
+            // A lane whose thread could not start its runtime has hung up: serve it here.
+            if let Err(back) = hand.send((stream, peer, permit)) {
+                let (stream, peer, permit) = back.0;
+                if let Ok(stream) = tokio::net::TcpStream::from_std(stream) {
+                    self.spawn(stream, peer, permit);
                 }
-                None => self.spawn(stream, peer, permit),
             }
         }
     }
